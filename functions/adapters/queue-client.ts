@@ -1,0 +1,58 @@
+import type { FailureCategory } from '../core/failure';
+import type { JobMessage } from '../core/job';
+
+/** One message to send to a lane. */
+export interface OutgoingJob {
+  readonly message: JobMessage;
+  /** SQS `DelaySeconds`, standard queues only. */
+  readonly delaySeconds?: number;
+  /** FIFO only: the message group (defaults to the job id). */
+  readonly groupId?: string;
+  /** FIFO only: the deduplication id (defaults to the run id). */
+  readonly deduplicationId?: string;
+}
+
+/** Why a job was dead-lettered, carried as message attributes. */
+export interface DeadLetterReason {
+  readonly reason: string;
+  readonly category: FailureCategory;
+  readonly attempts: number;
+  readonly sourceQueue: string;
+  readonly failedAt: Date;
+}
+
+/** One message to move to a dead-letter queue: the original body, unchanged, and why. */
+export interface DeadLetter {
+  readonly body: string;
+  readonly jobId: string;
+  readonly groupId?: string;
+  readonly deduplicationId?: string;
+  readonly failure: DeadLetterReason;
+}
+
+/** One received message whose visibility changes. */
+export interface VisibilityChange {
+  readonly receiptHandle: string;
+  readonly seconds: number;
+}
+
+/** A send in a batch that SQS refused. */
+export interface SendFailure {
+  readonly index: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * The queues. Batchable calls take any number of entries and send them ten at a
+ * time; a partial batch failure is returned, not thrown.
+ */
+export interface QueueClient {
+  send(queueUrl: string, job: OutgoingJob): Promise<void>;
+  sendBatch(queueUrl: string, jobs: readonly OutgoingJob[]): Promise<SendFailure[]>;
+  changeVisibility(queueUrl: string, changes: readonly VisibilityChange[]): Promise<void>;
+  moveToDeadLetter(deadLetterQueueUrl: string, letters: readonly DeadLetter[]): Promise<void>;
+  delete(queueUrl: string, receiptHandles: readonly string[]): Promise<void>;
+  /** Messages visible and waiting in the queue (SQS's approximate count). */
+  backlog(queueUrl: string): Promise<number>;
+}

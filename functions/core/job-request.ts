@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { MAX_DELAY_MS } from './delivery-plan';
+import { PRIORITY_LEVELS, PRIORITY_RANGE } from './priority';
+
+/** The most jobs one batch request may carry. */
+export const MAX_BATCH_JOBS = 100;
+
+/** The largest attempts a request may ask for. */
+export const MAX_ATTEMPTS = 25;
+
+/**
+ * The body of `POST /jobs/{queue}`: snake_case, unknown fields refused so a typo
+ * is an error and not a silently ignored option.
+ */
+export const jobRequestSchema = z.strictObject({
+  name: z
+    .string({ error: 'name must be a string' })
+    .min(1, { error: 'name must not be empty' })
+    .max(100, { error: 'name must be at most 100 characters' })
+    .optional(),
+  data: z.unknown().refine((value) => value !== undefined, { error: 'data is required: the job payload, any JSON value' }),
+  priority: z
+    .union([
+      z.number().int().min(PRIORITY_RANGE.min).max(PRIORITY_RANGE.max),
+      z.enum(Object.keys(PRIORITY_LEVELS) as [keyof typeof PRIORITY_LEVELS, ...(keyof typeof PRIORITY_LEVELS)[]]),
+    ], { error: `priority must be an integer from ${PRIORITY_RANGE.min} to ${PRIORITY_RANGE.max} or one of urgent, high, normal, low` })
+    .optional(),
+  delay: z
+    .number({ error: 'delay must be a number of milliseconds' })
+    .int({ error: 'delay must be a whole number of milliseconds' })
+    .min(0, { error: 'delay must be 0 or more milliseconds' })
+    .max(MAX_DELAY_MS, { error: `delay must be at most ${MAX_DELAY_MS} ms (one year)` })
+    .optional(),
+  run_at: z.iso
+    .datetime({ offset: true, error: 'run_at must be an ISO 8601 time with a zone, e.g. 2026-01-01T09:00:00Z' })
+    .optional(),
+  dedup_key: z
+    .string({ error: 'dedup_key must be a string' })
+    .min(1, { error: 'dedup_key must not be empty' })
+    .max(256, { error: 'dedup_key must be at most 256 characters' })
+    .optional(),
+  group_id: z
+    .string({ error: 'group_id must be a string' })
+    .regex(/^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/, {
+      error: 'group_id must be 1–128 printable ASCII characters without spaces',
+    })
+    .optional(),
+  attempts: z
+    .number({ error: 'attempts must be a number' })
+    .int({ error: 'attempts must be a whole number' })
+    .min(1, { error: 'attempts must be at least 1' })
+    .max(MAX_ATTEMPTS, { error: `attempts must be at most ${MAX_ATTEMPTS}` })
+    .optional(),
+})
+  .refine((body) => !(body.delay !== undefined && body.run_at !== undefined), {
+    error: 'give delay or run_at, not both',
+    path: ['run_at'],
+  });
+
+/** A checked job request. */
+export type JobRequest = z.output<typeof jobRequestSchema>;
+
+/** The body of `POST /jobs/{queue}/batch`. */
+export const batchRequestSchema = z.strictObject({
+  jobs: z
+    .array(z.unknown(), { error: 'jobs must be an array of job requests' })
+    .min(1, { error: 'jobs must hold at least one job' })
+    .max(MAX_BATCH_JOBS, { error: `jobs must hold at most ${MAX_BATCH_JOBS} jobs; split larger batches` }),
+});
+
+/** One problem with a request field. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Turns schema issues into `{ field, message }` pairs for an error's `details`. */
+export function fieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return { field: issue.keys.join(', '), message: `unknown field${issue.keys.length > 1 ? 's' : ''}; check the spelling` };
+    }
+    return { field: issue.path.length > 0 ? issue.path.join('.') : '(body)', message: issue.message };
+  });
+}

@@ -1,0 +1,156 @@
+import type { FailureCategory } from './failure';
+import type { PriorityLevel } from './priority';
+
+/** Every state a job can be in. */
+export const JOB_STATUS = {
+  waiting: 'waiting',
+  delayed: 'delayed',
+  active: 'active',
+  retrying: 'retrying',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+} as const;
+
+/** One of the values of {@link JOB_STATUS}. */
+export type JobStatus = (typeof JOB_STATUS)[keyof typeof JOB_STATUS];
+
+/** States a job never leaves (but a new run of a deduplicated id may start over it). */
+export const FINAL_STATUSES: readonly JobStatus[] = [JOB_STATUS.completed, JOB_STATUS.failed, JOB_STATUS.cancelled];
+
+/** States a consumer may claim a job from. */
+export const CLAIMABLE_STATUSES: readonly JobStatus[] = [JOB_STATUS.waiting, JOB_STATUS.delayed, JOB_STATUS.retrying];
+
+/** States a partner may cancel a job from. */
+export const CANCELLABLE_STATUSES: readonly JobStatus[] = [JOB_STATUS.waiting, JOB_STATUS.delayed];
+
+const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
+  waiting: [JOB_STATUS.active, JOB_STATUS.cancelled],
+  delayed: [JOB_STATUS.waiting, JOB_STATUS.active, JOB_STATUS.cancelled],
+  active: [JOB_STATUS.completed, JOB_STATUS.retrying, JOB_STATUS.failed, JOB_STATUS.active],
+  retrying: [JOB_STATUS.active, JOB_STATUS.failed],
+  completed: [],
+  failed: [JOB_STATUS.waiting],
+  cancelled: [],
+};
+
+/**
+ * Whether the state machine allows `from → to`. `active → active` is a claim of a
+ * job whose previous holder's lease ran out (a crashed or timed-out consumer);
+ * `failed → waiting` is a redrive.
+ */
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Whether the job is in a state it never leaves on its own. */
+export function isFinal(status: JobStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+/** The outcome of one attempt, as kept in the job's history. */
+export const ATTEMPT_OUTCOME = {
+  completed: 'completed',
+  retrying: 'retrying',
+  failed: 'failed',
+} as const;
+
+/** One of the values of {@link ATTEMPT_OUTCOME}. */
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOME)[keyof typeof ATTEMPT_OUTCOME];
+
+/** One attempt in a job's history. */
+export interface AttemptRecord {
+  readonly attempt: number;
+  /** When the attempt ended, ISO 8601. */
+  readonly at: string;
+  readonly outcome: AttemptOutcome;
+  readonly category?: FailureCategory;
+  /** A short error message, cut to {@link MAX_ERROR_MESSAGE_LENGTH}. */
+  readonly message?: string;
+  readonly durationMs: number;
+  /** For a retry: how long the job waits before its next attempt. */
+  readonly retryInMs?: number;
+}
+
+/** The last failure of a job. */
+export interface JobError {
+  readonly category: FailureCategory;
+  readonly message: string;
+}
+
+/** Error messages are cut to this length so a job's state item stays small. */
+export const MAX_ERROR_MESSAGE_LENGTH = 200;
+
+/** At most this many attempts are kept in a job's history (the latest ones). */
+export const MAX_HISTORY_ENTRIES = 8;
+
+/** A result larger than this (serialized) is kept as a summary, not inline. */
+export const MAX_INLINE_RESULT_BYTES = 400;
+
+/**
+ * A job's state, as the job store keeps it. The payload is not here: it travels
+ * in the queue message (and, while the job waits, in the store beside it).
+ */
+export interface JobRecord {
+  readonly jobId: string;
+  /** Identifies one accepted run of this id; messages of other runs are ignored. */
+  readonly runId: string;
+  readonly queue: string;
+  /** The job's kind within its queue, as in BullMQ's `add(name, data)`. */
+  readonly name: string;
+  readonly status: JobStatus;
+  readonly priority: PriorityLevel;
+  /** Attempts started so far. */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** For a delayed job: when it becomes due, ISO 8601. */
+  readonly dueAt?: string;
+  readonly dedupKey?: string;
+  readonly groupId?: string;
+  readonly correlationId?: string;
+  /** Size of the job's data in bytes, serialized. */
+  readonly payloadBytes: number;
+  /** While active: until when the current holder owns the job, ISO 8601. */
+  readonly leaseUntil?: string;
+  readonly result?: unknown;
+  readonly error?: JobError;
+  readonly history: readonly AttemptRecord[];
+}
+
+/**
+ * What a queue message carries: enough to run the job without reading the store.
+ */
+export interface JobMessage {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly queue: string;
+  readonly name: string;
+  readonly data: unknown;
+  readonly priority: PriorityLevel;
+  readonly correlationId?: string;
+  readonly groupId?: string;
+}
+
+/** Cuts a message to {@link MAX_ERROR_MESSAGE_LENGTH} characters. */
+export function shortMessage(message: string): string {
+  return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+}
+
+/** Appends an attempt to a history, keeping the latest {@link MAX_HISTORY_ENTRIES}. */
+export function appendHistory(history: readonly AttemptRecord[], entry: AttemptRecord): AttemptRecord[] {
+  return [...history, entry].slice(-MAX_HISTORY_ENTRIES);
+}
+
+/**
+ * The result as kept in the job record: inline when small, else a summary that
+ * says how large it was.
+ */
+export function storableResult(result: unknown): unknown {
+  if (result === undefined) return undefined;
+  const serialized = JSON.stringify(result);
+  if (serialized === undefined) return undefined;
+  const bytes = Buffer.byteLength(serialized);
+  return bytes <= MAX_INLINE_RESULT_BYTES ? result : { truncated: true, bytes };
+}

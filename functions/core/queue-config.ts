@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { BACKOFF_TYPE } from './backoff';
+import { ConfigError } from './errors';
+
+/** Kinds of processor a queue can run. */
+export const PROCESSOR_KIND = { http: 'http' } as const;
+
+/** Longest Lambda run: a queue's timeout cannot exceed it. */
+export const MAX_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** Largest job payload an SQS message can carry once wrapped in its envelope. */
+export const MAX_PAYLOAD_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+
+/** Default payload limit: 256 KiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/** Receives beyond `attempts` the redrive backstop tolerates by default (deferrals, throttles). */
+export const DEFAULT_DEFERRAL_ALLOWANCE = 10;
+
+const positiveInt = (field: string, fix: string) =>
+  z.number({ error: `${field} must be a number; ${fix}` }).int({ error: `${field} must be a whole number; ${fix}` });
+
+/**
+ * One catalog entry: a job type and the settings the stack provisions it with.
+ * Every field's message names the fix, so a bad entry says how to correct it.
+ */
+export const queueDefinitionSchema = z.strictObject({
+  name: z
+    .string({ error: 'name is required: a kebab-case queue name such as "payments"' })
+    .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, {
+      error: 'name must be kebab-case, 2–40 characters, letters, digits and dashes (e.g. "order-processing")',
+    }),
+  description: z.string().max(200, { error: 'description must be at most 200 characters' }).optional(),
+  fifo: z.boolean({ error: 'fifo must be true or false' }).default(false),
+  dedup: z.boolean({ error: 'dedup must be true or false' }).default(false),
+  dedupKeyField: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'dedupKeyField must name a top-level field of the job data, e.g. "intentId"' })
+    .optional(),
+  lanes: z.boolean({ error: 'lanes must be true or false' }).default(false),
+  concurrency: positiveInt('concurrency', 'set how many jobs may run at once, 1–1000')
+    .min(1, { error: 'concurrency must be at least 1' })
+    .max(1000, { error: 'concurrency must be at most 1000 (the event source mapping limit)' }),
+  rateLimit: z
+    .strictObject({
+      max: positiveInt('rateLimit.max', 'the number of jobs allowed per duration').min(1, {
+        error: 'rateLimit.max must be at least 1',
+      }),
+      durationMs: positiveInt('rateLimit.durationMs', 'the window in milliseconds, e.g. 1000').min(1000, {
+        error: 'rateLimit.durationMs must be at least 1000 (one second)',
+      }),
+    })
+    .optional(),
+  attempts: positiveInt('attempts', 'the total number of tries, 1–25')
+    .min(1, { error: 'attempts must be at least 1 (one try, no retries)' })
+    .max(25, { error: 'attempts must be at most 25' }),
+  backoff: z.strictObject({
+    type: z.enum([BACKOFF_TYPE.fixed, BACKOFF_TYPE.exponential], { error: 'backoff.type must be "fixed" or "exponential"' }),
+    delayMs: positiveInt('backoff.delayMs', 'the first wait in milliseconds, e.g. 2000').min(0, {
+      error: 'backoff.delayMs must be 0 or more',
+    }),
+    jitter: z
+      .number({ error: 'backoff.jitter must be a number from 0 to 1' })
+      .min(0, { error: 'backoff.jitter must be from 0 (none) to 1' })
+      .max(1, { error: 'backoff.jitter must be from 0 to 1 (fully random)' })
+      .default(0.5),
+  }),
+  timeoutMs: positiveInt('timeoutMs', 'the longest a job may run, in milliseconds')
+    .min(1000, { error: 'timeoutMs must be at least 1000 (one second)' })
+    .max(MAX_TIMEOUT_MS, { error: `timeoutMs must be at most ${MAX_TIMEOUT_MS} (Lambda's 15 minutes)` }),
+  retention: z
+    .strictObject({
+      completedHours: positiveInt('retention.completedHours', 'hours to keep completed jobs').min(1).default(24),
+      failedHours: positiveInt('retention.failedHours', 'hours to keep failed jobs').min(1).default(168),
+    })
+    .default({ completedHours: 24, failedHours: 168 }),
+  processor: z.enum([PROCESSOR_KIND.http], { error: 'processor must be "http"' }).default(PROCESSOR_KIND.http),
+  maxPayloadBytes: positiveInt('maxPayloadBytes', 'the largest job data in bytes')
+    .min(1024, { error: 'maxPayloadBytes must be at least 1024' })
+    .max(MAX_PAYLOAD_LIMIT_BYTES, { error: `maxPayloadBytes must be at most ${MAX_PAYLOAD_LIMIT_BYTES} (an SQS message is 1 MiB)` })
+    .default(DEFAULT_MAX_PAYLOAD_BYTES),
+  deferralAllowance: positiveInt('deferralAllowance', 'extra receives the redrive backstop tolerates')
+    .min(1, { error: 'deferralAllowance must be at least 1' })
+    .max(900, { error: 'deferralAllowance must be at most 900' })
+    .default(DEFAULT_DEFERRAL_ALLOWANCE),
+  memoryMb: positiveInt('memoryMb', 'the consumer memory in MB')
+    .min(128, { error: 'memoryMb must be at least 128' })
+    .max(10240, { error: 'memoryMb must be at most 10240' })
+    .default(256),
+  reason: z.string().max(300).optional(),
+})
+  .refine((entry) => !(entry.dedupKeyField && !entry.dedup), {
+    error: 'dedupKeyField needs dedup: true; set dedup: true or remove dedupKeyField',
+    path: ['dedupKeyField'],
+  })
+  .refine((entry) => !(entry.fifo && entry.lanes), {
+    error: 'a FIFO queue keeps order within a group, so it cannot have priority lanes; set lanes: false or fifo: false',
+    path: ['lanes'],
+  });
+
+/** A catalog entry as written, before defaults. */
+export type QueueDefinitionInput = z.input<typeof queueDefinitionSchema>;
+
+/** A catalog entry, checked, with every default filled in. */
+export type QueueDefinition = z.output<typeof queueDefinitionSchema>;
+
+/**
+ * Checks one catalog entry. A bad one throws a {@link ConfigError} naming the
+ * queue, each field at fault and how to fix it.
+ *
+ * @example
+ * parseQueueDefinition({ name: 'email', concurrency: 5, attempts: 3, backoff: { type: 'exponential', delayMs: 2000 }, timeoutMs: 30000 });
+ */
+export function parseQueueDefinition(input: unknown): QueueDefinition {
+  const result = queueDefinitionSchema.safeParse(input);
+  if (result.success) return result.data;
+  const name = typeof (input as { name?: unknown })?.name === 'string' ? (input as { name: string }).name : '(unnamed)';
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(entry)';
+    return `  - ${field}: ${issue.message}`;
+  });
+  throw new ConfigError(`catalog entry "${name}" is invalid:\n${problems.join('\n')}`, { context: { queue: name } });
+}
+
+/**
+ * Checks a whole catalog: every entry, and names that appear once.
+ */
+export function parseCatalog(entries: readonly unknown[]): QueueDefinition[] {
+  const definitions = entries.map(parseQueueDefinition);
+  const seen = new Set<string>();
+  for (const definition of definitions) {
+    if (seen.has(definition.name)) {
+      throw new ConfigError(`catalog entry "${definition.name}" appears twice; give each job type its own name`);
+    }
+    seen.add(definition.name);
+  }
+  return definitions;
+}
