@@ -24,7 +24,7 @@ const positiveInt = (field: string, fix: string) =>
  * One catalog entry: a job type and the settings the stack provisions it with.
  * Every field's message names the fix, so a bad entry says how to correct it.
  */
-export const queueDefinitionSchema = z.strictObject({
+export const queueDefinitionShape = z.strictObject({
   name: z
     .string({ error: 'name is required: a kebab-case queue name such as "payments"' })
     .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, {
@@ -34,7 +34,7 @@ export const queueDefinitionSchema = z.strictObject({
   fifo: z.boolean({ error: 'fifo must be true or false' }).default(false),
   dedup: z.boolean({ error: 'dedup must be true or false' }).default(false),
   dedupKeyField: z
-    .string()
+    .string({ error: 'dedupKeyField must name a top-level field of the job data, e.g. "intentId"' })
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'dedupKeyField must name a top-level field of the job data, e.g. "intentId"' })
     .optional(),
   lanes: z.boolean({ error: 'lanes must be true or false' }).default(false),
@@ -49,7 +49,7 @@ export const queueDefinitionSchema = z.strictObject({
       durationMs: positiveInt('rateLimit.durationMs', 'the window in milliseconds, e.g. 1000').min(1000, {
         error: 'rateLimit.durationMs must be at least 1000 (one second)',
       }),
-    })
+    }, { error: 'rateLimit must be { max, durationMs }, e.g. { max: 100, durationMs: 1000 }, or left out for no limit' })
     .optional(),
   attempts: positiveInt('attempts', 'the total number of tries, 1–25')
     .min(1, { error: 'attempts must be at least 1 (one try, no retries)' })
@@ -64,15 +64,19 @@ export const queueDefinitionSchema = z.strictObject({
       .min(0, { error: 'backoff.jitter must be from 0 (none) to 1' })
       .max(1, { error: 'backoff.jitter must be from 0 to 1 (fully random)' })
       .default(0.5),
-  }),
+  }, { error: 'backoff is required: { type: "fixed" or "exponential", delayMs, jitter? }, e.g. { type: "exponential", delayMs: 2000 }' }),
   timeoutMs: positiveInt('timeoutMs', 'the longest a job may run, in milliseconds')
     .min(1000, { error: 'timeoutMs must be at least 1000 (one second)' })
     .max(MAX_TIMEOUT_MS, { error: `timeoutMs must be at most ${MAX_TIMEOUT_MS} (Lambda's 15 minutes)` }),
   retention: z
     .strictObject({
-      completedHours: positiveInt('retention.completedHours', 'hours to keep completed jobs').min(1).default(24),
-      failedHours: positiveInt('retention.failedHours', 'hours to keep failed jobs').min(1).default(168),
-    })
+      completedHours: positiveInt('retention.completedHours', 'hours to keep completed jobs')
+        .min(1, { error: 'retention.completedHours must be at least 1 (hours to keep completed jobs)' })
+        .default(24),
+      failedHours: positiveInt('retention.failedHours', 'hours to keep failed jobs')
+        .min(1, { error: 'retention.failedHours must be at least 1 (hours to keep failed jobs)' })
+        .default(168),
+    }, { error: 'retention must be { completedHours, failedHours }, or left out for 24 h and 7 days' })
     .default({ completedHours: 24, failedHours: 168 }),
   processor: z.enum([PROCESSOR_KIND.http], { error: 'processor must be "http"' }).default(PROCESSOR_KIND.http),
   maxPayloadBytes: positiveInt('maxPayloadBytes', 'the largest job data in bytes')
@@ -87,8 +91,14 @@ export const queueDefinitionSchema = z.strictObject({
     .min(128, { error: 'memoryMb must be at least 128' })
     .max(10240, { error: 'memoryMb must be at most 10240' })
     .default(256),
-  reason: z.string().max(300).optional(),
-})
+  reason: z
+    .string({ error: 'reason must be a string: why the entry is set as it is' })
+    .max(300, { error: 'reason must be at most 300 characters' })
+    .optional(),
+}, { error: 'a catalog entry must be an object such as { name, concurrency, attempts, backoff, timeoutMs }' });
+
+/** {@link queueDefinitionShape} with the rules that tie fields together. */
+export const queueDefinitionSchema = queueDefinitionShape
   .refine((entry) => !(entry.dedupKeyField && !entry.dedup), {
     error: 'dedupKeyField needs dedup: true; set dedup: true or remove dedupKeyField',
     path: ['dedupKeyField'],
@@ -115,9 +125,13 @@ export function parseQueueDefinition(input: unknown): QueueDefinition {
   const result = queueDefinitionSchema.safeParse(input);
   if (result.success) return result.data;
   const name = typeof (input as { name?: unknown })?.name === 'string' ? (input as { name: string }).name : '(unnamed)';
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap((issue) => {
+    // zod reports unknown keys on the object that holds them; name each key instead.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `  - ${[...issue.path, key].join('.')}: unknown field; check its spelling or remove it`);
+    }
     const field = issue.path.length > 0 ? issue.path.join('.') : '(entry)';
-    return `  - ${field}: ${issue.message}`;
+    return [`  - ${field}: ${issue.message}`];
   });
   throw new ConfigError(`catalog entry "${name}" is invalid:\n${problems.join('\n')}`, { context: { queue: name } });
 }
@@ -130,7 +144,9 @@ export function parseCatalog(entries: readonly unknown[]): QueueDefinition[] {
   const seen = new Set<string>();
   for (const definition of definitions) {
     if (seen.has(definition.name)) {
-      throw new ConfigError(`catalog entry "${definition.name}" appears twice; give each job type its own name`);
+      throw new ConfigError(`catalog entry "${definition.name}" appears twice; give each job type its own name`, {
+        context: { queue: definition.name },
+      });
     }
     seen.add(definition.name);
   }

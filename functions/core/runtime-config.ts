@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { queueDefinitionSchema, queueDefinitionShape } from './queue-config';
+
+/** What every function needs to find the table and the queues. */
+const baseSchema = z.object({
+  TABLE_NAME: z.string().min(1, { error: 'TABLE_NAME must name the jobs table' }),
+  QUEUE_URL_BASE: z.url({ error: 'QUEUE_URL_BASE must be the SQS base URL, https://sqs.<region>.amazonaws.com/<account>' }),
+  QUEUE_NAME_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, { error: 'QUEUE_NAME_PREFIX must be 1–20 letters, digits, - or _' }),
+});
+
+/**
+ * The part of a catalog entry the ingest, status, sweeper and reconciler
+ * functions need: small, so every queue fits in one environment variable.
+ */
+export const queueSettingsSchema = queueDefinitionShape.pick({
+  name: true,
+  fifo: true,
+  dedup: true,
+  dedupKeyField: true,
+  lanes: true,
+  attempts: true,
+  maxPayloadBytes: true,
+  retention: true,
+});
+
+/** A queue's settings as the ingest-side functions see them. */
+export type QueueSettings = z.output<typeof queueSettingsSchema>;
+
+/** Picks the settings the ingest side needs from a full definition. */
+export function queueSettingsOf(definition: QueueSettings): QueueSettings {
+  const { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention } = definition;
+  return { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention };
+}
+
+const jsonOf = <T extends z.ZodType>(schema: T, variable: string) =>
+  z.string({ error: `${variable} is required` }).transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: `${variable} must be JSON` });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+/** Configuration of the ingest, status, sweeper and reconciler functions. */
+export const pipelineConfigSchema = baseSchema.extend({
+  QUEUES: jsonOf(z.array(queueSettingsSchema).min(1), 'QUEUES'),
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(30).max(86_400).default(120),
+});
+
+/** Configuration of a queue's consumer function. */
+export const consumerConfigSchema = baseSchema.extend({
+  QUEUE_SETTINGS: jsonOf(queueDefinitionSchema, 'QUEUE_SETTINGS'),
+  TARGET_URL: z.url({ error: 'TARGET_URL must be the URL jobs are delivered to' }),
+  SIGNING_SECRET: z.string().min(8, { error: 'SIGNING_SECRET must hold the queue signing secret' }),
+  ALLOW_LOOPBACK_TARGETS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+});
+
+/** Checked ingest-side configuration. */
+export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
+
+/** Checked consumer configuration. */
+export type ConsumerConfig = z.output<typeof consumerConfigSchema>;
+
+/**
+ * Checks a function's environment once, at module load. A bad one throws a
+ * {@link ConfigError} naming each variable and what it should hold.
+ *
+ * @example
+ * const config = parseConfig(pipelineConfigSchema, process.env);
+ */
+export function parseConfig<T extends z.ZodType>(schema: T, environment: Record<string, string | undefined>): z.output<T> {
+  const result = schema.safeParse(environment);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  throw new ConfigError(`function configuration is invalid:\n${problems.join('\n')}`);
+}

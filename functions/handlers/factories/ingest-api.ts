@@ -1,0 +1,74 @@
+import middy from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { batchRequestSchema, fieldProblems } from '../../core/job-request';
+import { correlationIdOf } from '../http/correlation';
+import { jsonBody } from '../http/body';
+import { errorBody, HttpError } from '../http/http-error';
+import { jsonErrors } from '../http/json-errors';
+import { json } from '../http/responses';
+import { recordJob, requireQueue, sendRecorded, validateJobRequest, type AcceptDeps, type Acceptance, type PendingSend } from '../workflows/accept-job';
+
+/** Room for the envelope around `data` before a body is refused unread. */
+const ENVELOPE_BYTES = 16 * 1024;
+
+function acceptanceBody(acceptance: Acceptance): Record<string, unknown> {
+  return acceptance.duplicate
+    ? { ok: true, job_id: acceptance.jobId, queue: acceptance.queue, duplicate: true, status: acceptance.status }
+    : { ok: true, job_id: acceptance.jobId, queue: acceptance.queue, status: acceptance.status, queued_at: acceptance.queuedAt };
+}
+
+/**
+ * `POST /jobs/{queue}` and `POST /jobs/{queue}/batch`: validate, record, send.
+ *
+ * @example
+ * export const handler = createIngestHandler(deps);
+ */
+export function createIngestHandler(deps: AcceptDeps & { readonly logger: Logger }) {
+  const route = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const correlationId = correlationIdOf(event);
+    deps.logger.appendKeys({ correlation_id: correlationId });
+    const settings = requireQueue(deps.directory, event.pathParameters?.queue ?? '');
+    const isBatch = event.resource?.endsWith('/batch') ?? false;
+    const limit = (settings.maxPayloadBytes + ENVELOPE_BYTES) * (isBatch ? 100 : 1);
+    const body = jsonBody(event, Math.min(limit, 10 * 1024 * 1024));
+
+    if (!isBatch) {
+      const request = validateJobRequest(settings, body);
+      const { acceptance, send } = await recordJob(deps, settings, request, correlationId);
+      if (send) await sendRecorded(deps, [send]);
+      deps.logger.info(acceptance.duplicate ? 'duplicate job' : 'job accepted', { job_id: acceptance.jobId, queue: settings.name });
+      return json(acceptance.duplicate ? 200 : 202, acceptanceBody(acceptance));
+    }
+
+    const batch = batchRequestSchema.safeParse(body);
+    if (!batch.success) {
+      throw new HttpError(400, 'invalid_request', 'the batch request is invalid; see details', fieldProblems(batch.error));
+    }
+    const sends: PendingSend[] = [];
+    const results = await Promise.all(
+      batch.data.jobs.map(async (item, index) => {
+        try {
+          const request = validateJobRequest(settings, item);
+          const { acceptance, send } = await recordJob(deps, settings, request, `${correlationId}:${index}`);
+          if (send) sends.push(send);
+          return acceptanceBody(acceptance);
+        } catch (error) {
+          if (error instanceof HttpError) return errorBody(error.code, error.message, error.details);
+          deps.logger.error('batch item failed', { index, error: error as Error });
+          return errorBody('internal_error', 'this job was not accepted; it can be retried');
+        }
+      }),
+    );
+    await sendRecorded(deps, sends);
+    const accepted = results.filter((result) => result.ok === true).length;
+    deps.logger.info('batch accepted', { queue: settings.name, accepted, rejected: results.length - accepted });
+    return json(accepted > 0 ? 202 : 400, { ok: accepted === results.length, accepted, rejected: results.length - accepted, results });
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(jsonErrors(deps.logger))
+    .handler(route);
+}

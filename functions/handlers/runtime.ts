@@ -1,0 +1,67 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock } from '../adapters/clock';
+import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
+import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter';
+import { SqsQueueClient } from '../adapters/sqs-queue-client';
+import { deadLetterQueueName, laneQueueName, queueUrl } from '../core/queue-names';
+import { lanesOf } from '../core/lanes';
+import { consumerConfigSchema, parseConfig, pipelineConfigSchema } from '../core/runtime-config';
+import { createHttpProcessor } from '../processors/http-processor';
+import type { ConsumerDeps } from './workflows/consumer-deps';
+import { queueDirectory } from './workflows/queue-directory';
+
+type Environment = Record<string, string | undefined>;
+
+/** A logger named after the function, the way every handler logs. */
+export function serviceLogger(service: string): Logger {
+  return new Logger({ serviceName: service });
+}
+
+/**
+ * The adapters of the ingest-side functions (ingest, status, sweeper,
+ * reconciler), built once per container from the checked environment. SDK
+ * clients take their endpoints from the standard `AWS_ENDPOINT_URL_*` variables,
+ * so the same code runs in AWS and against local emulators.
+ */
+export function pipelineRuntime(environment: Environment, service: string) {
+  const config = parseConfig(pipelineConfigSchema, environment);
+  const dynamodb = new DynamoDBClient({});
+  return {
+    config,
+    store: new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME }),
+    queues: new SqsQueueClient({ client: new SQSClient({}) }),
+    directory: queueDirectory(config.QUEUES, config.QUEUE_URL_BASE, config.QUEUE_NAME_PREFIX),
+    clock: systemClock,
+    logger: serviceLogger(service),
+  };
+}
+
+/** The dependencies of one queue's consumer, from the checked environment. */
+export function consumerRuntime(environment: Environment): ConsumerDeps {
+  const config = parseConfig(consumerConfigSchema, environment);
+  const definition = config.QUEUE_SETTINGS;
+  const dynamodb = new DynamoDBClient({});
+  const logger = serviceLogger(`consumer-${definition.name}`);
+  return {
+    definition,
+    lanes: lanesOf(definition).map((lane) => {
+      const name = laneQueueName(config.QUEUE_NAME_PREFIX, definition, lane);
+      return { lane, name, url: queueUrl(config.QUEUE_URL_BASE, name) };
+    }),
+    deadLetterUrl: queueUrl(config.QUEUE_URL_BASE, deadLetterQueueName(config.QUEUE_NAME_PREFIX, definition)),
+    store: new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME }),
+    queues: new SqsQueueClient({ client: new SQSClient({}) }),
+    limiter: definition.rateLimit ? new DynamoDbRateLimiter({ client: dynamodb, tableName: config.TABLE_NAME }) : undefined,
+    processor: createHttpProcessor({
+      targetUrl: config.TARGET_URL,
+      signingSecret: config.SIGNING_SECRET,
+      timeoutMs: definition.timeoutMs,
+      allowLoopback: config.ALLOW_LOOPBACK_TARGETS,
+      allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+    }),
+    clock: systemClock,
+    logger,
+  };
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../../adapters/clock';
+import type { JobStore } from '../../adapters/job-store';
+import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
+import { jobIdFor } from '../../core/dedup';
+import { planDelivery } from '../../core/delivery-plan';
+import { JOB_STATUS, type JobMessage, type JobStatus } from '../../core/job';
+import { fieldProblems, jobRequestSchema, type JobRequest } from '../../core/job-request';
+import { laneFor, type Lane } from '../../core/lanes';
+import { toPriorityLevel } from '../../core/priority';
+import type { QueueSettings } from '../../core/runtime-config';
+import { HttpError } from '../http/http-error';
+import type { QueueDirectory } from './queue-directory';
+
+/** What accepting jobs needs. */
+export interface AcceptDeps {
+  readonly store: JobStore;
+  readonly queues: QueueClient;
+  readonly directory: QueueDirectory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly newRunId?: () => string;
+}
+
+/** A job accepted, or the live twin that made it a duplicate. */
+export type Acceptance =
+  | { readonly duplicate: false; readonly jobId: string; readonly queue: string; readonly status: JobStatus; readonly queuedAt: string }
+  | { readonly duplicate: true; readonly jobId: string; readonly queue: string; readonly status: JobStatus };
+
+/** A job written to the store that still has to be sent to its lane. */
+export interface PendingSend {
+  readonly url: string;
+  readonly job: OutgoingJob;
+}
+
+/** The settings of a queue, or `404 unknown_queue`. */
+export function requireQueue(directory: QueueDirectory, queue: string): QueueSettings {
+  const settings = directory.settings(queue);
+  if (!settings) throw new HttpError(404, 'unknown_queue', `there is no queue named "${queue}"`);
+  return settings;
+}
+
+/** Checks a job request against the schema and the queue's rules; throws a 400 or 413 HttpError. */
+export function validateJobRequest(settings: QueueSettings, body: unknown): JobRequest {
+  const parsed = jobRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new HttpError(400, 'invalid_request', 'the job request is invalid; see details', fieldProblems(parsed.error));
+  }
+  const request = parsed.data;
+  if (settings.fifo && request.group_id === undefined) {
+    throw new HttpError(400, 'invalid_request', `queue "${settings.name}" is FIFO: group_id is required (e.g. the order id)`, [
+      { field: 'group_id', message: 'required on a FIFO queue' },
+    ]);
+  }
+  if (!settings.fifo && request.group_id !== undefined) {
+    throw new HttpError(400, 'invalid_request', `group_id applies to FIFO queues only; "${settings.name}" is not one`, [
+      { field: 'group_id', message: 'not allowed on a standard queue' },
+    ]);
+  }
+  if (!settings.dedup && request.dedup_key !== undefined) {
+    throw new HttpError(400, 'invalid_request', `queue "${settings.name}" does not deduplicate; drop dedup_key or enable dedup in the catalog`, [
+      { field: 'dedup_key', message: 'not allowed on a queue without dedup' },
+    ]);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(request.data));
+  if (bytes > settings.maxPayloadBytes) {
+    throw new HttpError(413, 'payload_too_large', `data is ${bytes} bytes; queue "${settings.name}" takes at most ${settings.maxPayloadBytes}`);
+  }
+  return request;
+}
+
+/** The dedup key: the request's, or the catalog's `dedupKeyField` of the data. */
+function dedupKeyOf(settings: QueueSettings, request: JobRequest): string | undefined {
+  if (request.dedup_key !== undefined) return request.dedup_key;
+  if (!settings.dedup || settings.dedupKeyField === undefined) return undefined;
+  const value = (request.data as Record<string, unknown> | null)?.[settings.dedupKeyField];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * Records one job (the durable step that a `202` promises) and returns what
+ * must then be sent to its lane, if anything: nothing for a duplicate or for a
+ * job the sweeper will send when due.
+ */
+export async function recordJob(
+  deps: AcceptDeps,
+  settings: QueueSettings,
+  request: JobRequest,
+  correlationId: string,
+): Promise<{ acceptance: Acceptance; send?: PendingSend }> {
+  const now = deps.clock.now();
+  const dedupKey = dedupKeyOf(settings, request);
+  const priority = toPriorityLevel(request.priority);
+  const lane: Lane = laneFor(settings, priority);
+  const plan = planDelivery(settings.fifo, { delayMs: request.delay, runAt: request.run_at ? new Date(request.run_at) : undefined }, now);
+  const message: JobMessage = {
+    jobId: jobIdFor(settings.name, dedupKey),
+    runId: (deps.newRunId ?? randomUUID)(),
+    queue: settings.name,
+    name: request.name ?? settings.name,
+    data: request.data,
+    priority,
+    correlationId,
+    ...(request.group_id === undefined ? {} : { groupId: request.group_id }),
+  };
+  const outcome = await deps.store.create({
+    message,
+    lane,
+    status: plan.status,
+    maxAttempts: request.attempts ?? settings.attempts,
+    now,
+    dueAt: plan.dueAt,
+    viaSweeper: plan.via === 'sweeper',
+    delaySeconds: plan.via === 'queue' ? plan.delaySeconds : 0,
+    dedupKey,
+    payloadBytes: Buffer.byteLength(JSON.stringify(request.data)),
+  });
+  if (!outcome.created) {
+    const { existing } = outcome;
+    return { acceptance: { duplicate: true, jobId: existing.jobId, queue: existing.queue, status: existing.status } };
+  }
+  const acceptance: Acceptance = {
+    duplicate: false,
+    jobId: message.jobId,
+    queue: settings.name,
+    status: plan.status === JOB_STATUS.waiting ? JOB_STATUS.waiting : JOB_STATUS.delayed,
+    queuedAt: now.toISOString(),
+  };
+  if (plan.via === 'sweeper') return { acceptance };
+  return {
+    acceptance,
+    send: {
+      url: deps.directory.laneUrl(settings, lane),
+      job: { message, delaySeconds: plan.delaySeconds, groupId: message.groupId, deduplicationId: message.runId },
+    },
+  };
+}
+
+/**
+ * Sends recorded jobs to their lanes, batched per lane. A failed send is logged
+ * and left to the reconciler: the job is already durable, so the caller still
+ * gets its `202`.
+ */
+export async function sendRecorded(deps: AcceptDeps, sends: readonly PendingSend[]): Promise<void> {
+  const byUrl = new Map<string, OutgoingJob[]>();
+  for (const { url, job } of sends) byUrl.set(url, [...(byUrl.get(url) ?? []), job]);
+  await Promise.all(
+    [...byUrl].map(async ([url, jobs]) => {
+      try {
+        const failures = await deps.queues.sendBatch(url, jobs);
+        for (const failure of failures) {
+          deps.logger.error('send failed; the reconciler will enqueue the job', {
+            job_id: jobs[failure.index]?.message.jobId,
+            code: failure.code,
+          });
+        }
+      } catch (error) {
+        deps.logger.error('send failed; the reconciler will enqueue these jobs', {
+          job_ids: jobs.map((job) => job.message.jobId),
+          error: error as Error,
+        });
+      }
+    }),
+  );
+}

@@ -1,0 +1,73 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../../adapters/clock';
+import type { JobStore, PendingJob } from '../../adapters/job-store';
+import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
+import type { QueueDirectory } from './queue-directory';
+
+/** What the sweeper and the reconciler need. */
+export interface EnqueueDeps {
+  readonly store: JobStore;
+  readonly queues: QueueClient;
+  readonly directory: QueueDirectory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** How one run of the sweeper or the reconciler went. */
+export interface EnqueueReport {
+  readonly found: number;
+  readonly sent: number;
+  readonly failed: number;
+}
+
+/**
+ * Sends jobs kept in the store to their lanes, batched per lane, and marks each
+ * sent one enqueued. A job whose send fails stays as it was, for the next run;
+ * a job sent twice is harmless, since only one claim of it can succeed.
+ */
+export async function enqueuePending(deps: EnqueueDeps, jobs: readonly PendingJob[], purpose: string): Promise<EnqueueReport> {
+  const byUrl = new Map<string, PendingJob[]>();
+  let failed = 0;
+  for (const job of jobs) {
+    const settings = deps.directory.settings(job.message.queue);
+    if (!settings) {
+      deps.logger.error(`${purpose}: job of an unknown queue left as it is`, { job_id: job.message.jobId, queue: job.message.queue });
+      failed += 1;
+      continue;
+    }
+    const url = deps.directory.laneUrl(settings, job.lane);
+    byUrl.set(url, [...(byUrl.get(url) ?? []), job]);
+  }
+  let sent = 0;
+  for (const [url, group] of byUrl) {
+    const outgoing: OutgoingJob[] = group.map((job) => ({
+      message: job.message,
+      groupId: job.message.groupId,
+      deduplicationId: job.message.runId,
+    }));
+    let refused = new Set<number>();
+    try {
+      refused = new Set((await deps.queues.sendBatch(url, outgoing)).map((failure) => failure.index));
+    } catch (error) {
+      deps.logger.error(`${purpose}: send failed; will try again next run`, { jobs: group.length, error: error as Error });
+      failed += group.length;
+      continue;
+    }
+    failed += refused.size;
+    const now = deps.clock.now();
+    await Promise.all(
+      group.map(async (job, index) => {
+        if (refused.has(index)) return;
+        try {
+          await deps.store.markEnqueued(job.message.jobId, job.message.runId, now);
+          sent += 1;
+        } catch (error) {
+          // The message is on its way; a claim may already have moved the job on.
+          sent += 1;
+          deps.logger.warn(`${purpose}: job sent but not marked`, { job_id: job.message.jobId, error: error as Error });
+        }
+      }),
+    );
+  }
+  return { found: jobs.length, sent, failed };
+}
