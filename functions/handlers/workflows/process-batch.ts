@@ -5,7 +5,7 @@ import { decodeJobMessage } from '../../core/job-message';
 import type { JobMessage } from '../../core/job';
 import { LEASE_MARGIN_MS, YIELD_DELAY_SECONDS, type ConsumerDeps, type LaneEndpoint } from './consumer-deps';
 import { LaneYield } from './lane-yield';
-import { takeSlot } from './rate-gate';
+import { awaitStart, reserveStart } from './rate-gate';
 import { runWithTimeout } from './run-with-timeout';
 import { deadLetter, settleAttempt, type Disposition, type Outcome } from './settle-attempt';
 
@@ -104,13 +104,13 @@ export class BatchProcessor {
       });
     }
     return this.safely(async () => {
-      const slot = await takeSlot(this.deps);
+      const slot = await reserveStart(this.deps);
       if (!slot.granted) return this.defer(lane, record, message, slot.deferMs);
-      return this.attempt(lane, record, message);
+      return this.attempt(lane, record, message, slot.slotMs);
     });
   }
 
-  private async attempt(lane: LaneEndpoint, record: SQSRecord, message: JobMessage): Promise<Disposition> {
+  private async attempt(lane: LaneEndpoint, record: SQSRecord, message: JobMessage, slotMs?: number): Promise<Disposition> {
     const { deps } = this;
     const now = deps.clock.now();
     const claim = await deps.store.claim(message.jobId, message.runId, now, deps.definition.timeoutMs + LEASE_MARGIN_MS);
@@ -136,6 +136,7 @@ export class BatchProcessor {
     }
     const job = claim.job;
     const logger = deps.logger.createChild({ persistentKeys: { job_id: job.jobId, queue: job.queue, attempt: job.attempts, correlation_id: message.correlationId } });
+    await awaitStart(deps, slotMs);
     logger.info('job started', { max_attempts: job.maxAttempts, lane: lane.lane });
     const started = Date.now();
     try {

@@ -1,0 +1,108 @@
+import { BlockList, isIP } from 'node:net';
+
+/** The kinds of IP address a delivery target may resolve to. */
+export const ADDRESS_CLASS = {
+  public: 'public',
+  loopback: 'loopback',
+  private: 'private',
+  sharedCgnat: 'cgnat',
+  linkLocal: 'link_local',
+  metadata: 'metadata',
+  unspecified: 'unspecified',
+  reserved: 'reserved',
+} as const;
+
+/** One of the values of {@link ADDRESS_CLASS}. */
+export type AddressClass = (typeof ADDRESS_CLASS)[keyof typeof ADDRESS_CLASS];
+
+/**
+ * Checked in this order, so the narrower entry wins: the metadata address is
+ * link-local too, `::` and `::1` sit inside the IPv4-compatible `::/96`.
+ */
+const RANGES: readonly (readonly [AddressClass, readonly string[]])[] = [
+  // The instance metadata service, over IPv4 and over IPv6 (the latter inside fc00::/7,
+  // so allowing private targets must not let it through).
+  [ADDRESS_CLASS.metadata, ['169.254.169.254/32', 'fd00:ec2::254/128']],
+  // Connecting to 0.0.0.0 or :: reaches the local host on most systems.
+  [ADDRESS_CLASS.unspecified, ['0.0.0.0/32', '::/128']],
+  [ADDRESS_CLASS.loopback, ['127.0.0.0/8', '::1/128']],
+  [ADDRESS_CLASS.linkLocal, ['169.254.0.0/16', 'fe80::/10']],
+  // fec0::/10 is the deprecated site-local range; 64:ff9b:1::/48 is local-use NAT64.
+  [ADDRESS_CLASS.private, ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fec0::/10', '64:ff9b:1::/48']],
+  [ADDRESS_CLASS.sharedCgnat, ['100.64.0.0/10']],
+  // "This network", multicast, the old class E and broadcast, IPv6 multicast,
+  // and the deprecated IPv4-compatible IPv6 addresses: nothing a webhook lives on.
+  [ADDRESS_CLASS.reserved, ['0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4', 'ff00::/8', '::/96']],
+];
+
+const LISTS: readonly (readonly [AddressClass, BlockList])[] = RANGES.map(([addressClass, cidrs]) => {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [network = '', prefix = ''] = cidr.split('/');
+    list.addSubnet(network, Number(prefix), isIP(network) === 6 ? 'ipv6' : 'ipv4');
+  }
+  return [addressClass, list] as const;
+});
+
+/** IPv6 prefixes that carry an IPv4 address a gateway will connect to. */
+const NAT64 = new BlockList();
+NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
+const SIX_TO_FOUR = new BlockList();
+SIX_TO_FOUR.addSubnet('2002::', 16, 'ipv6');
+
+/**
+ * What kind of address `address` is. IPv4-mapped (`::ffff:a.b.c.d`), NAT64
+ * (`64:ff9b::/96`) and 6to4 (`2002::/16`) IPv6 addresses are judged by the IPv4
+ * address they carry, since that is where a connection ends up.
+ *
+ * @throws TypeError when `address` is not an IP address
+ * @example
+ * classifyAddress('169.254.169.254'); // 'metadata'
+ * classifyAddress('::ffff:10.0.0.1'); // 'private'
+ * classifyAddress('203.0.113.10'); // 'public'
+ */
+export function classifyAddress(address: string): AddressClass {
+  const bare = address.split('%')[0] ?? '';
+  const version = isIP(bare);
+  if (version === 0) throw new TypeError(`not an IP address: ${address}`);
+  const type = version === 6 ? 'ipv6' : 'ipv4';
+  if (type === 'ipv6') {
+    const embedded = embeddedIpv4(bare);
+    if (embedded !== undefined) {
+      const inner = classifyAddress(embedded);
+      if (inner !== ADDRESS_CLASS.public) return inner;
+    }
+  }
+  for (const [addressClass, list] of LISTS) {
+    if (list.check(bare, type)) return addressClass;
+  }
+  return ADDRESS_CLASS.public;
+}
+
+/** The IPv4 address inside a NAT64 or 6to4 address, else `undefined`. */
+function embeddedIpv4(address: string): string | undefined {
+  if (NAT64.check(address, 'ipv6')) return ipv4OfWords(ipv6Words(address), 6);
+  if (SIX_TO_FOUR.check(address, 'ipv6')) return ipv4OfWords(ipv6Words(address), 1);
+  return undefined;
+}
+
+function ipv4OfWords(words: readonly number[], at: number): string {
+  const high = words[at] ?? 0;
+  const low = words[at + 1] ?? 0;
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+}
+
+/** The eight 16-bit words of a valid IPv6 address (a dotted IPv4 tail included). */
+function ipv6Words(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const headWords = head === '' ? [] : head.split(':');
+  const tailWords = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array<string>(8 - headWords.length - tailWords.length).fill('0');
+  return [...headWords, ...zeros, ...tailWords].map((word) => Number.parseInt(word, 16));
+}

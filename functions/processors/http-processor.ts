@@ -1,0 +1,166 @@
+import { ConfigError, JobFailedError, JobTimeoutError, categoryOf } from '../core/errors';
+import { FAILURE_CATEGORY, categoryOfHttpStatus } from '../core/failure';
+import { failureOfResponse, readBodyLimited, resultOfBody, type HttpDeliveryResult } from './http-response';
+import type { Processor } from './processor';
+import { assertTargetAllowed } from './target-guard';
+import { buildWebhookRequest, type WebhookRequest } from './webhook-request';
+import { signWebhook } from './webhook-signature';
+
+/** The `user-agent` deliveries carry unless told otherwise. */
+export const DEFAULT_USER_AGENT = 'job-pipeline-webhooks/1';
+
+/** How an HTTP processor delivers. */
+export interface HttpProcessorOptions {
+  /** Where every job of the queue is POSTed; http or https. */
+  readonly targetUrl: string;
+  /** `whsec_<base64 key>` (or a raw secret, see `signWebhook`). */
+  readonly signingSecret: string;
+  /** How long one delivery may take, response body included, in milliseconds. */
+  readonly timeoutMs: number;
+  /**
+   * Deliver to loopback addresses.
+   *
+   * @default false - refused, as `assertTargetAllowed` explains
+   */
+  readonly allowLoopback?: boolean;
+  /**
+   * Deliver to private and CGNAT addresses.
+   *
+   * @default false - refused, as `assertTargetAllowed` explains
+   */
+  readonly allowPrivate?: boolean;
+  /** @default the global `fetch` */
+  readonly fetch?: typeof fetch;
+  /** Source of the signature's timestamp and of `Retry-After` dates. @default () => new Date() */
+  readonly clock?: () => Date;
+  /** @default {@link DEFAULT_USER_AGENT} */
+  readonly userAgent?: string;
+}
+
+/**
+ * A processor that delivers each job as a signed webhook: a JSON POST to the
+ * target, signed with the Standard Webhooks scheme. A 2xx completes the job with
+ * `{ status, body }`; any other answer, a timeout or a connection failure throws
+ * a `JobFailedError` whose category decides between a retry and the DLQ.
+ * Redirects are not followed: a 3xx fails as `client`, so a target cannot bounce
+ * us to an address the guard would refuse.
+ *
+ * Options are checked here, so a bad configuration fails at module load rather
+ * than on the first job.
+ *
+ * @throws ConfigError when the target URL, timeout or secret is unusable
+ * @example
+ * const processor = createHttpProcessor({ targetUrl: 'https://hooks.example.com/jobs', signingSecret, timeoutMs: 10_000 });
+ * const { status } = await processor(job, { signal, attempt: 1, logger });
+ */
+export function createHttpProcessor(options: HttpProcessorOptions): Processor {
+  const target = parseTarget(options.targetUrl);
+  if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
+    throw new ConfigError(`timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
+  }
+  // A dry signature checks the secret now rather than on every job.
+  signWebhook({ id: 'check', timestamp: new Date(0), body: '', secret: options.signingSecret });
+  const send = options.fetch ?? globalThis.fetch;
+  const clock = options.clock ?? (() => new Date());
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const { timeoutMs } = options;
+  const host = target.host;
+
+  return async (job, { signal, attempt, logger }): Promise<HttpDeliveryResult> => {
+    const started = performance.now();
+    const durationMs = (): number => Math.round(performance.now() - started);
+    const fail = (failure: unknown, status?: number): never => {
+      const category = categoryOf(failure);
+      const answered = status === undefined ? {} : { status };
+      logger.warn('webhook delivery failed', { host, ...answered, durationMs: durationMs(), category });
+      throw failure;
+    };
+
+    if (signal.aborted) return fail(jobAbortFailure(signal.reason, durationMs(), host));
+    // Started before the lookup so the timeout bounds the whole delivery; a lookup
+    // cannot be cancelled, but fetch refuses to start on a fired signal.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const combined = AbortSignal.any([signal, deadline]);
+    let request: WebhookRequest;
+    try {
+      await assertTargetAllowed(target, options);
+      request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: options.signingSecret, userAgent });
+    } catch (error) {
+      return fail(error);
+    }
+
+    let response: Response;
+    try {
+      response = await send(target, { method: 'POST', ...request, signal: combined, redirect: 'manual' });
+    } catch (error) {
+      if (!combined.aborted) return fail(networkFailure(error, host));
+      // `any` takes the reason of whichever signal fired first.
+      if (combined.reason === deadline.reason) return fail(new JobTimeoutError(timeoutMs, { cause: error, context: { host } }));
+      return fail(jobAbortFailure(signal.reason, durationMs(), host));
+    }
+
+    const { status } = response;
+    if (categoryOfHttpStatus(status) !== undefined) {
+      // Left unread, the body would hold the connection; its content is not ours to log.
+      await response.body?.cancel().catch(() => undefined);
+      return fail(failureOfResponse(response, host, clock()), status);
+    }
+
+    let body: unknown;
+    try {
+      const read = await readBodyLimited(response.body);
+      body = resultOfBody(response.headers.get('content-type'), read.bytes, read.truncated);
+    } catch {
+      // The 2xx is the receipt: failing now would deliver the job twice for want of a reply body.
+      logger.warn('webhook response body unreadable', { host, status });
+    }
+    logger.info('webhook delivered', { host, status, durationMs: durationMs() });
+    return { status, body };
+  };
+}
+
+function parseTarget(targetUrl: string): URL {
+  let target: URL;
+  try {
+    target = new URL(targetUrl);
+  } catch (error) {
+    // The URL itself may hold a token, so the message does not repeat it.
+    throw new ConfigError('targetUrl is not a valid absolute URL', { cause: error });
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new ConfigError(`targetUrl must be http or https, got ${target.protocol.slice(0, -1)} (host ${target.host})`);
+  }
+  if (target.username !== '' || target.password !== '') {
+    throw new ConfigError(`targetUrl for ${target.host} must not hold credentials; fetch refuses them`);
+  }
+  return target;
+}
+
+/**
+ * Why a delivery the consumer aborted stopped: the consumer's own reason when it
+ * carries a category, else a timeout (the consumer aborts when the job's time is up).
+ */
+function jobAbortFailure(reason: unknown, elapsedMs: number, host: string): unknown {
+  if (typeof reason === 'object' && reason !== null && 'category' in reason) return reason;
+  return new JobTimeoutError(elapsedMs, { cause: reason, context: { host, abortedBy: 'job' } });
+}
+
+/** A failure before any answer: DNS, refused or reset connections, TLS. */
+function networkFailure(error: unknown, host: string): JobFailedError {
+  const code = codeOf(error);
+  return new JobFailedError(`could not reach target ${host}${code === undefined ? '' : ` (${code})`}`, FAILURE_CATEGORY.network, {
+    cause: error,
+    context: { host, code },
+  });
+}
+
+/** The system error code fetch hides in `cause` (or, for several addresses, in `cause.errors`). */
+function codeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth += 1) {
+    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') return code;
+    current = cause ?? (Array.isArray(errors) ? (errors[0] as unknown) : undefined);
+  }
+  return undefined;
+}

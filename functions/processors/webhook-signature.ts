@@ -1,0 +1,74 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { ConfigError } from '../core/errors';
+
+/** How Standard Webhooks secrets start; the rest is the base64 of the key. */
+export const SIGNING_SECRET_PREFIX = 'whsec_';
+
+/** Bytes of key in a secret from {@link generateSigningSecret}. */
+export const SIGNING_KEY_BYTES = 32;
+
+/** The three headers that sign one delivery. */
+export interface WebhookSignatureHeaders {
+  /** The message id: the same on every retry of one message, so receivers can drop duplicates. */
+  readonly 'webhook-id': string;
+  /** When this attempt was signed, in whole seconds since the epoch. */
+  readonly 'webhook-timestamp': string;
+  /** `v1,<base64 HMAC-SHA256>`; a receiver accepts any one of space-separated signatures. */
+  readonly 'webhook-signature': string;
+}
+
+/** What {@link signWebhook} signs. */
+export interface SignWebhookInput {
+  readonly id: string;
+  readonly timestamp: Date;
+  /** The exact request body sent: receivers verify the bytes they got. */
+  readonly body: string;
+  /** `whsec_<base64 key>`, or a raw secret whose UTF-8 bytes are the key. */
+  readonly secret: string;
+}
+
+/**
+ * Signs a delivery with the Standard Webhooks scheme: HMAC-SHA256, keyed by the
+ * secret, over `${id}.${seconds}.${body}`.
+ *
+ * The secret is taken in the scheme's own format, `whsec_` followed by the base64
+ * of the key. A secret without that prefix is used as is, its UTF-8 bytes being
+ * the key, so a receiver verifies it with the same string as a raw key (not by
+ * base64-decoding it).
+ *
+ * @throws ConfigError when the secret holds no key
+ * @throws RangeError when the timestamp is not a valid date
+ * @example
+ * const headers = signWebhook({ id: 'job-1', timestamp: new Date(), body: '{"a":1}', secret: generateSigningSecret() });
+ * // headers['webhook-signature'] === 'v1,K5oZ…='
+ */
+export function signWebhook(input: SignWebhookInput): WebhookSignatureHeaders {
+  const millis = input.timestamp.getTime();
+  if (Number.isNaN(millis)) throw new RangeError('webhook timestamp is not a valid date');
+  const seconds = Math.floor(millis / 1000).toString();
+  const signature = createHmac('sha256', signingKeyOf(input.secret))
+    .update(`${input.id}.${seconds}.${input.body}`, 'utf8')
+    .digest('base64');
+  return { 'webhook-id': input.id, 'webhook-timestamp': seconds, 'webhook-signature': `v1,${signature}` };
+}
+
+/**
+ * A fresh secret in the Standard Webhooks format: `whsec_` and the base64 of
+ * {@link SIGNING_KEY_BYTES} random bytes.
+ *
+ * @example
+ * generateSigningSecret(); // 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw…'
+ */
+export function generateSigningSecret(): string {
+  return `${SIGNING_SECRET_PREFIX}${randomBytes(SIGNING_KEY_BYTES).toString('base64')}`;
+}
+
+/** The HMAC key a secret stands for (see {@link signWebhook}). */
+function signingKeyOf(secret: string): Buffer {
+  const key = secret.startsWith(SIGNING_SECRET_PREFIX)
+    ? Buffer.from(secret.slice(SIGNING_SECRET_PREFIX.length), 'base64')
+    : Buffer.from(secret, 'utf8');
+  // An empty key would still sign, and every receiver with an empty secret would accept it.
+  if (key.length === 0) throw new ConfigError('webhook signing secret holds no key; expected whsec_<base64 key>');
+  return key;
+}
