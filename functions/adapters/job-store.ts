@@ -87,7 +87,11 @@ export interface JobStore {
   fail(ref: AttemptRef, outcome: { readonly now: Date; readonly error: JobError; readonly entry?: AttemptRecord; readonly expiresAt: Date }): Promise<JobRecord>;
   /** waiting | delayed → cancelled; throws `JobNotFoundError` or `TransitionConflictError`. */
   cancel(jobId: string, now: Date, expiresAt: Date): Promise<JobRecord>;
-  /** delayed (kept for the sweeper) → waiting, once its message is sent. */
+  /**
+   * Once a job's message is sent: delayed (kept for the sweeper) → waiting; a
+   * waiting job re-sent by the reconciler keeps its status and restarts its
+   * clock, so it is re-sent at most once per reconciler period.
+   */
   markEnqueued(jobId: string, runId: string, now: Date): Promise<void>;
   /** Delayed jobs kept for the sweeper whose time has come, oldest first. */
   listDue(now: Date, limit: number): Promise<PendingJob[]>;

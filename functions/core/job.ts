@@ -133,9 +133,15 @@ export interface JobMessage {
   readonly groupId?: string;
 }
 
-/** Cuts a message to {@link MAX_ERROR_MESSAGE_LENGTH} characters. */
-export function shortMessage(message: string): string {
-  return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+/**
+ * History entries keep a shorter message than the job's last error, so a job
+ * that retried many times still has a state item near 1 KB.
+ */
+export const MAX_HISTORY_MESSAGE_LENGTH = 80;
+
+/** Cuts a message to `limit` characters (by default {@link MAX_ERROR_MESSAGE_LENGTH}). */
+export function shortMessage(message: string, limit: number = MAX_ERROR_MESSAGE_LENGTH): string {
+  return message.length <= limit ? message : `${message.slice(0, limit - 1)}…`;
 }
 
 /** Appends an attempt to a history, keeping the latest {@link MAX_HISTORY_ENTRIES}. */

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { backoffDelayMs, toVisibilitySeconds } from '../../core/backoff';
 import { categoryOf, JobFailedError } from '../../core/errors';
 import { isRetryableCategory } from '../../core/failure';
-import { ATTEMPT_OUTCOME, shortMessage, type JobMessage, type JobRecord } from '../../core/job';
+import { ATTEMPT_OUTCOME, MAX_HISTORY_MESSAGE_LENGTH, shortMessage, type JobMessage, type JobRecord } from '../../core/job';
 import type { ConsumerDeps } from './consumer-deps';
 
 /** What became of a message, for logs and metrics. */
@@ -47,7 +47,7 @@ export async function deadLetter(
       entry:
         failure.durationMs === undefined
           ? undefined
-          : { attempt: job.attempts, at: now.toISOString(), outcome: ATTEMPT_OUTCOME.failed, category: failure.category, message: failure.message, durationMs: failure.durationMs },
+          : { attempt: job.attempts, at: now.toISOString(), outcome: ATTEMPT_OUTCOME.failed, category: failure.category, message: shortMessage(failure.message, MAX_HISTORY_MESSAGE_LENGTH), durationMs: failure.durationMs },
       expiresAt: new Date(now.getTime() + deps.definition.retention.failedHours * HOUR_MS),
     },
   );
@@ -96,7 +96,7 @@ export async function settleAttempt(
   await deps.store.retry(ref, {
     now,
     error: { category, message: reason },
-    entry: { attempt: job.attempts, at: now.toISOString(), outcome: ATTEMPT_OUTCOME.retrying, category, message: reason, durationMs: result.durationMs, retryInMs: visibilitySeconds * 1000 },
+    entry: { attempt: job.attempts, at: now.toISOString(), outcome: ATTEMPT_OUTCOME.retrying, category, message: shortMessage(reason, MAX_HISTORY_MESSAGE_LENGTH), durationMs: result.durationMs, retryInMs: visibilitySeconds * 1000 },
   });
   await deps.queues.changeVisibility(laneUrl, [{ receiptHandle: record.receiptHandle, seconds: visibilitySeconds }]);
   deps.logger.info('job retrying', { ...fields, category, retry_in_ms: visibilitySeconds * 1000 });

@@ -1,0 +1,111 @@
+import { JOB_STATUS, storableResult, type AttemptRecord, type JobError } from '../core/job';
+import { JOBS_TABLE } from '../core/table-schema';
+import type { FinishSpec } from './finish-attempt';
+import { historyItemOf, type StateItem } from './job-item';
+import type { AttemptRef } from './job-store';
+import { epochSeconds } from './new-job-item';
+
+/** What a completed attempt reports. */
+export interface CompletedAttempt {
+  readonly now: Date;
+  readonly result: unknown;
+  readonly entry: AttemptRecord;
+  readonly expiresAt: Date;
+}
+
+/** What a failed attempt that will be retried reports. */
+export interface RetriedAttempt {
+  readonly now: Date;
+  readonly error: JobError;
+  readonly entry: AttemptRecord;
+}
+
+/** What a job's final failure reports (no entry when no attempt of ours ran: an exhausted job). */
+export interface FailedAttempt {
+  readonly now: Date;
+  readonly error: JobError;
+  readonly entry?: AttemptRecord;
+  readonly expiresAt: Date;
+}
+
+const SCHEDULE_KEYS = [JOBS_TABLE.scheduleIndex.partitionKey, JOBS_TABLE.scheduleIndex.sortKey];
+
+/** active → completed: the result (summarized when large) replaces any earlier error; the record now expires. */
+export function completeSpec(ref: AttemptRef, outcome: CompletedAttempt): FinishSpec {
+  const result = storableResult(outcome.result);
+  return {
+    operation: 'complete',
+    ref,
+    ...holdsAttempt(ref),
+    set: ['#status = :completed', 'updated_at = :now', 'expires_at = :expires', ...(result === undefined ? [] : ['#result = :result'])],
+    remove: ['#error', 'lease_until_ms', ...(result === undefined ? ['#result'] : [])],
+    names: { '#status': 'status', '#error': 'error', '#result': 'result' },
+    values: {
+      ...holdsAttemptValues(ref),
+      ':completed': JOB_STATUS.completed,
+      ':now': outcome.now.toISOString(),
+      ':expires': epochSeconds(outcome.expiresAt),
+      ...(result === undefined ? {} : { ':result': result }),
+    },
+    entry: historyItemOf(outcome.entry),
+  };
+}
+
+/** active → retrying: the lease ends and the error is kept; the queue brings the message back after its backoff. */
+export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec {
+  return {
+    operation: 'retry',
+    ref,
+    ...holdsAttempt(ref),
+    set: ['#status = :retrying', 'updated_at = :now', '#error = :error'],
+    remove: ['lease_until_ms'],
+    names: { '#status': 'status', '#error': 'error' },
+    values: {
+      ...holdsAttemptValues(ref),
+      ':retrying': JOB_STATUS.retrying,
+      ':now': outcome.now.toISOString(),
+      ':error': { category: outcome.error.category, message: outcome.error.message },
+    },
+    entry: historyItemOf(outcome.entry),
+  };
+}
+
+/**
+ * → failed, from the attempt while active, or from a job left exhausted
+ * (retrying with no attempts left; an active job whose holder crashed is
+ * active still, so the first case covers it). The record now expires.
+ */
+export function failSpec(ref: AttemptRef, outcome: FailedAttempt): FinishSpec {
+  return {
+    operation: 'fail',
+    ref,
+    condition: 'run_id = :run AND attempts = :attempt AND (#status = :active OR (#status = :retrying AND attempts >= max_attempts))',
+    allows: (item) =>
+      item.run_id === ref.runId &&
+      item.attempts === ref.attempt &&
+      (item.status === JOB_STATUS.active || (item.status === JOB_STATUS.retrying && item.attempts >= item.max_attempts)),
+    set: ['#status = :failed', 'updated_at = :now', '#error = :error', 'expires_at = :expires'],
+    remove: ['lease_until_ms', ...SCHEDULE_KEYS, 'payload'],
+    names: { '#status': 'status', '#error': 'error' },
+    values: {
+      ...holdsAttemptValues(ref),
+      ':retrying': JOB_STATUS.retrying,
+      ':failed': JOB_STATUS.failed,
+      ':now': outcome.now.toISOString(),
+      ':error': { category: outcome.error.category, message: outcome.error.message },
+      ':expires': epochSeconds(outcome.expiresAt),
+    },
+    ...(outcome.entry === undefined ? {} : { entry: historyItemOf(outcome.entry) }),
+  };
+}
+
+function holdsAttempt(ref: AttemptRef): Pick<FinishSpec, 'condition' | 'allows'> {
+  return {
+    condition: 'run_id = :run AND attempts = :attempt AND #status = :active',
+    allows: (item: StateItem) => item.run_id === ref.runId && item.attempts === ref.attempt && item.status === JOB_STATUS.active,
+  };
+}
+
+function holdsAttemptValues(ref: AttemptRef): Record<string, unknown> {
+  return { ':run': ref.runId, ':attempt': ref.attempt, ':active': JOB_STATUS.active };
+}

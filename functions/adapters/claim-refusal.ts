@@ -1,0 +1,22 @@
+import { JOB_STATUS, isFinal } from '../core/job';
+import { CLAIM_REFUSAL, type ClaimRefusal } from './job-store';
+import type { StateItem } from './job-item';
+
+/**
+ * Why a claim's condition did not hold, read from the item as it was when the
+ * condition failed. The checks run in the order a consumer acts on them: a
+ * missing or other-run record means the message is obsolete, a final one that
+ * the work is done, a held one that another consumer is on it.
+ */
+export function claimRefusalOf(item: StateItem | undefined, runId: string, nowMs: number): ClaimRefusal {
+  if (item === undefined) return CLAIM_REFUSAL.missing;
+  if (item.run_id !== runId) return CLAIM_REFUSAL.staleRun;
+  if (isFinal(item.status)) return CLAIM_REFUSAL.final;
+  const leaseLapsed = item.lease_until_ms === undefined || item.lease_until_ms < nowMs;
+  if (item.status === JOB_STATUS.active && !leaseLapsed) return CLAIM_REFUSAL.held;
+  if (item.attempts >= item.max_attempts) return CLAIM_REFUSAL.exhausted;
+  // The condition held on every count we can see (a clock skew between the
+  // check and this reading): someone else is on it, so return the message.
+  return CLAIM_REFUSAL.held;
+}
+

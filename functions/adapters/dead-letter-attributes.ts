@@ -1,0 +1,38 @@
+import type { DeadLetterReason } from './queue-client';
+import type { StringAttribute } from './sqs-batches';
+
+/** A failure reason is cut to this many characters on the dead-letter message. */
+export const MAX_REASON_LENGTH = 256;
+
+/** Other attribute values are cut to this many characters, so a message never carries a runaway header. */
+const MAX_VALUE_LENGTH = 256;
+
+/**
+ * The message attributes that say why a job was dead-lettered. SQS refuses
+ * empty attribute values, so an empty one reads `unknown`, and characters it
+ * does not allow read `?`.
+ *
+ * @example
+ * deadLetterAttributes('job-1', { reason: 'HTTP 400', category: 'client', attempts: 1, sourceQueue: 'jobs-payments', failedAt });
+ * // { failure_reason: { DataType: 'String', StringValue: 'HTTP 400' }, attempts: { DataType: 'Number', StringValue: '1' }, … }
+ */
+export function deadLetterAttributes(jobId: string, failure: DeadLetterReason): Record<string, StringAttribute> {
+  return {
+    failure_reason: text(failure.reason, MAX_REASON_LENGTH),
+    failure_category: text(failure.category, MAX_VALUE_LENGTH),
+    attempts: { DataType: 'Number', StringValue: String(Number.isFinite(failure.attempts) ? Math.trunc(failure.attempts) : 0) },
+    source_queue: text(failure.sourceQueue, MAX_VALUE_LENGTH),
+    failed_at: text(failure.failedAt.toISOString(), MAX_VALUE_LENGTH),
+    job_id: text(jobId, MAX_VALUE_LENGTH),
+  };
+}
+
+/** Characters SQS refuses in attribute values (controls, lone surrogates, non-characters). */
+const NOT_ALLOWED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+function text(value: string, maxLength: number): StringAttribute {
+  const trimmed = value.trim();
+  const nonEmpty = trimmed.length === 0 ? 'unknown' : trimmed;
+  const cut = nonEmpty.length <= maxLength ? nonEmpty : `${nonEmpty.slice(0, maxLength - 1)}…`;
+  return { DataType: 'String', StringValue: cut.replace(NOT_ALLOWED, '?') };
+}

@@ -1,0 +1,210 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { JobNotFoundError, TransitionConflictError } from '../core/errors';
+import { JOB_STATUS, type JobRecord } from '../core/job';
+import { JOBS_TABLE } from '../core/table-schema';
+import { completeSpec, failSpec, retrySpec, type CompletedAttempt, type FailedAttempt, type RetriedAttempt } from './attempt-transitions';
+import { claimRefusalOf } from './claim-refusal';
+import { conditionalUpdate, readState, type StoreContext } from './conditional-update';
+import { isConditionalCheckFailed, oldItemOf, storeFailure } from './dynamodb-errors';
+import { finishAttempt } from './finish-attempt';
+import { jobRecordFromItem, jobRecordOf, parseStateItem, type StateItem } from './job-item';
+import { delayedPartition, pendingPartition, scheduleShard } from './job-keys';
+import type { AttemptRef, ClaimOutcome, CreateOutcome, JobStore, NewJob, PendingJob } from './job-store';
+import { epochSeconds, newJobItems } from './new-job-item';
+import { listScheduled } from './schedule-listing';
+
+/** What a {@link DynamoDbJobStore} needs. */
+export interface DynamoDbJobStoreOptions {
+  /** The client to send with; the store wraps it in a document client. */
+  readonly client: DynamoDBClient;
+  /** The jobs table (key layout in `JOBS_TABLE`). */
+  readonly tableName: string;
+  /**
+   * A source of randomness in [0, 1).
+   * @default Math.random - reserved: shard choice is a stable hash, so nothing draws from it yet
+   */
+  readonly random?: () => number;
+}
+
+const SCHEDULE_KEYS = `${JOBS_TABLE.scheduleIndex.partitionKey}, ${JOBS_TABLE.scheduleIndex.sortKey}`;
+/** The attribute name every transition's expressions share (`status` is a reserved word). */
+const NAMES = { '#status': 'status' };
+
+/**
+ * The job store on DynamoDB: one state item per job (kept under one write
+ * unit), a payload item beside it when the payload is large, and a sparse
+ * schedule index of jobs that still need a send. Every transition is one
+ * conditional write whose refusal carries the old item, so a refusal is
+ * explained without another read.
+ *
+ * @example
+ * const store = new DynamoDbJobStore({ client: new DynamoDBClient({}), tableName: 'jobs' });
+ * const outcome = await store.claim(message.jobId, message.runId, new Date(), 60_000);
+ */
+export class DynamoDbJobStore implements JobStore {
+  private readonly context: StoreContext;
+
+  public constructor(options: DynamoDbJobStoreOptions) {
+    this.context = {
+      doc: DynamoDBDocumentClient.from(options.client, {
+        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+      }),
+      tableName: options.tableName,
+    };
+  }
+
+  /** Writes the payload item first (if any), then the state item unless a live twin holds the id. */
+  public async create(job: NewJob): Promise<CreateOutcome> {
+    const { jobId } = job.message;
+    const items = newJobItems(job);
+    try {
+      if (items.payload !== undefined) {
+        await this.context.doc.send(new PutCommand({ TableName: this.context.tableName, Item: items.payload }));
+      }
+      await this.context.doc.send(
+        new PutCommand({
+          TableName: this.context.tableName,
+          Item: items.state,
+          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:completed, :failed, :cancelled)',
+          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeValues: { ':completed': JOB_STATUS.completed, ':failed': JOB_STATUS.failed, ':cancelled': JOB_STATUS.cancelled },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true, job: jobRecordFromItem(items.state) };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw storeFailure('create', error, { jobId });
+      if (items.payload !== undefined) await this.forgetPayload(items.payload);
+      const old = oldItemOf(error);
+      const existing = old === undefined ? await readState(this.context, jobId) : parseStateItem(old);
+      // The twin vanished between the refusal and the read (TTL): the caller may try again.
+      if (existing === undefined) throw new TransitionConflictError(jobId, 'create', { cause: error });
+      return { created: false, existing: jobRecordOf(existing) };
+    }
+  }
+
+  /** A strongly consistent read of the job's record. */
+  public async get(jobId: string): Promise<JobRecord | undefined> {
+    const item = await readState(this.context, jobId);
+    return item === undefined ? undefined : jobRecordOf(item);
+  }
+
+  /** Claims one attempt; a refusal says why, with the record as it was. */
+  public async claim(jobId: string, runId: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    const nowMs = now.getTime();
+    const outcome = await conditionalUpdate(this.context, jobId, 'claim', {
+      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, updated_at = :now REMOVE ${SCHEDULE_KEYS}, payload`,
+      ConditionExpression:
+        'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed, :retrying) OR (#status = :active AND lease_until_ms < :nowMs))',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: {
+        ':run': runId,
+        ':active': JOB_STATUS.active,
+        ':waiting': JOB_STATUS.waiting,
+        ':delayed': JOB_STATUS.delayed,
+        ':retrying': JOB_STATUS.retrying,
+        ':one': 1,
+        ':lease': nowMs + leaseMs,
+        ':now': now.toISOString(),
+        ':nowMs': nowMs,
+      },
+    });
+    if (outcome.applied) return { claimed: true, job: jobRecordFromItem(outcome.item) };
+    const reason = claimRefusalOf(outcome.current, runId, nowMs);
+    return outcome.current === undefined
+      ? { claimed: false, reason }
+      : { claimed: false, reason, job: jobRecordOf(outcome.current) };
+  }
+
+  /** active → completed for this attempt, with its (possibly summarized) result. */
+  public async complete(ref: AttemptRef, outcome: CompletedAttempt): Promise<JobRecord> {
+    return jobRecordFromItem(await finishAttempt(this.context, completeSpec(ref, outcome)));
+  }
+
+  /** active → retrying for this attempt; the message comes back after its backoff. */
+  public async retry(ref: AttemptRef, outcome: RetriedAttempt): Promise<void> {
+    await finishAttempt(this.context, retrySpec(ref, outcome));
+  }
+
+  /**
+   * → failed, from this attempt while active, or from a job left exhausted
+   * (retrying, or active with a lapsed lease, with no attempts left).
+   */
+  public async fail(ref: AttemptRef, outcome: FailedAttempt): Promise<JobRecord> {
+    return jobRecordFromItem(await finishAttempt(this.context, failSpec(ref, outcome)));
+  }
+
+  /** waiting | delayed → cancelled; the schedule entry and inline payload go with it. */
+  public async cancel(jobId: string, now: Date, expiresAt: Date): Promise<JobRecord> {
+    const outcome = await conditionalUpdate(this.context, jobId, 'cancel', {
+      UpdateExpression: `SET #status = :cancelled, updated_at = :now, expires_at = :expires REMOVE ${SCHEDULE_KEYS}, payload`,
+      ConditionExpression: '#status IN (:waiting, :delayed)',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: {
+        ':cancelled': JOB_STATUS.cancelled,
+        ':waiting': JOB_STATUS.waiting,
+        ':delayed': JOB_STATUS.delayed,
+        ':now': now.toISOString(),
+        ':expires': epochSeconds(expiresAt),
+      },
+    });
+    if (outcome.applied) return jobRecordFromItem(outcome.item);
+    throw refusal(jobId, 'cancel', outcome.current);
+  }
+
+  /**
+   * Records that the job's message was sent (by the sweeper, or again by the
+   * reconciler): delayed or waiting → waiting, its schedule entry moved to the
+   * pending partition and stamped with the send time, so the reconciler waits
+   * a full threshold before sending it again. A job that moved on meanwhile
+   * (claimed, cancelled, another run) throws `TransitionConflictError`, which a
+   * sender may log and ignore: the message it sent is refused at claim.
+   */
+  public async markEnqueued(jobId: string, runId: string, now: Date): Promise<void> {
+    const outcome = await conditionalUpdate(this.context, jobId, 'mark enqueued', {
+      UpdateExpression: 'SET #status = :waiting, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs',
+      ConditionExpression: 'run_id = :run AND #status IN (:delayed, :waiting)',
+      ExpressionAttributeNames: {
+        ...NAMES,
+        '#schedPk': JOBS_TABLE.scheduleIndex.partitionKey,
+        '#schedAt': JOBS_TABLE.scheduleIndex.sortKey,
+      },
+      ExpressionAttributeValues: {
+        ':run': runId,
+        ':waiting': JOB_STATUS.waiting,
+        ':delayed': JOB_STATUS.delayed,
+        ':now': now.toISOString(),
+        ':nowMs': now.getTime(),
+        ':pending': pendingPartition(scheduleShard(jobId)),
+      },
+    });
+    if (!outcome.applied) throw refusal(jobId, 'mark enqueued', outcome.current);
+  }
+
+  /** Jobs kept for the sweeper and due by `now`, oldest first. */
+  public async listDue(now: Date, limit: number): Promise<PendingJob[]> {
+    return listScheduled(this.context, { partition: delayedPartition, comparison: '<=', boundMs: now.getTime(), limit });
+  }
+
+  /** Jobs sent (or meant to be) but never claimed, due before `dueBefore`, oldest first. */
+  public async listUnclaimed(dueBefore: Date, limit: number): Promise<PendingJob[]> {
+    return listScheduled(this.context, { partition: pendingPartition, comparison: '<', boundMs: dueBefore.getTime(), limit });
+  }
+
+  /** The payload item of a run that lost to a live twin is nobody's: drop it, or let TTL do it. */
+  private async forgetPayload(item: Record<string, unknown>): Promise<void> {
+    try {
+      await this.context.doc.send(new DeleteCommand({ TableName: this.context.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    } catch {
+      // Best effort: the item carries an expiry, so a failed delete only costs storage until then.
+    }
+  }
+}
+
+function refusal(jobId: string, transition: string, current: StateItem | undefined): Error {
+  if (current === undefined) return new JobNotFoundError(jobId, { context: { transition } });
+  return new TransitionConflictError(jobId, transition, {
+    context: { status: current.status, runId: current.run_id, attempts: current.attempts },
+  });
+}

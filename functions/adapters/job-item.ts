@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { PipelineError } from '../core/errors';
+import { FAILURE_CATEGORIES } from '../core/failure';
+import { ATTEMPT_OUTCOME, JOB_STATUS, type AttemptRecord, type JobRecord, type JobStatus } from '../core/job';
+import { DEFAULT_LANE, type Lane } from '../core/lanes';
+import { PRIORITY_ORDER, type PriorityLevel } from '../core/priority';
+
+const statuses = Object.values(JOB_STATUS) as [JobStatus, ...JobStatus[]];
+const priorities = PRIORITY_ORDER as [PriorityLevel, ...PriorityLevel[]];
+const lanes: [Lane, ...Lane[]] = [DEFAULT_LANE, ...PRIORITY_ORDER];
+
+/** One history entry as stored: the attempt record with snake_case fields. */
+const historyItemSchema = z.object({
+  attempt: z.number().int(),
+  at: z.string(),
+  outcome: z.enum(Object.values(ATTEMPT_OUTCOME) as [AttemptRecord['outcome'], ...AttemptRecord['outcome'][]]),
+  category: z.enum(FAILURE_CATEGORIES).optional(),
+  message: z.string().optional(),
+  duration_ms: z.number(),
+  retry_in_ms: z.number().optional(),
+});
+
+/** A history entry as stored. */
+export type HistoryItem = z.output<typeof historyItemSchema>;
+
+/**
+ * A job's state item as read from the table. Parsing it (rather than casting)
+ * means a hand-edited or half-migrated item fails loudly in one place.
+ */
+export const stateItemSchema = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  job_id: z.string().min(1),
+  run_id: z.string().min(1),
+  queue: z.string().min(1),
+  name: z.string().min(1),
+  lane: z.enum(lanes),
+  status: z.enum(statuses),
+  priority: z.enum(priorities),
+  attempts: z.number().int().nonnegative(),
+  max_attempts: z.number().int().nonnegative(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  due_at: z.string().optional(),
+  dedup_key: z.string().optional(),
+  group_id: z.string().optional(),
+  correlation_id: z.string().optional(),
+  payload_bytes: z.number().nonnegative(),
+  lease_until_ms: z.number().optional(),
+  result: z.unknown().optional(),
+  error: z.object({ category: z.enum(FAILURE_CATEGORIES), message: z.string() }).optional(),
+  history: z.array(historyItemSchema).default([]),
+  delay_seconds: z.number().nonnegative().default(0),
+  expires_at: z.number().optional(),
+  /** The job's data, serialized, while it waits for a claim and is small enough to sit here. */
+  payload: z.string().optional(),
+  sched_pk: z.string().optional(),
+  sched_at: z.number().optional(),
+});
+
+/** A job's state item, parsed. */
+export type StateItem = z.output<typeof stateItemSchema>;
+
+/**
+ * Parses a state item read from the table; throws a `PipelineError` naming the
+ * job and the broken fields when it does not have the expected shape.
+ */
+export function parseStateItem(item: Record<string, unknown>): StateItem {
+  const parsed = stateItemSchema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  throw new PipelineError('job state item is malformed', {
+    cause: parsed.error,
+    context: { pk: item.pk, issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) },
+  });
+}
+
+/** A history entry in the stored (snake_case) shape. */
+export function historyItemOf(entry: AttemptRecord): HistoryItem {
+  return {
+    attempt: entry.attempt,
+    at: entry.at,
+    outcome: entry.outcome,
+    ...(entry.category === undefined ? {} : { category: entry.category }),
+    ...(entry.message === undefined ? {} : { message: entry.message }),
+    duration_ms: entry.durationMs,
+    ...(entry.retryInMs === undefined ? {} : { retry_in_ms: entry.retryInMs }),
+  };
+}
+
+function attemptRecordOf(item: HistoryItem): AttemptRecord {
+  return {
+    attempt: item.attempt,
+    at: item.at,
+    outcome: item.outcome,
+    ...(item.category === undefined ? {} : { category: item.category }),
+    ...(item.message === undefined ? {} : { message: item.message }),
+    durationMs: item.duration_ms,
+    ...(item.retry_in_ms === undefined ? {} : { retryInMs: item.retry_in_ms }),
+  };
+}
+
+/** The job record (camelCase, no storage details) of a parsed state item. */
+export function jobRecordOf(item: StateItem): JobRecord {
+  return {
+    jobId: item.job_id,
+    runId: item.run_id,
+    queue: item.queue,
+    name: item.name,
+    status: item.status,
+    priority: item.priority,
+    attempts: item.attempts,
+    maxAttempts: item.max_attempts,
+    createdAt: item.created_at,
+    updatedAt: item.updated_at,
+    ...(item.due_at === undefined ? {} : { dueAt: item.due_at }),
+    ...(item.dedup_key === undefined ? {} : { dedupKey: item.dedup_key }),
+    ...(item.group_id === undefined ? {} : { groupId: item.group_id }),
+    ...(item.correlation_id === undefined ? {} : { correlationId: item.correlation_id }),
+    payloadBytes: item.payload_bytes,
+    ...(item.lease_until_ms === undefined ? {} : { leaseUntil: new Date(item.lease_until_ms).toISOString() }),
+    ...(item.result === undefined ? {} : { result: item.result }),
+    ...(item.error === undefined ? {} : { error: item.error }),
+    history: item.history.map(attemptRecordOf),
+  };
+}
+
+/** Parses a raw state item straight to a job record. */
+export function jobRecordFromItem(item: Record<string, unknown>): JobRecord {
+  return jobRecordOf(parseStateItem(item));
+}

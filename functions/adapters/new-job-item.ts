@@ -1,0 +1,75 @@
+import { JOBS_TABLE } from '../core/table-schema';
+import type { NewJob } from './job-store';
+import { WRITE_UNIT_BYTES, itemSize } from './item-size';
+import { delayedPartition, payloadKey, pendingPartition, scheduleShard, stateKey } from './job-keys';
+
+/** A payload at most this large (serialized) is kept inline in the job's state item. */
+export const MAX_INLINE_PAYLOAD_BYTES = 600;
+
+/**
+ * A payload kept in its own item lives this long past the job's due time: long
+ * enough for the sweeper and the reconciler to send it again after an outage,
+ * then DynamoDB's TTL removes it without a paid delete.
+ */
+export const PAYLOAD_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The items a create writes: the state item, and the payload item when the payload is too large to sit inline. */
+export interface NewJobItems {
+  readonly state: Record<string, unknown>;
+  readonly payload?: Record<string, unknown>;
+}
+
+/** Epoch seconds, as DynamoDB's TTL reads them. */
+export function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+/**
+ * The items for a new job. The payload sits inline while it is small and the
+ * state item stays within one write unit with it; otherwise it goes to its own
+ * item, so later transitions (billed on the state item's size) stay cheap.
+ */
+export function newJobItems(job: NewJob): NewJobItems {
+  const { message } = job;
+  const shard = scheduleShard(message.jobId);
+  const now = job.now.toISOString();
+  const state: Record<string, unknown> = {
+    ...stateKey(message.jobId),
+    job_id: message.jobId,
+    run_id: message.runId,
+    queue: message.queue,
+    name: message.name,
+    lane: job.lane,
+    status: job.status,
+    priority: message.priority,
+    attempts: 0,
+    max_attempts: job.maxAttempts,
+    created_at: now,
+    updated_at: now,
+    due_at: job.dueAt.getTime() > job.now.getTime() ? job.dueAt.toISOString() : undefined,
+    dedup_key: job.dedupKey,
+    group_id: message.groupId,
+    correlation_id: message.correlationId,
+    payload_bytes: job.payloadBytes,
+    history: [],
+    delay_seconds: job.delaySeconds,
+    [JOBS_TABLE.scheduleIndex.partitionKey]: job.viaSweeper ? delayedPartition(shard) : pendingPartition(shard),
+    [JOBS_TABLE.scheduleIndex.sortKey]: job.dueAt.getTime(),
+  };
+  const serialized = JSON.stringify(message.data) ?? 'null';
+  const inline = { ...state, payload: serialized };
+  if (Buffer.byteLength(serialized, 'utf8') <= MAX_INLINE_PAYLOAD_BYTES && itemSize(inline) <= WRITE_UNIT_BYTES) {
+    return { state: inline };
+  }
+  const keepUntil = Math.max(job.dueAt.getTime(), job.now.getTime()) + PAYLOAD_RETENTION_MS;
+  return {
+    state,
+    payload: {
+      ...payloadKey(message.jobId, message.runId),
+      job_id: message.jobId,
+      run_id: message.runId,
+      payload: serialized,
+      [JOBS_TABLE.ttlAttribute]: epochSeconds(new Date(keepUntil)),
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type BatchResultErrorEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { PipelineError } from '../core/errors';
+import { encodeJobMessage } from '../core/job-message';
+import { deadLetterAttributes } from './dead-letter-attributes';
+import type { DeadLetter, OutgoingJob, QueueClient, SendFailure, VisibilityChange } from './queue-client';
+import { chunkForSqs, isFifoQueue, messageBytes, type Indexed } from './sqs-batches';
+
+/** What an {@link SqsQueueClient} needs. */
+export interface SqsQueueClientOptions {
+  readonly client: SQSClient;
+}
+
+/** SQS's longest visibility timeout, in seconds (12 hours). */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/**
+ * The queue client on SQS. Batchable calls go ten entries (and at most 1 MiB) at
+ * a time. On a FIFO queue (its URL ends in `.fifo`) every message gets a group
+ * and a deduplication id and never a per-message delay, which FIFO queues refuse.
+ *
+ * @example
+ * const queues = new SqsQueueClient({ client: new SQSClient({}) });
+ * const failures = await queues.sendBatch(laneUrl, jobs.map((message) => ({ message })));
+ */
+export class SqsQueueClient implements QueueClient {
+  private readonly client: SQSClient;
+
+  public constructor(options: SqsQueueClientOptions) {
+    this.client = options.client;
+  }
+
+  /** Sends one job; throws a `PipelineError` when SQS refuses it. */
+  public async send(queueUrl: string, job: OutgoingJob): Promise<void> {
+    try {
+      await this.client.send(new SendMessageCommand({ QueueUrl: queueUrl, ...sendParameters(queueUrl, job) }));
+    } catch (error) {
+      throw sqsFailure('send', queueUrl, error, { jobId: job.message.jobId });
+    }
+  }
+
+  /**
+   * Sends jobs in batches and returns the ones SQS refused, by their index in
+   * `jobs`. A batch call that fails as a whole reports each of its entries.
+   */
+  public async sendBatch(queueUrl: string, jobs: readonly OutgoingJob[]): Promise<SendFailure[]> {
+    const batches = chunkForSqs(
+      jobs.map((job) => sendParameters(queueUrl, job)),
+      (entry) => messageBytes(entry.MessageBody),
+    );
+    return runBatches(batches, async (batch) => {
+      const { Failed } = await this.client.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map(({ index, item }) => ({ Id: String(index), ...item })) }),
+      );
+      return Failed ?? [];
+    });
+  }
+
+  /** Changes the visibility of received messages; throws a `PipelineError` listing any that failed. */
+  public async changeVisibility(queueUrl: string, changes: readonly VisibilityChange[]): Promise<void> {
+    const failures = await runBatches(chunkForSqs(changes), async (batch) => {
+      const { Failed } = await this.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map(({ index, item }) => ({
+            Id: String(index),
+            ReceiptHandle: item.receiptHandle,
+            VisibilityTimeout: Math.min(Math.max(Math.ceil(item.seconds), 0), MAX_VISIBILITY_SECONDS),
+          })),
+        }),
+      );
+      return Failed ?? [];
+    });
+    throwIfAny('change visibility', queueUrl, failures, changes.length);
+  }
+
+  /**
+   * Sends failed jobs' original bodies, unchanged, to a dead-letter queue with
+   * the failure as message attributes. Throws a `PipelineError` listing any
+   * letter SQS refused: the caller must then keep the source message.
+   */
+  public async moveToDeadLetter(deadLetterQueueUrl: string, letters: readonly DeadLetter[]): Promise<void> {
+    const fifo = isFifoQueue(deadLetterQueueUrl);
+    const entries = letters.map((letter) => ({
+      MessageBody: letter.body,
+      MessageAttributes: deadLetterAttributes(letter.jobId, letter.failure),
+      ...(fifo
+        ? {
+            MessageGroupId: letter.groupId ?? letter.jobId,
+            MessageDeduplicationId: letter.deduplicationId ?? deadLetterDeduplicationId(letter),
+          }
+        : {}),
+    }));
+    const failures = await runBatches(
+      chunkForSqs(entries, (entry) => messageBytes(entry.MessageBody, entry.MessageAttributes)),
+      async (batch) => {
+        const { Failed } = await this.client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: deadLetterQueueUrl,
+            Entries: batch.map(({ index, item }) => ({ Id: String(index), ...item })),
+          }),
+        );
+        return Failed ?? [];
+      },
+    );
+    throwIfAny('move to dead-letter queue', deadLetterQueueUrl, failures, letters.length);
+  }
+
+  /** Deletes received messages; throws a `PipelineError` listing any that failed. */
+  public async delete(queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
+    const failures = await runBatches(chunkForSqs(receiptHandles), async (batch) => {
+      const { Failed } = await this.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map(({ index, item }) => ({ Id: String(index), ReceiptHandle: item })),
+        }),
+      );
+      return Failed ?? [];
+    });
+    throwIfAny('delete', queueUrl, failures, receiptHandles.length);
+  }
+
+  /** SQS's approximate count of visible messages. */
+  public async backlog(queueUrl: string): Promise<number> {
+    let value: string | undefined;
+    try {
+      const { Attributes } = await this.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      value = Attributes?.ApproximateNumberOfMessages;
+    } catch (error) {
+      throw sqsFailure('read backlog', queueUrl, error);
+    }
+    const count = Number(value);
+    if (value === undefined || !Number.isFinite(count)) {
+      throw new PipelineError('queue returned no message count', { context: { queueUrl, value } });
+    }
+    return count;
+  }
+}
+
+/** The SendMessage parameters of one job on this queue. */
+function sendParameters(queueUrl: string, job: OutgoingJob) {
+  const body = encodeJobMessage(job.message);
+  if (isFifoQueue(queueUrl)) {
+    return {
+      MessageBody: body,
+      MessageGroupId: job.groupId ?? job.message.groupId ?? job.message.jobId,
+      MessageDeduplicationId: job.deduplicationId ?? job.message.runId,
+    };
+  }
+  const delay = Math.ceil(job.delaySeconds ?? 0);
+  return delay > 0 ? { MessageBody: body, DelaySeconds: delay } : { MessageBody: body };
+}
+
+/** A FIFO dead-letter deduplication id unique to this failure (a redriven job that fails again is a new letter). */
+function deadLetterDeduplicationId(letter: DeadLetter): string {
+  return createHash('sha256').update(`${letter.jobId}\n${letter.failure.failedAt.toISOString()}\n${letter.failure.attempts}`).digest('hex');
+}
+
+/**
+ * Runs batch calls one after another (a Lambda's batch is at most a few calls)
+ * and collects refused entries by index; a call that throws counts as a
+ * refusal of each of its entries.
+ */
+async function runBatches<T>(
+  batches: readonly Indexed<T>[][],
+  call: (batch: readonly Indexed<T>[]) => Promise<BatchResultErrorEntry[]>,
+): Promise<SendFailure[]> {
+  const failures: SendFailure[] = [];
+  for (const batch of batches) {
+    try {
+      for (const failed of await call(batch)) {
+        failures.push({ index: Number(failed.Id), code: failed.Code ?? 'Unknown', message: failed.Message ?? failed.Code ?? 'refused' });
+      }
+    } catch (error) {
+      const code = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      for (const { index } of batch) failures.push({ index, code, message });
+    }
+  }
+  return failures;
+}
+
+function throwIfAny(operation: string, queueUrl: string, failures: readonly SendFailure[], total: number): void {
+  if (failures.length === 0) return;
+  throw new PipelineError(`queue ${operation} failed for ${failures.length} of ${total} messages`, {
+    context: { queueUrl, failures },
+  });
+}
+
+function sqsFailure(operation: string, queueUrl: string, error: unknown, context: Record<string, unknown> = {}): PipelineError {
+  const name = error instanceof Error ? error.name : typeof error;
+  return new PipelineError(`queue ${operation} failed: ${name}`, { cause: error, context: { queueUrl, ...context } });
+}

@@ -1,0 +1,135 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { scheduleShard } from '../../../functions/adapters/job-keys';
+import { JobNotFoundError, TransitionConflictError } from '../../../functions/core/errors';
+import { A_JOB_ID, A_RUN_ID, FIXED_NOW } from '../../helpers/factories';
+import { aStateItem, conditionFailed } from './stored-items';
+
+const documents = mockClient(DynamoDBDocumentClient);
+const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+const nowMs = FIXED_NOW.getTime();
+
+beforeEach(() => {
+  documents.reset();
+});
+
+describe('DynamoDbJobStore.claim', () => {
+  it('claims in one conditional update and returns the new record', async () => {
+    // Prepare
+    documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'active', attempts: 1, lease_until_ms: nowMs + 60_000 }) });
+
+    // Act
+    const outcome = await store.claim(A_JOB_ID, A_RUN_ID, FIXED_NOW, 60_000);
+
+    // Assess
+    expect(outcome).toMatchObject({ claimed: true, job: { status: 'active', attempts: 1 } });
+    const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toContain('run_id = :run AND attempts < max_attempts');
+    expect(input?.ConditionExpression).toContain('#status = :active AND lease_until_ms < :nowMs');
+    expect(input?.UpdateExpression).toMatch(/REMOVE sched_pk, sched_at, payload$/);
+    expect(input?.ExpressionAttributeValues).toMatchObject({ ':run': A_RUN_ID, ':lease': nowMs + 60_000, ':nowMs': nowMs });
+    expect(input?.ReturnValues).toBe('ALL_NEW');
+    expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+  });
+
+  it.each([
+    ['stale_run', aStateItem({ run_id: 'run-other' })],
+    ['final', aStateItem({ status: 'completed', attempts: 1 })],
+    ['final', aStateItem({ status: 'cancelled' })],
+    ['held', aStateItem({ status: 'active', attempts: 1, lease_until_ms: nowMs + 1 })],
+    ['exhausted', aStateItem({ status: 'active', attempts: 3, lease_until_ms: nowMs - 1 })],
+    ['exhausted', aStateItem({ status: 'retrying', attempts: 3 })],
+  ])('explains a refusal as %s from the old item, without a read', async (reason, old) => {
+    // Prepare
+    documents.on(UpdateCommand).rejects(conditionFailed(old));
+
+    // Act
+    const outcome = await store.claim(A_JOB_ID, A_RUN_ID, FIXED_NOW, 60_000);
+
+    // Assess
+    expect(outcome).toMatchObject({ claimed: false, reason, job: { jobId: A_JOB_ID } });
+    expect(documents.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('refuses a job with no record as missing', async () => {
+    // Prepare
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({});
+
+    // Act
+    const outcome = await store.claim(A_JOB_ID, A_RUN_ID, FIXED_NOW, 60_000);
+
+    // Assess
+    expect(outcome).toEqual({ claimed: false, reason: 'missing' });
+  });
+});
+
+describe('DynamoDbJobStore.cancel', () => {
+  it('cancels a waiting job, dropping its schedule entry and setting its expiry', async () => {
+    // Prepare
+    documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'cancelled', sched_pk: undefined, sched_at: undefined }) });
+    const expiresAt = new Date(nowMs + 86_400_000);
+
+    // Act
+    const job = await store.cancel(A_JOB_ID, FIXED_NOW, expiresAt);
+
+    // Assess
+    expect(job.status).toBe('cancelled');
+    const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('#status IN (:waiting, :delayed)');
+    expect(input?.UpdateExpression).toContain('REMOVE sched_pk, sched_at, payload');
+    expect(input?.ExpressionAttributeValues?.[':expires']).toBe(Math.floor(expiresAt.getTime() / 1000));
+  });
+
+  it('throws TransitionConflictError with the current status once the job is active', async () => {
+    // Prepare
+    documents.on(UpdateCommand).rejects(conditionFailed(aStateItem({ status: 'active', attempts: 1 })));
+
+    // Act
+    const cancelling = store.cancel(A_JOB_ID, FIXED_NOW, FIXED_NOW);
+
+    // Assess
+    await expect(cancelling).rejects.toBeInstanceOf(TransitionConflictError);
+    await expect(cancelling).rejects.toMatchObject({ context: { status: 'active', transition: 'cancel' } });
+  });
+
+  it('throws JobNotFoundError for a job with no record', async () => {
+    // Prepare
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({});
+
+    // Act / Assess
+    await expect(store.cancel(A_JOB_ID, FIXED_NOW, FIXED_NOW)).rejects.toBeInstanceOf(JobNotFoundError);
+  });
+});
+
+describe('DynamoDbJobStore.markEnqueued', () => {
+  it('moves a sent job to waiting and its schedule entry to the pending partition, stamped now', async () => {
+    // Prepare
+    documents.on(UpdateCommand).resolves({ Attributes: aStateItem() });
+    const shard = scheduleShard(A_JOB_ID);
+
+    // Act
+    await store.markEnqueued(A_JOB_ID, A_RUN_ID, FIXED_NOW);
+
+    // Assess
+    const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('run_id = :run AND #status IN (:delayed, :waiting)');
+    expect(input?.UpdateExpression).toBe('SET #status = :waiting, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs');
+    expect(input?.ExpressionAttributeValues).toMatchObject({ ':pending': `PENDING#${shard}`, ':nowMs': nowMs, ':waiting': 'waiting' });
+  });
+
+  it('throws TransitionConflictError when the job was claimed meanwhile', async () => {
+    // Prepare
+    documents.on(UpdateCommand).rejects(conditionFailed(aStateItem({ status: 'active', attempts: 1 })));
+
+    // Act / Assess
+    await expect(store.markEnqueued(A_JOB_ID, A_RUN_ID, FIXED_NOW)).rejects.toMatchObject({
+      name: 'TransitionConflictError',
+      context: { status: 'active' },
+    });
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../functions/core/errors';
+import { consumerConfigSchema, parseConfig, pipelineConfigSchema, queueSettingsOf } from '../../../functions/core/runtime-config';
+import { parseQueueDefinition } from '../../../functions/core/queue-config';
+import { aQueueDefinitionInput } from '../../helpers/factories';
+
+const base = { TABLE_NAME: 'jobs', QUEUE_URL_BASE: 'https://sqs.us-east-1.amazonaws.com/123456789012', QUEUE_NAME_PREFIX: 'jobs-dev' };
+
+describe('function configuration', () => {
+  it('reads the ingest side settings from the environment', () => {
+    // Prepare
+    const settings = queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput()));
+
+    // Act
+    const config = parseConfig(pipelineConfigSchema, { ...base, QUEUES: JSON.stringify([settings]) });
+
+    // Assess
+    expect(config.QUEUES).toEqual([settings]);
+    expect(config.RECONCILE_AFTER_SECONDS).toBe(120);
+  });
+
+  it('keeps every shipped queue within a small environment variable', () => {
+    const settings = queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput({ dedup: true, dedupKeyField: 'intentId', lanes: true })));
+    expect(JSON.stringify(settings).length).toBeLessThan(250);
+  });
+
+  it('names each missing or bad variable', () => {
+    // Act
+    const attempt = () => parseConfig(consumerConfigSchema, { ...base, QUEUE_URL_BASE: 'not a url', QUEUE_SETTINGS: '{nope', TARGET_URL: 'x' });
+
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/QUEUE_URL_BASE/);
+    expect(attempt).toThrow(/QUEUE_SETTINGS must be JSON/);
+    expect(attempt).toThrow(/TARGET_URL/);
+    expect(attempt).toThrow(/SIGNING_SECRET/);
+  });
+
+  it('checks the consumer queue settings with the catalog schema', () => {
+    // Act
+    const attempt = () =>
+      parseConfig(consumerConfigSchema, {
+        ...base,
+        QUEUE_SETTINGS: JSON.stringify({ ...aQueueDefinitionInput(), attempts: 0 }),
+        TARGET_URL: 'https://example.com/hook',
+        SIGNING_SECRET: 'whsec_c2VjcmV0c2VjcmV0',
+      });
+
+    // Assess
+    expect(attempt).toThrow(/QUEUE_SETTINGS.attempts/);
+  });
+});
