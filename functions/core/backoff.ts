@@ -30,7 +30,9 @@ export const MAX_BACKOFF_MS = 12 * 60 * 60 * 1000;
  */
 export function backoffDelayMs(spec: BackoffSpec, attempt: number, random: () => number = Math.random): number {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be an integer ≥ 1, got ${attempt}`);
-  const base = spec.type === BACKOFF_TYPE.exponential ? spec.delayMs * 2 ** (attempt - 1) : spec.delayMs;
+  // 2^64 already passes the cap for any delay of 1 ms or more; an unbounded power
+  // overflows to Infinity from attempt 1025, and 0 × Infinity is NaN.
+  const base = spec.type === BACKOFF_TYPE.exponential ? spec.delayMs * 2 ** Math.min(attempt - 1, 64) : spec.delayMs;
   const capped = Math.min(base, MAX_BACKOFF_MS);
   const jitter = Math.min(Math.max(spec.jitter, 0), 1);
   return Math.round(capped * (1 - jitter) + capped * jitter * random());

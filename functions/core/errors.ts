@@ -114,21 +114,32 @@ const NAMED_CATEGORIES: Record<string, FailureCategory> = {
 };
 
 /**
+ * Node's and undici's codes for a connection that failed before any response:
+ * refused, reset, unreachable, DNS (`ENOTFOUND`, `EAI_AGAIN`), socket timeouts.
+ */
+const NETWORK_CODE = /^(E(CONN|ADDR|HOST|NET|PIPE|AI_)|ENOTFOUND$|ETIMEDOUT$|UND_ERR)/;
+
+const hasNetworkCode = (value: unknown): boolean => {
+  const code = (value as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && NETWORK_CODE.test(code);
+};
+
+/**
  * The category of anything a processor threw. A {@link JobFailedError} (or a twin
  * from another bundle with the same `name` and a `category`) keeps its own; an
  * abort is a `timeout`; anything else is a `network` failure if it looks like
- * one and a `server` failure otherwise, so unknown errors are retried.
+ * one (its `code`, or its `cause`'s as in undici's `fetch failed`) and a
+ * `server` failure otherwise, so unknown errors are retried.
  */
 export function categoryOf(error: unknown): FailureCategory {
   if (error instanceof JobFailedError) return error.category;
   if (typeof error !== 'object' || error === null) return FAILURE_CATEGORY.server;
-  const { name, category, code } = error as { name?: unknown; category?: unknown; code?: unknown };
+  const { name, category } = error as { name?: unknown; category?: unknown };
   if (typeof category === 'string' && (Object.values(FAILURE_CATEGORY) as string[]).includes(category)) {
     return category as FailureCategory;
   }
-  if (typeof name === 'string' && name in NAMED_CATEGORIES) return NAMED_CATEGORIES[name] as FailureCategory;
-  if (typeof code === 'string' && /^(E(CONN|ADDR|HOST|NET|PIPE|AI_)|UND_ERR)/.test(code)) return FAILURE_CATEGORY.network;
-  const causeCode = (error as { cause?: { code?: unknown } }).cause?.code;
-  if (typeof causeCode === 'string' && /^(E(CONN|ADDR|HOST|NET|PIPE|AI_)|UND_ERR)/.test(causeCode)) return FAILURE_CATEGORY.network;
+  // Own keys only: a `name` such as "constructor" must not find Object.prototype's.
+  if (typeof name === 'string' && Object.hasOwn(NAMED_CATEGORIES, name)) return NAMED_CATEGORIES[name] as FailureCategory;
+  if (hasNetworkCode(error) || hasNetworkCode((error as { cause?: unknown }).cause)) return FAILURE_CATEGORY.network;
   return FAILURE_CATEGORY.server;
 }

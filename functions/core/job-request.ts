@@ -8,6 +8,10 @@ export const MAX_BATCH_JOBS = 100;
 /** The largest attempts a request may ask for. */
 export const MAX_ATTEMPTS = 25;
 
+const PRIORITY_MESSAGE = `priority must be an integer from ${PRIORITY_RANGE.min} to ${PRIORITY_RANGE.max} or one of ${Object.keys(
+  PRIORITY_LEVELS,
+).join(', ')}`;
+
 /**
  * The body of `POST /jobs/{queue}`: snake_case, unknown fields refused so a typo
  * is an error and not a silently ignored option.
@@ -19,11 +23,22 @@ export const jobRequestSchema = z.strictObject({
     .max(100, { error: 'name must be at most 100 characters' })
     .optional(),
   data: z.unknown().refine((value) => value !== undefined, { error: 'data is required: the job payload, any JSON value' }),
+  // Every branch and check carries the message: when only the number branch fails
+  // (0, 21), zod reports that branch's own issue, not the union's.
   priority: z
-    .union([
-      z.number().int().min(PRIORITY_RANGE.min).max(PRIORITY_RANGE.max),
-      z.enum(Object.keys(PRIORITY_LEVELS) as [keyof typeof PRIORITY_LEVELS, ...(keyof typeof PRIORITY_LEVELS)[]]),
-    ], { error: `priority must be an integer from ${PRIORITY_RANGE.min} to ${PRIORITY_RANGE.max} or one of urgent, high, normal, low` })
+    .union(
+      [
+        z
+          .number({ error: PRIORITY_MESSAGE })
+          .int({ error: PRIORITY_MESSAGE })
+          .min(PRIORITY_RANGE.min, { error: PRIORITY_MESSAGE })
+          .max(PRIORITY_RANGE.max, { error: PRIORITY_MESSAGE }),
+        z.enum(Object.keys(PRIORITY_LEVELS) as [keyof typeof PRIORITY_LEVELS, ...(keyof typeof PRIORITY_LEVELS)[]], {
+          error: PRIORITY_MESSAGE,
+        }),
+      ],
+      { error: PRIORITY_MESSAGE },
+    )
     .optional(),
   delay: z
     .number({ error: 'delay must be a number of milliseconds' })
@@ -51,7 +66,7 @@ export const jobRequestSchema = z.strictObject({
     .min(1, { error: 'attempts must be at least 1' })
     .max(MAX_ATTEMPTS, { error: `attempts must be at most ${MAX_ATTEMPTS}` })
     .optional(),
-})
+}, { error: 'the body must be a JSON object such as { "data": { ... }, "priority": "high" }' })
   .refine((body) => !(body.delay !== undefined && body.run_at !== undefined), {
     error: 'give delay or run_at, not both',
     path: ['run_at'],
@@ -66,7 +81,7 @@ export const batchRequestSchema = z.strictObject({
     .array(z.unknown(), { error: 'jobs must be an array of job requests' })
     .min(1, { error: 'jobs must hold at least one job' })
     .max(MAX_BATCH_JOBS, { error: `jobs must hold at most ${MAX_BATCH_JOBS} jobs; split larger batches` }),
-});
+}, { error: 'the body must be a JSON object such as { "jobs": [ { "data": { ... } } ] }' });
 
 /** One problem with a request field. */
 export interface FieldProblem {

@@ -93,7 +93,7 @@ export const queueDefinitionShape = z.strictObject({
     .default(256),
   reason: z
     .string({ error: 'reason must be a string: why the entry is set as it is' })
-    .max(300, { error: 'reason must be at most 300 characters' })
+    .max(600, { error: 'reason must be at most 600 characters' })
     .optional(),
 }, { error: 'a catalog entry must be an object such as { name, concurrency, attempts, backoff, timeoutMs }' });
 

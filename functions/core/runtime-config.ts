@@ -53,10 +53,19 @@ export const pipelineConfigSchema = baseSchema.extend({
 export const consumerConfigSchema = baseSchema.extend({
   QUEUE_SETTINGS: jsonOf(queueDefinitionSchema, 'QUEUE_SETTINGS'),
   TARGET_URL: z.url({ error: 'TARGET_URL must be the URL jobs are delivered to' }),
-  SIGNING_SECRET: z.string().min(8, { error: 'SIGNING_SECRET must hold the queue signing secret' }),
+  /** The queue's signing secret in Secrets Manager (deployed). */
+  SIGNING_SECRET_ARN: z.string().min(1).optional(),
+  /** The signing secret itself (tests only: a deployed stack never puts it in the environment). */
+  SIGNING_SECRET: z.string().min(8, { error: 'SIGNING_SECRET must hold the queue signing secret' }).optional(),
   ALLOW_LOOPBACK_TARGETS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
 });
+
+/** A consumer configuration must say where its signing secret is. */
+export const consumerConfigWithSecretSchema = consumerConfigSchema.refine(
+  (config) => config.SIGNING_SECRET_ARN !== undefined || config.SIGNING_SECRET !== undefined,
+  { error: 'SIGNING_SECRET_ARN (or, in tests, SIGNING_SECRET) must name the queue signing secret', path: ['SIGNING_SECRET_ARN'] },
+);
 
 /** Checked ingest-side configuration. */
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;

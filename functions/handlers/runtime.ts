@@ -7,7 +7,9 @@ import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter';
 import { SqsQueueClient } from '../adapters/sqs-queue-client';
 import { deadLetterQueueName, laneQueueName, queueUrl } from '../core/queue-names';
 import { lanesOf } from '../core/lanes';
-import { consumerConfigSchema, parseConfig, pipelineConfigSchema } from '../core/runtime-config';
+import { consumerConfigWithSecretSchema, parseConfig, pipelineConfigSchema } from '../core/runtime-config';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { cachedSecret } from '../adapters/secret-value';
 import { createHttpProcessor } from '../processors/http-processor';
 import type { ConsumerDeps } from './workflows/consumer-deps';
 import { queueDirectory } from './workflows/queue-directory';
@@ -40,7 +42,7 @@ export function pipelineRuntime(environment: Environment, service: string) {
 
 /** The dependencies of one queue's consumer, from the checked environment. */
 export function consumerRuntime(environment: Environment): ConsumerDeps {
-  const config = parseConfig(consumerConfigSchema, environment);
+  const config = parseConfig(consumerConfigWithSecretSchema, environment);
   const definition = config.QUEUE_SETTINGS;
   const dynamodb = new DynamoDBClient({});
   const logger = serviceLogger(`consumer-${definition.name}`);
@@ -56,7 +58,7 @@ export function consumerRuntime(environment: Environment): ConsumerDeps {
     limiter: definition.rateLimit ? new DynamoDbRateLimiter({ client: dynamodb, tableName: config.TABLE_NAME }) : undefined,
     processor: createHttpProcessor({
       targetUrl: config.TARGET_URL,
-      signingSecret: config.SIGNING_SECRET,
+      signingSecret: config.SIGNING_SECRET ?? cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? ''),
       timeoutMs: definition.timeoutMs,
       allowLoopback: config.ALLOW_LOOPBACK_TARGETS,
       allowPrivate: config.ALLOW_PRIVATE_TARGETS,

@@ -13,8 +13,11 @@ export const DEFAULT_USER_AGENT = 'job-pipeline-webhooks/1';
 export interface HttpProcessorOptions {
   /** Where every job of the queue is POSTed; http or https. */
   readonly targetUrl: string;
-  /** `whsec_<base64 key>` (or a raw secret, see `signWebhook`). */
-  readonly signingSecret: string;
+  /**
+   * `whsec_<base64 key>` (or a raw secret, see `signWebhook`), or a function that
+   * fetches it (from a secret store, cached by the caller).
+   */
+  readonly signingSecret: string | (() => Promise<string>);
   /** How long one delivery may take, response body included, in milliseconds. */
   readonly timeoutMs: number;
   /**
@@ -58,8 +61,9 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
   if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
     throw new ConfigError(`timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
   }
-  // A dry signature checks the secret now rather than on every job.
-  signWebhook({ id: 'check', timestamp: new Date(0), body: '', secret: options.signingSecret });
+  // A dry signature checks a given secret now rather than on every job.
+  if (typeof options.signingSecret === 'string') signWebhook({ id: 'check', timestamp: new Date(0), body: '', secret: options.signingSecret });
+  const secretOf = typeof options.signingSecret === 'string' ? ((secret: string) => async () => secret)(options.signingSecret) : options.signingSecret;
   const send = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? (() => new Date());
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
@@ -84,7 +88,7 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
     let request: WebhookRequest;
     try {
       await assertTargetAllowed(target, options);
-      request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: options.signingSecret, userAgent });
+      request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: await secretOf(), userAgent });
     } catch (error) {
       return fail(error);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../functions/core/errors';
-import { consumerConfigSchema, parseConfig, pipelineConfigSchema, queueSettingsOf } from '../../../functions/core/runtime-config';
+import { consumerConfigSchema, consumerConfigWithSecretSchema, parseConfig, pipelineConfigSchema, queueSettingsOf } from '../../../functions/core/runtime-config';
 import { parseQueueDefinition } from '../../../functions/core/queue-config';
 import { aQueueDefinitionInput } from '../../helpers/factories';
 
@@ -26,7 +26,7 @@ describe('function configuration', () => {
 
   it('names each missing or bad variable', () => {
     // Act
-    const attempt = () => parseConfig(consumerConfigSchema, { ...base, QUEUE_URL_BASE: 'not a url', QUEUE_SETTINGS: '{nope', TARGET_URL: 'x' });
+    const attempt = () => parseConfig(consumerConfigSchema, { ...base, QUEUE_URL_BASE: 'not a url', QUEUE_SETTINGS: '{nope', TARGET_URL: 'x', SIGNING_SECRET: 'short' });
 
     // Assess
     expect(attempt).toThrow(ConfigError);
@@ -34,6 +34,16 @@ describe('function configuration', () => {
     expect(attempt).toThrow(/QUEUE_SETTINGS must be JSON/);
     expect(attempt).toThrow(/TARGET_URL/);
     expect(attempt).toThrow(/SIGNING_SECRET/);
+  });
+
+  it('needs the signing secret named, by ARN or (in tests) by value', () => {
+    const environment = {
+      ...base,
+      QUEUE_SETTINGS: JSON.stringify(aQueueDefinitionInput()),
+      TARGET_URL: 'https://example.com/hook',
+    };
+    expect(() => parseConfig(consumerConfigWithSecretSchema, environment)).toThrow(/SIGNING_SECRET_ARN/);
+    expect(parseConfig(consumerConfigWithSecretSchema, { ...environment, SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:s' }).SIGNING_SECRET_ARN).toContain('secret');
   });
 
   it('checks the consumer queue settings with the catalog schema', () => {
