@@ -43,6 +43,16 @@ export interface SendFailure {
   readonly message: string;
 }
 
+/** SQS's approximate message counts of one queue. */
+export interface QueueDepth {
+  /** Waiting to be received. */
+  readonly visible: number;
+  /** Received and not yet deleted (running, or waiting out a backoff). */
+  readonly inFlight: number;
+  /** Sent with a delay that has not passed. */
+  readonly delayed: number;
+}
+
 /**
  * The queues. Batchable calls take any number of entries and send them ten at a
  * time; a partial batch failure is returned, not thrown.
@@ -55,4 +65,6 @@ export interface QueueClient {
   delete(queueUrl: string, receiptHandles: readonly string[]): Promise<void>;
   /** Messages visible and waiting in the queue (SQS's approximate count). */
   backlog(queueUrl: string): Promise<number>;
+  /** All three approximate counts of a queue. */
+  depth(queueUrl: string): Promise<QueueDepth>;
 }

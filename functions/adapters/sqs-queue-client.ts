@@ -11,7 +11,7 @@ import {
 import { PipelineError } from '../core/errors';
 import { encodeJobMessage } from '../core/job-message';
 import { deadLetterAttributes } from './dead-letter-attributes';
-import type { DeadLetter, OutgoingJob, QueueClient, SendFailure, VisibilityChange } from './queue-client';
+import type { DeadLetter, OutgoingJob, QueueClient, QueueDepth, SendFailure, VisibilityChange } from './queue-client';
 import { chunkForSqs, isFifoQueue, messageBytes, type Indexed } from './sqs-batches';
 
 /** What an {@link SqsQueueClient} needs. */
@@ -130,20 +130,35 @@ export class SqsQueueClient implements QueueClient {
 
   /** SQS's approximate count of visible messages. */
   public async backlog(queueUrl: string): Promise<number> {
-    let value: string | undefined;
+    return (await this.depth(queueUrl)).visible;
+  }
+
+  /** SQS's approximate counts of visible, in-flight and delayed messages. */
+  public async depth(queueUrl: string): Promise<QueueDepth> {
+    let attributes: Record<string, string> | undefined;
     try {
-      const { Attributes } = await this.client.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-      );
-      value = Attributes?.ApproximateNumberOfMessages;
+      ({ Attributes: attributes } = await this.client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
+      ));
     } catch (error) {
-      throw sqsFailure('read backlog', queueUrl, error);
+      throw sqsFailure('read queue depth', queueUrl, error);
     }
-    const count = Number(value);
-    if (value === undefined || !Number.isFinite(count)) {
-      throw new PipelineError('queue returned no message count', { context: { queueUrl, value } });
-    }
-    return count;
+    const count = (name: string): number => {
+      const value = attributes?.[name];
+      const number = Number(value);
+      if (value === undefined || !Number.isFinite(number)) {
+        throw new PipelineError('queue returned no message count', { context: { queueUrl, name, value } });
+      }
+      return number;
+    };
+    return {
+      visible: count('ApproximateNumberOfMessages'),
+      inFlight: count('ApproximateNumberOfMessagesNotVisible'),
+      delayed: count('ApproximateNumberOfMessagesDelayed'),
+    };
   }
 }
 

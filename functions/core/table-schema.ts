@@ -26,4 +26,7 @@ export const ITEM_KEY = {
   limiterPrefix: 'LIMIT#',
   delayedPrefix: 'DELAYED#',
   pendingPrefix: 'PENDING#',
+  metricsPrefix: 'METRICS#',
+  minuteSortKeyPrefix: 'M#',
+  hourSortKeyPrefix: 'H#',
 } as const;

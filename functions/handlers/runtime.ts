@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../adapters/clock';
 import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter';
+import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { SqsQueueClient } from '../adapters/sqs-queue-client';
 import { deadLetterQueueName, laneQueueName, queueUrl } from '../core/queue-names';
 import { lanesOf } from '../core/lanes';
@@ -11,10 +12,16 @@ import { consumerConfigWithSecretSchema, parseConfig, pipelineConfigSchema } fro
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret } from '../adapters/secret-value';
 import { createHttpProcessor } from '../processors/http-processor';
+import { signingSecretOf } from '../processors/webhook-signature';
 import type { ConsumerDeps } from './workflows/consumer-deps';
 import { queueDirectory } from './workflows/queue-directory';
 
 type Environment = Record<string, string | undefined>;
+
+/** The signing secret from its stored form (see `signingSecretOf`). */
+function signingSecretFrom(stored: () => Promise<string>): () => Promise<string> {
+  return async () => signingSecretOf(await stored());
+}
 
 /** A logger named after the function, the way every handler logs. */
 export function serviceLogger(service: string): Logger {
@@ -33,6 +40,7 @@ export function pipelineRuntime(environment: Environment, service: string) {
   return {
     config,
     store: new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME }),
+    metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     queues: new SqsQueueClient({ client: new SQSClient({}) }),
     directory: queueDirectory(config.QUEUES, config.QUEUE_URL_BASE, config.QUEUE_NAME_PREFIX),
     clock: systemClock,
@@ -56,9 +64,10 @@ export function consumerRuntime(environment: Environment): ConsumerDeps {
     store: new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     queues: new SqsQueueClient({ client: new SQSClient({}) }),
     limiter: definition.rateLimit ? new DynamoDbRateLimiter({ client: dynamodb, tableName: config.TABLE_NAME }) : undefined,
+    metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     processor: createHttpProcessor({
       targetUrl: config.TARGET_URL,
-      signingSecret: config.SIGNING_SECRET ?? cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? ''),
+      signingSecret: config.SIGNING_SECRET ?? signingSecretFrom(cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? '')),
       timeoutMs: definition.timeoutMs,
       allowLoopback: config.ALLOW_LOOPBACK_TARGETS,
       allowPrivate: config.ALLOW_PRIVATE_TARGETS,

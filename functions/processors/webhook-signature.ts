@@ -72,3 +72,25 @@ function signingKeyOf(secret: string): Buffer {
   if (key.length === 0) throw new ConfigError('webhook signing secret holds no key; expected whsec_<base64 key>');
   return key;
 }
+
+/**
+ * The signing secret held in a secret store. The stack generates it as JSON
+ * `{"key":"<32 letters and digits>"}` (a store cannot generate the `whsec_`
+ * form itself); letters and digits are base64 too, so the signing secret is
+ * `whsec_<key>`, usable by any Standard Webhooks library. A stored value that is
+ * not that JSON is taken as the secret itself.
+ *
+ * @example
+ * signingSecretOf('{"key":"Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4"}'); // 'whsec_Zm9vYmFy…'
+ */
+export function signingSecretOf(stored: string): string {
+  try {
+    const parsed = JSON.parse(stored) as { key?: unknown };
+    if (typeof parsed.key === 'string' && /^[A-Za-z0-9+/]+=*$/.test(parsed.key) && parsed.key.length % 4 === 0) {
+      return `${SIGNING_SECRET_PREFIX}${parsed.key}`;
+    }
+  } catch {
+    // not JSON: the value is the secret itself
+  }
+  return stored;
+}

@@ -3,6 +3,7 @@ import type { Clock } from '../../adapters/clock';
 import type { JobStore } from '../../adapters/job-store';
 import type { QueueClient } from '../../adapters/queue-client';
 import type { RateLimiter } from '../../adapters/dynamodb-rate-limiter';
+import type { MetricsStore } from '../../adapters/dynamodb-metrics-store';
 import type { Lane } from '../../core/lanes';
 import type { QueueDefinition } from '../../core/queue-config';
 import type { Processor } from '../../processors/processor';
@@ -24,6 +25,8 @@ export interface ConsumerDeps {
   /** Required when the queue has a rate limit. */
   readonly limiter?: RateLimiter;
   readonly processor: Processor;
+  /** Where each batch's counts go; left out, nothing is counted. */
+  readonly metrics?: MetricsStore;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Jitter source for backoff; injected by tests. */

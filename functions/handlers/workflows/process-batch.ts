@@ -44,6 +44,8 @@ export class BatchProcessor {
     const parsed = event.Records.map(parse);
     const yieldAll = await this.laneYield.shouldYield(lane.lane, this.deps.clock.now().getTime());
     const blockedGroups = new Map<string, number | undefined>();
+    let processingMs = 0;
+    let timedAttempts = 0;
 
     for (let index = 0; index < parsed.length; index += 1) {
       const item = parsed[index] as Parsed;
@@ -64,13 +66,35 @@ export class BatchProcessor {
         disposition = await this.handle(lane, item);
       }
       tally[disposition.outcome] += 1;
+      if (disposition.durationMs !== undefined) {
+        processingMs += disposition.durationMs;
+        timedAttempts += 1;
+      }
       if (disposition.kind === 'return') {
         failures.push({ itemIdentifier: item.record.messageId });
         if (this.deps.definition.fifo && group !== undefined && !blockedGroups.has(group)) blockedGroups.set(group, disposition.visibilitySeconds);
       }
     }
     this.deps.logger.info('batch done', { lane: lane.lane, size: event.Records.length, ...tally });
+    await this.count(tally, processingMs, timedAttempts);
     return { batchItemFailures: failures, tally };
+  }
+
+  /** One write of the batch's counts; a failure to count never fails the batch. */
+  private async count(tally: BatchTally, processingMs: number, timedAttempts: number): Promise<void> {
+    if (!this.deps.metrics) return;
+    try {
+      await this.deps.metrics.record(this.deps.definition.name, this.deps.clock.now(), {
+        completed: tally.completed,
+        failed: tally.failed,
+        dead_lettered: tally.failed,
+        retried: tally.retrying,
+        processing_ms: processingMs,
+        timed_attempts: timedAttempts,
+      });
+    } catch (error) {
+      this.deps.logger.warn('batch counts not recorded', { error: error as Error });
+    }
   }
 
   private laneOf(arn: string): LaneEndpoint {

@@ -17,6 +17,8 @@ export interface Disposition {
   readonly kind: 'delete' | 'return';
   readonly outcome: Outcome;
   readonly visibilitySeconds?: number;
+  /** How long the processor ran, for an attempt that ran. */
+  readonly durationMs?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -52,7 +54,7 @@ export async function deadLetter(
     },
   );
   deps.logger.warn('job dead-lettered', { job_id: message.jobId, attempt: job.attempts, category: failure.category, reason: failure.message });
-  return { kind: 'delete', outcome: 'failed' };
+  return { kind: 'delete', outcome: 'failed', durationMs: failure.durationMs };
 }
 
 /**
@@ -81,7 +83,7 @@ export async function settleAttempt(
       expiresAt: new Date(now.getTime() + deps.definition.retention.completedHours * HOUR_MS),
     });
     deps.logger.info('job completed', fields);
-    return { kind: 'delete', outcome: 'completed' };
+    return { kind: 'delete', outcome: 'completed', durationMs: result.durationMs };
   }
 
   const category = categoryOf(result.error);
@@ -100,5 +102,5 @@ export async function settleAttempt(
   });
   await deps.queues.changeVisibility(laneUrl, [{ receiptHandle: record.receiptHandle, seconds: visibilitySeconds }]);
   deps.logger.info('job retrying', { ...fields, category, retry_in_ms: visibilitySeconds * 1000 });
-  return { kind: 'return', outcome: 'retrying', visibilitySeconds };
+  return { kind: 'return', outcome: 'retrying', visibilitySeconds, durationMs: result.durationMs };
 }

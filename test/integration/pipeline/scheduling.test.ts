@@ -75,13 +75,13 @@ describe('the reconciler', () => {
   const clock = new ShiftedClock();
   let dropSends = true;
   const crashingSends = (queues: QueueClient): QueueClient => ({
-    ...queues,
     send: (url, job) => (dropSends ? Promise.reject(new Error('ingest died before the send')) : queues.send(url, job)),
     sendBatch: (url, jobs) => (dropSends ? Promise.reject(new Error('ingest died before the send')) : queues.sendBatch(url, jobs)),
     changeVisibility: (url, changes) => queues.changeVisibility(url, changes),
     moveToDeadLetter: (url, letters) => queues.moveToDeadLetter(url, letters),
     delete: (url, handles) => queues.delete(url, handles),
     backlog: (url) => queues.backlog(url),
+    depth: (url) => queues.depth(url),
   });
   const pipeline = new TestPipeline({ definitions: [fromCatalog('qr-analytics')], clock, ingestQueues: crashingSends });
 

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQS
 import type { Clock } from '../../../functions/adapters/clock';
 import { systemClock } from '../../../functions/adapters/clock';
 import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { DynamoDbMetricsStore } from '../../../functions/adapters/dynamodb-metrics-store';
 import { DynamoDbRateLimiter } from '../../../functions/adapters/dynamodb-rate-limiter';
 import type { QueueClient } from '../../../functions/adapters/queue-client';
 import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
@@ -13,6 +14,7 @@ import { queueSettingsOf } from '../../../functions/core/runtime-config';
 import { createConsumerHandler } from '../../../functions/handlers/factories/consumer-handler';
 import { createIngestHandler } from '../../../functions/handlers/factories/ingest-api';
 import { createJobStatusHandler } from '../../../functions/handlers/factories/job-status-api';
+import { createHealthHandler } from '../../../functions/handlers/factories/health-api';
 import type { ConsumerDeps } from '../../../functions/handlers/workflows/consumer-deps';
 import type { EnqueueDeps } from '../../../functions/handlers/workflows/enqueue-pending';
 import { queueDirectory, type QueueDirectory } from '../../../functions/handlers/workflows/queue-directory';
@@ -57,6 +59,7 @@ export class TestPipeline {
   public readonly tableName = uniqueName('jobs');
   public readonly definitions: QueueDefinition[];
   public readonly store: DynamoDbJobStore;
+  public readonly metrics: DynamoDbMetricsStore;
   public readonly queueClient: SqsQueueClient;
   public readonly directory: QueueDirectory;
   public readonly clock: Clock;
@@ -65,12 +68,14 @@ export class TestPipeline {
   private readonly pollers: EventSourcePoller[] = [];
   private ingestHandler?: ReturnType<typeof createIngestHandler>;
   private statusHandler?: ReturnType<typeof createJobStatusHandler>;
+  private healthHandler?: ReturnType<typeof createHealthHandler>;
 
   public constructor(private readonly options: TestPipelineOptions) {
     const env = testEnvironment();
     this.definitions = options.definitions.map(parseQueueDefinition);
     this.clock = options.clock ?? systemClock;
     this.store = new DynamoDbJobStore({ client: env.dynamoDb, tableName: this.tableName });
+    this.metrics = new DynamoDbMetricsStore({ client: env.dynamoDb, tableName: this.tableName });
     this.queueClient = new SqsQueueClient({ client: env.sqs });
     this.directory = queueDirectory(this.definitions.map(queueSettingsOf), env.queueUrlBase, this.prefix);
     this.target = new TargetServer(this.secret);
@@ -95,6 +100,14 @@ export class TestPipeline {
     const ingestQueues = this.options.ingestQueues ? this.options.ingestQueues(this.queueClient) : this.queueClient;
     this.ingestHandler = createIngestHandler({ ...enqueue, queues: ingestQueues, logger: testLogger('ingest') });
     this.statusHandler = createJobStatusHandler({ ...enqueue, logger: testLogger('job-status') });
+    this.healthHandler = createHealthHandler({
+      ...enqueue,
+      metrics: this.metrics,
+      settings: this.definitions.map(queueSettingsOf),
+      queueUrlBase: env.queueUrlBase,
+      prefix: this.prefix,
+      logger: testLogger('health'),
+    });
     return this;
   }
 
@@ -122,6 +135,7 @@ export class TestPipeline {
       store: this.store,
       queues: this.queueClient,
       limiter: definition.rateLimit ? new DynamoDbRateLimiter({ client: env.dynamoDb, tableName: this.tableName }) : undefined,
+      metrics: this.metrics,
       processor:
         this.options.processors?.[queue] ??
         createHttpProcessor({ targetUrl: this.targetUrl, signingSecret: this.secret, timeoutMs: definition.timeoutMs, allowLoopback: true }),
@@ -170,6 +184,12 @@ export class TestPipeline {
   public async status(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult & { json: Record<string, unknown> }> {
     if (!this.statusHandler) throw new Error('start() the pipeline first');
     const response = await this.statusHandler(event, lambdaContext('job-status'));
+    return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
+  }
+
+  public async health(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult & { json: Record<string, unknown> }> {
+    if (!this.healthHandler) throw new Error('start() the pipeline first');
+    const response = await this.healthHandler(event, lambdaContext('health'));
     return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
   }
 

@@ -23,5 +23,6 @@ export function recordingQueues(inner: QueueClient): QueueClient & { readonly vi
     moveToDeadLetter: (url, letters) => inner.moveToDeadLetter(url, letters),
     delete: (url, handles) => inner.delete(url, handles),
     backlog: (url) => inner.backlog(url),
+    depth: (url) => inner.depth(url),
   };
 }

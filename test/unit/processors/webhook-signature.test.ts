@@ -6,6 +6,7 @@ import {
   generateSigningSecret,
   SIGNING_KEY_BYTES,
   SIGNING_SECRET_PREFIX,
+  signingSecretOf,
   signWebhook,
 } from '../../../functions/processors/webhook-signature';
 
@@ -126,5 +127,25 @@ describe('generateSigningSecret', () => {
 
     // Assess
     expect(secrets.size).toBe(20);
+  });
+});
+
+describe('signingSecretOf', () => {
+  it('turns the stored {"key"} form into a whsec_ secret a Standard Webhooks library accepts', () => {
+    // Prepare
+    const stored = JSON.stringify({ key: 'AbCdEfGhIjKlMnOpQrStUvWxYz012345' });
+
+    // Act
+    const secret = signingSecretOf(stored);
+    const headers = signWebhook({ id: 'msg-1', timestamp: new Date(), body: '{"a":1}', secret });
+
+    // Assess
+    expect(secret).toBe('whsec_AbCdEfGhIjKlMnOpQrStUvWxYz012345');
+    expect(() => new Webhook(secret).verify('{"a":1}', { ...headers })).not.toThrow();
+  });
+
+  it('takes any other stored value as the secret itself', () => {
+    expect(signingSecretOf('whsec_Zm9v')).toBe('whsec_Zm9v');
+    expect(signingSecretOf('{"key":"not base64!"}')).toBe('{"key":"not base64!"}');
   });
 });
