@@ -2,10 +2,30 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // The integration global setup starts DynamoDB Local, a JVM: allow for a busy machine.
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          // Infrastructure tests need no emulator either; they run with the units.
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          // Concurrent integration tests mostly wait on queues and timers, not the CPU.
+          maxConcurrency: 12,
+        },
+      },
+    ],
   },
 });
