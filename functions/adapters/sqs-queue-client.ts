@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  type QueueAttributeName,
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -130,35 +131,36 @@ export class SqsQueueClient implements QueueClient {
 
   /** SQS's approximate count of visible messages. */
   public async backlog(queueUrl: string): Promise<number> {
-    return (await this.depth(queueUrl)).visible;
+    const [visible] = await this.counts(queueUrl, ['ApproximateNumberOfMessages']);
+    return visible ?? 0;
   }
 
   /** SQS's approximate counts of visible, in-flight and delayed messages. */
   public async depth(queueUrl: string): Promise<QueueDepth> {
-    let attributes: Record<string, string> | undefined;
+    const [visible = 0, inFlight = 0, delayed = 0] = await this.counts(queueUrl, [
+      'ApproximateNumberOfMessages',
+      'ApproximateNumberOfMessagesNotVisible',
+      'ApproximateNumberOfMessagesDelayed',
+    ]);
+    return { visible, inFlight, delayed };
+  }
+
+  /** Reads count attributes, in the order asked; a missing or non-numeric one is an error. */
+  private async counts(queueUrl: string, names: readonly QueueAttributeName[]): Promise<number[]> {
+    let attributes: Partial<Record<string, string>> | undefined;
     try {
-      ({ Attributes: attributes } = await this.client.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-        }),
-      ));
+      ({ Attributes: attributes } = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] })));
     } catch (error) {
-      throw sqsFailure('read queue depth', queueUrl, error);
+      throw sqsFailure('read message counts', queueUrl, error);
     }
-    const count = (name: string): number => {
+    return names.map((name) => {
       const value = attributes?.[name];
-      const number = Number(value);
-      if (value === undefined || !Number.isFinite(number)) {
+      const count = Number(value);
+      if (value === undefined || !Number.isFinite(count)) {
         throw new PipelineError('queue returned no message count', { context: { queueUrl, name, value } });
       }
-      return number;
-    };
-    return {
-      visible: count('ApproximateNumberOfMessages'),
-      inFlight: count('ApproximateNumberOfMessagesNotVisible'),
-      delayed: count('ApproximateNumberOfMessagesDelayed'),
-    };
+      return count;
+    });
   }
 }
 

@@ -253,3 +253,24 @@ describe('SqsQueueClient.backlog', () => {
     await expect(queues.backlog(STANDARD)).rejects.toBeInstanceOf(PipelineError);
   });
 });
+
+describe('SqsQueueClient.depth', () => {
+  it('reads visible, in-flight and delayed counts in one call', async () => {
+    // Prepare
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: { ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '2', ApproximateNumberOfMessagesDelayed: '1' },
+    });
+
+    // Act / Assess
+    await expect(queues.depth(STANDARD)).resolves.toEqual({ visible: 3, inFlight: 2, delayed: 1 });
+    expect(sqs.commandCalls(GetQueueAttributesCommand)).toHaveLength(1);
+  });
+
+  it('throws a PipelineError naming the missing count', async () => {
+    // Prepare
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '3' } });
+
+    // Act / Assess
+    await expect(queues.depth(STANDARD)).rejects.toMatchObject({ context: { name: 'ApproximateNumberOfMessagesNotVisible' } });
+  });
+});
