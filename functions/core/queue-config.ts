@@ -5,8 +5,11 @@ import { ConfigError } from './errors';
 /** Kinds of processor a queue can run. */
 export const PROCESSOR_KIND = { http: 'http' } as const;
 
-/** Longest Lambda run: a queue's timeout cannot exceed it. */
-export const MAX_TIMEOUT_MS = 15 * 60 * 1000;
+/**
+ * The longest a job may run: 14 minutes, so that one job, the calls that claim
+ * and settle it and a rate-limit wait fit in Lambda's 15 minutes.
+ */
+export const MAX_TIMEOUT_MS = 14 * 60 * 1000;
 
 /** Largest job payload an SQS message can carry once wrapped in its envelope. */
 export const MAX_PAYLOAD_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
@@ -67,7 +70,7 @@ export const queueDefinitionShape = z.strictObject({
   }, { error: 'backoff is required: { type: "fixed" or "exponential", delayMs, jitter? }, e.g. { type: "exponential", delayMs: 2000 }' }),
   timeoutMs: positiveInt('timeoutMs', 'the longest a job may run, in milliseconds')
     .min(1000, { error: 'timeoutMs must be at least 1000 (one second)' })
-    .max(MAX_TIMEOUT_MS, { error: `timeoutMs must be at most ${MAX_TIMEOUT_MS} (Lambda's 15 minutes)` }),
+    .max(MAX_TIMEOUT_MS, { error: `timeoutMs must be at most ${MAX_TIMEOUT_MS} (14 minutes: a job and its bookkeeping must fit in Lambda's 15)` }),
   retention: z
     .strictObject({
       completedHours: positiveInt('retention.completedHours', 'hours to keep completed jobs')

@@ -46,7 +46,7 @@ const jsonOf = <T extends z.ZodType>(schema: T, variable: string) =>
 /** Configuration of the ingest, status, sweeper and reconciler functions. */
 export const pipelineConfigSchema = baseSchema.extend({
   QUEUES: jsonOf(z.array(queueSettingsSchema).min(1), 'QUEUES'),
-  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(30).max(86_400).default(120),
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
 });
 
 /** Configuration of a queue's consumer function. */

@@ -154,8 +154,8 @@ export function anApiGatewayEvent(
   return {
     httpMethod: method,
     path,
-    resource: '/jobs/{queue}',
-    pathParameters: { queue: 'payments' },
+    resource: '/jobs/{id}',
+    pathParameters: { id: 'payments' },
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     headers: { 'content-type': 'application/json', 'x-api-key': 'test-api-key' },
@@ -191,7 +191,7 @@ export function anApiGatewayEvent(
       requestId: 'req-1',
       requestTimeEpoch: FIXED_NOW.getTime(),
       resourceId: 'res-1',
-      resourcePath: rest.resource ?? '/jobs/{queue}',
+      resourcePath: rest.resource ?? '/jobs/{id}',
     },
     ...rest,
   };

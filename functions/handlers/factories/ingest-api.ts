@@ -21,6 +21,8 @@ function acceptanceBody(acceptance: Acceptance): Record<string, unknown> {
 
 /**
  * `POST /jobs/{queue}` and `POST /jobs/{queue}/batch`: validate, record, send.
+ * The route's path variable is named `id` (it shares its segment with
+ * `GET /jobs/{id}`), and holds the queue name on these routes.
  *
  * @example
  * export const handler = createIngestHandler(deps);
@@ -29,7 +31,8 @@ export function createIngestHandler(deps: AcceptDeps & { readonly logger: Logger
   const route = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const correlationId = correlationIdOf(event);
     deps.logger.appendKeys({ correlation_id: correlationId });
-    const settings = requireQueue(deps.directory, event.pathParameters?.queue ?? '');
+    // API Gateway allows one variable name per path segment: `/jobs/{id}` is a queue name on POST.
+    const settings = requireQueue(deps.directory, event.pathParameters?.id ?? '');
     const isBatch = event.resource?.endsWith('/batch') ?? false;
     const limit = (settings.maxPayloadBytes + ENVELOPE_BYTES) * (isBatch ? 100 : 1);
     const body = jsonBody(event, Math.min(limit, 10 * 1024 * 1024));

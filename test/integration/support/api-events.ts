@@ -51,7 +51,7 @@ export function apiEvent(options: ApiEventOptions): APIGatewayProxyEvent {
 /** `POST /jobs/{queue}` with a body (an object is serialized; a string is sent as is). */
 export function postJob(queue: string, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEvent {
   return apiEvent({
-    method: 'POST', resource: '/jobs/{queue}', path: `/jobs/${queue}`, pathParameters: { queue },
+    method: 'POST', resource: '/jobs/{id}', path: `/jobs/${queue}`, pathParameters: { id: queue },
     body: typeof body === 'string' ? body : JSON.stringify(body), headers,
   });
 }
@@ -59,7 +59,7 @@ export function postJob(queue: string, body: unknown, headers: Record<string, st
 /** `POST /jobs/{queue}/batch`. */
 export function postBatch(queue: string, jobs: unknown[]): APIGatewayProxyEvent {
   return apiEvent({
-    method: 'POST', resource: '/jobs/{queue}/batch', path: `/jobs/${queue}/batch`, pathParameters: { queue },
+    method: 'POST', resource: '/jobs/{id}/batch', path: `/jobs/${queue}/batch`, pathParameters: { id: queue },
     body: JSON.stringify({ jobs }),
   });
 }

@@ -54,7 +54,7 @@ describe('parseQueueDefinition', () => {
       rateLimit: { max: 100, durationMs: 1000 },
       backoff: { type: 'fixed', delayMs: 0, jitter: 0 },
       retention: { completedHours: 1, failedHours: 2 },
-      timeoutMs: 15 * 60 * 1000,
+      timeoutMs: 14 * 60 * 1000,
       reason: 'because',
     });
 
@@ -69,7 +69,7 @@ describe('parseQueueDefinition', () => {
       rateLimit: { max: 100, durationMs: 1000 },
       backoff: { type: 'fixed', delayMs: 0, jitter: 0 },
       retention: { completedHours: 1, failedHours: 2 },
-      timeoutMs: 900_000,
+      timeoutMs: 840_000,
       reason: 'because',
     });
   });
@@ -90,7 +90,7 @@ describe('parseQueueDefinition', () => {
     ['backoff missing', { backoff: undefined }, 'backoff', /backoff is required: \{ type/],
     ['concurrency 2000', { concurrency: 2000 }, 'concurrency', /at most 1000/],
     ['concurrency 0', { concurrency: 0 }, 'concurrency', /at least 1/],
-    ['timeoutMs 20 min', { timeoutMs: 20 * 60 * 1000 }, 'timeoutMs', /at most 900000 \(Lambda's 15 minutes\)/],
+    ['timeoutMs 20 min', { timeoutMs: 20 * 60 * 1000 }, 'timeoutMs', /at most 840000 \(14 minutes/],
     ['timeoutMs 500', { timeoutMs: 500 }, 'timeoutMs', /at least 1000/],
     ['name Bad_Name', { name: 'Bad_Name' }, 'name', /kebab-case.*e\.g\. "order-processing"/],
     ['name too long', { name: 'a'.repeat(41) }, 'name', /2–40 characters/],

@@ -16,7 +16,7 @@ describe('function configuration', () => {
 
     // Assess
     expect(config.QUEUES).toEqual([settings]);
-    expect(config.RECONCILE_AFTER_SECONDS).toBe(120);
+    expect(config.RECONCILE_AFTER_SECONDS).toBe(900);
   });
 
   it('keeps every shipped queue within a small environment variable', () => {

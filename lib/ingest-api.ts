@@ -1,0 +1,344 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  ApiKey,
+  Cors,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  Model,
+  Period,
+  RequestValidator,
+  ResponseType,
+  RestApi,
+  type Method,
+  type Resource,
+  type UsagePlan,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ConfigError } from '../functions/core/errors';
+import type { PartnerPlan } from './pipeline-context';
+import { batchRequestModelSchema, jobRequestModelSchema } from './request-models';
+
+/**
+ * The path parameter of `/jobs/{id}`. API Gateway allows one variable name per
+ * path segment, so `POST /jobs/{id}` carries the queue name in it and
+ * `GET`/`DELETE /jobs/{id}` the job id; the handlers read `pathParameters.id`.
+ */
+export const JOB_PATH_PARAMETER = 'id';
+
+/** Properties of {@link IngestApi}. */
+export interface IngestApiProps {
+  /** Handles `POST /jobs/{id}` (id = queue name) and `POST /jobs/{id}/batch`. */
+  readonly ingestFunction: IFunction;
+  /** Handles `GET /jobs/{id}` and `DELETE /jobs/{id}`. */
+  readonly jobStatusFunction: IFunction;
+  /** Handles the public `GET /health` and `GET /health/queue`. */
+  readonly healthFunction: IFunction;
+  /** Partners, each with its own API key and usage plan; at least one. */
+  readonly partners: readonly PartnerPlan[];
+  /**
+   * The API's name in the console.
+   *
+   * @default - the construct path's unique name
+   */
+  readonly apiName?: string;
+  /**
+   * The deployment stage, the URL's first path segment.
+   *
+   * @default - `v1`
+   */
+  readonly stageName?: string;
+  /**
+   * Stage-wide steady requests per second.
+   *
+   * @default - 500
+   */
+  readonly rateLimit?: number;
+  /**
+   * Stage-wide burst.
+   *
+   * @default - 1000
+   */
+  readonly burstLimit?: number;
+  /**
+   * Origins allowed to call the API from a browser.
+   *
+   * @default - none: CORS is off
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * How long access logs are kept.
+   *
+   * @default - RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the access log group when the stack is deleted.
+   *
+   * @default - RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Gateway-made errors in the API's envelope `{ ok: false, error: { code, message } }`. */
+const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: string; readonly message?: string }[] = [
+  {
+    type: ResponseType.BAD_REQUEST_BODY,
+    code: 'invalid_request',
+    message:
+      '"the body does not match the request schema: a JSON object with data and, optionally, name, priority, delay, run_at, dedup_key, group_id, attempts (or, for /batch, { jobs: [ 1 to 100 jobs ] }), and no other fields"',
+  },
+  { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'invalid_request' },
+  { type: ResponseType.INVALID_API_KEY, code: 'forbidden', message: '"a valid x-api-key header is required"' },
+  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, code: 'forbidden', message: '"no such route, or the request is not signed"' },
+  { type: ResponseType.ACCESS_DENIED, code: 'forbidden' },
+  { type: ResponseType.INVALID_SIGNATURE, code: 'forbidden' },
+  { type: ResponseType.EXPIRED_TOKEN, code: 'forbidden' },
+  { type: ResponseType.THROTTLED, code: 'rate_limited' },
+  { type: ResponseType.QUOTA_EXCEEDED, code: 'quota_exceeded' },
+  { type: ResponseType.REQUEST_TOO_LARGE, code: 'payload_too_large' },
+  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, code: 'unsupported_media_type' },
+  { type: ResponseType.DEFAULT_4XX, code: 'request_refused' },
+  { type: ResponseType.DEFAULT_5XX, code: 'internal_error' },
+];
+
+/**
+ * The REST API partners call: `POST /jobs/{id}` (id = queue) and
+ * `POST /jobs/{id}/batch` to the ingest function, `GET`/`DELETE /jobs/{id}`
+ * (id = job id) to the status function, all requiring an `x-api-key`; public
+ * `GET /health` and `GET /health/queue`. One API key and usage plan (throttle
+ * and daily quota) per partner; bodies checked at the edge against JSON Schema
+ * models derived from the zod schemas the function checks again; access logs
+ * (JSON, no bodies) and error-level execution logs; stage throttling; errors
+ * the gateway makes itself answered in the API's own JSON envelope; CORS only
+ * when origins are given. A regional endpoint: partners call it server to server.
+ *
+ * @example
+ * const api = new IngestApi(this, 'Api', { ingestFunction, jobStatusFunction, healthFunction, partners });
+ */
+export class IngestApi extends Construct {
+  /** The REST API. */
+  public readonly api: RestApi;
+  /** The `/jobs/{id}` resource. */
+  public readonly jobResource: Resource;
+  /** Each partner's API key, by partner name. */
+  public readonly apiKeys: ReadonlyMap<string, ApiKey>;
+  /** Each partner's usage plan, by partner name. */
+  public readonly usagePlans: ReadonlyMap<string, UsagePlan>;
+  /** The access log group. */
+  public readonly accessLogs: LogGroup;
+
+  public constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+    const stageName = props.stageName ?? 'v1';
+    const rateLimit = props.rateLimit ?? 500;
+    const burstLimit = props.burstLimit ?? 1000;
+    validate(id, props, stageName, rateLimit, burstLimit);
+    const corsOrigins = props.corsOrigins ?? [];
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.api = new RestApi(this, 'RestApi', {
+      restApiName: props.apiName,
+      description: 'Job pipeline: partners add jobs and read their status',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Execution logs need the account's API Gateway logging role; the stack sets it.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      defaultCorsPreflightOptions:
+        corsOrigins.length > 0
+          ? {
+              allowOrigins: [...corsOrigins],
+              allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+              allowHeaders: [...Cors.DEFAULT_HEADERS, 'X-Correlation-Id'],
+            }
+          : undefined,
+      deployOptions: {
+        stageName,
+        throttlingRateLimit: rateLimit,
+        throttlingBurstLimit: burstLimit,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            request_id: AccessLogField.contextRequestId(),
+            time: AccessLogField.contextRequestTime(),
+            method: AccessLogField.contextHttpMethod(),
+            resource: AccessLogField.contextResourcePath(),
+            path: AccessLogField.contextPath(),
+            status: AccessLogField.contextStatus(),
+            latency_ms: AccessLogField.contextResponseLatency(),
+            integration_latency_ms: AccessLogField.contextIntegrationLatency(),
+            response_length: AccessLogField.contextResponseLength(),
+            api_key_id: AccessLogField.contextIdentityApiKeyId(),
+            caller: AccessLogField.contextIdentityUserArn(),
+            source_ip: AccessLogField.contextIdentitySourceIp(),
+            error: AccessLogField.contextErrorResponseType(),
+          }),
+        ),
+      },
+    });
+    // A browser shows a gateway error only with an allowed origin; API Gateway can name one origin, or any.
+    const errorOrigin = corsOrigins.includes('*') ? '*' : corsOrigins.length === 1 ? corsOrigins[0] : undefined;
+    for (const { type, code, message } of GATEWAY_ERRORS) {
+      this.api.addGatewayResponse(`Error-${type.responseType}`, {
+        type,
+        responseHeaders: errorOrigin ? { 'Access-Control-Allow-Origin': `'${errorOrigin}'` } : undefined,
+        templates: {
+          'application/json': `{"ok":false,"error":{"code":"${code}","message":${message ?? '$context.error.messageString'}}}`,
+        },
+      });
+    }
+
+    const validator = new RequestValidator(this, 'BodyValidator', {
+      restApi: this.api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const jobModel = new Model(this, 'JobRequestModel', {
+      restApi: this.api,
+      contentType: 'application/json',
+      description: 'POST /jobs/{id}: one job',
+      schema: jobRequestModelSchema(),
+    });
+    const batchModel = new Model(this, 'JobBatchRequestModel', {
+      restApi: this.api,
+      contentType: 'application/json',
+      description: 'POST /jobs/{id}/batch: up to 100 jobs, each checked by the function on its own',
+      schema: batchRequestModelSchema(),
+    });
+
+    const ingest = new LambdaIntegration(props.ingestFunction, { allowTestInvoke: false });
+    const status = new LambdaIntegration(props.jobStatusFunction, { allowTestInvoke: false });
+    const health = new LambdaIntegration(props.healthFunction, { allowTestInvoke: false });
+    const pathParameter = { [`method.request.path.${JOB_PATH_PARAMETER}`]: true };
+
+    const jobs = this.api.root.addResource('jobs');
+    this.jobResource = jobs.addResource(`{${JOB_PATH_PARAMETER}}`);
+    const partnerMethods = [
+      this.jobResource.addMethod('POST', ingest, {
+        apiKeyRequired: true,
+        operationName: 'AddJob',
+        requestValidator: validator,
+        requestModels: { 'application/json': jobModel },
+        requestParameters: pathParameter,
+      }),
+      this.jobResource.addResource('batch').addMethod('POST', ingest, {
+        apiKeyRequired: true,
+        operationName: 'AddJobs',
+        requestValidator: validator,
+        requestModels: { 'application/json': batchModel },
+        requestParameters: pathParameter,
+      }),
+      this.jobResource.addMethod('GET', status, {
+        apiKeyRequired: true,
+        operationName: 'GetJob',
+        requestParameters: { ...pathParameter, 'method.request.querystring.wait': false },
+      }),
+      this.jobResource.addMethod('DELETE', status, {
+        apiKeyRequired: true,
+        operationName: 'CancelJob',
+        requestParameters: pathParameter,
+      }),
+    ];
+    for (const method of partnerMethods) {
+      acknowledgeNoAuthorizer(
+        method,
+        'A partner route: callers are partner systems authenticated by API key (x-api-key) under a per-partner usage plan, which is not an authorizer.',
+      );
+    }
+
+    const healthResource = this.api.root.addResource('health');
+    const publicMethods = [
+      healthResource.addMethod('GET', health, { operationName: 'Health' }),
+      healthResource.addResource('queue').addMethod('GET', health, { operationName: 'QueueHealth' }),
+    ];
+    for (const method of publicMethods) {
+      acknowledgeNoAuthorizer(method, 'Public by design: liveness and queue counts for monitors, no job data and no writes.');
+    }
+
+    const keys = new Map<string, ApiKey>();
+    const plans = new Map<string, UsagePlan>();
+    for (const partner of props.partners) {
+      const partnerScope = new Construct(this, `Partner-${partner.name}`);
+      const key = new ApiKey(partnerScope, 'Key', {
+        description: `API key of partner ${partner.name}`,
+        enabled: true,
+      });
+      const plan = this.api.addUsagePlan(`UsagePlan-${partner.name}`, {
+        description: `Limits of partner ${partner.name}`,
+        throttle: { rateLimit: partner.rateLimit, burstLimit: partner.burstLimit },
+        quota: { limit: partner.quotaPerDay, period: Period.DAY },
+        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      });
+      plan.addApiKey(key);
+      keys.set(partner.name, key);
+      plans.set(partner.name, plan);
+    }
+    this.apiKeys = keys;
+    this.usagePlans = plans;
+
+    this.acknowledgeFindings();
+  }
+
+  private acknowledgeFindings(): void {
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Partner routes need an API key and are throttled per partner by usage plans and per stage; admin routes need ' +
+        'SigV4. A WAF web ACL is billed per request and can be associated by operators where traffic calls for it.',
+    });
+    const loggingRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (loggingRole) {
+      Validations.of(loggingRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "API Gateway's account-wide logging role: AWS's managed policy is the documented one and only lets API Gateway write its own logs.",
+      });
+    }
+  }
+}
+
+/** API Gateway's authorizer rules do not fit a method authenticated by API key or public by design. */
+function acknowledgeNoAuthorizer(method: Method, reason: string): void {
+  Validations.of(method).acknowledge(
+    { id: 'AwsSolutions-APIG4', reason },
+    { id: 'AwsSolutions-COG4', reason: `${reason} No Cognito users call this API.` },
+  );
+}
+
+function validate(id: string, props: IngestApiProps, stageName: string, rateLimit: number, burstLimit: number): void {
+  if (props.partners.length === 0) {
+    throw new ConfigError(`IngestApi ${id}: partners must name at least one partner, or no one can add jobs. Fix: -c partners=acme`);
+  }
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(stageName)) {
+    throw new ConfigError(`IngestApi ${id}: stageName must be letters, digits or _; got "${stageName}". Fix: leave it out for v1`);
+  }
+  for (const [name, value] of [['rateLimit', rateLimit], ['burstLimit', burstLimit]] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new ConfigError(`IngestApi ${id}: ${name} must be a whole number of requests, at least 1; got ${value}`);
+    }
+  }
+  for (const partner of props.partners) {
+    if (partner.rateLimit > rateLimit || partner.burstLimit > burstLimit) {
+      throw new ConfigError(
+        `IngestApi ${id}: partner ${partner.name}'s limits (${partner.rateLimit}/s, burst ${partner.burstLimit}) exceed the stage's ` +
+          `(${rateLimit}/s, burst ${burstLimit}). Fix: lower -c partner.${partner.name}.rate / .burst or raise -c apiRateLimit / apiBurstLimit`,
+      );
+    }
+  }
+  for (const origin of props.corsOrigins ?? []) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`IngestApi ${id}: CORS origin "${origin}" must be scheme and host, e.g. https://app.example.com`);
+    }
+  }
+}

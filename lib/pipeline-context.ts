@@ -1,0 +1,244 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ConfigError } from '../functions/core/errors';
+
+/** Reads one context value (`scope.node.tryGetContext`). */
+export type ContextReader = (key: string) => unknown;
+
+/** One partner's API key and usage plan limits. */
+export interface PartnerPlan {
+  /** The partner's name, as given in `-c partners=…`. */
+  readonly name: string;
+  /** Steady requests per second (`-c partner.<name>.rate=N`). */
+  readonly rateLimit: number;
+  /** Burst requests (`-c partner.<name>.burst=N`). */
+  readonly burstLimit: number;
+  /** Requests per day (`-c partner.<name>.quota=N`). */
+  readonly quotaPerDay: number;
+}
+
+/** Log levels the functions' Powertools logger takes. */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** Everything the stack takes from CDK context, checked. */
+export interface PipelineContext {
+  /** Deployment stage, e.g. `dev` or `prod` (`-c stage=…`). */
+  readonly stage: string;
+  /** True for the `prod` stage: tables and logs are kept on delete, the table is deletion-protected. */
+  readonly production: boolean;
+  /** Prefix of every queue name: `jobs-<stage>`. */
+  readonly namePrefix: string;
+  /** Each queue's processor URL. */
+  readonly targets: Readonly<Record<string, string>>;
+  /** Partners with their own API key and usage plan. */
+  readonly partners: readonly PartnerPlan[];
+  /** Origins allowed by CORS; empty when CORS is off. */
+  readonly corsOrigins: readonly string[];
+  /** Whether consumers may deliver to loopback addresses. */
+  readonly allowLoopbackTargets: boolean;
+  /** Whether consumers may deliver to private addresses. */
+  readonly allowPrivateTargets: boolean;
+  /** The functions' log level. */
+  readonly logLevel: LogLevelName;
+  /** How long function and access logs are kept. */
+  readonly logRetention: RetentionDays;
+  /** How long a job may wait unclaimed before the reconciler sends it again. */
+  readonly reconcileAfterSeconds: number;
+  /** Stage-wide API throttle, requests per second. */
+  readonly apiRateLimit: number;
+  /** Stage-wide API burst. */
+  readonly apiBurstLimit: number;
+}
+
+/** Partner limits when context names none. */
+export const DEFAULT_PARTNER_LIMITS = { rateLimit: 100, burstLimit: 200, quotaPerDay: 1_000_000 } as const;
+
+/** Queue names are `jobs-<stage>-…`, and the functions accept a prefix of at most 20 characters. */
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,14}$/;
+const PARTNER_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * Reads and checks the stack's context. Every bad or missing value throws a
+ * `ConfigError` naming the value received and the `-c` option that fixes it.
+ *
+ * | context | default |
+ * |---|---|
+ * | `stage` | `dev` |
+ * | `targets.<queue>` (or `targets: { queue: url }` in cdk.json) | `defaultTarget` + `/<queue>` |
+ * | `defaultTarget` | none: every queue then needs `targets.<queue>` |
+ * | `partners` (comma list) | `default` |
+ * | `partner.<name>.rate` / `.burst` / `.quota` | 100 / 200 / 1,000,000 a day |
+ * | `cors` (comma list of origins) | off |
+ * | `allowLoopbackTargets`, `allowPrivateTargets` | `false` |
+ * | `logLevel` | `INFO` |
+ * | `logRetentionDays` | 30, 90 in `prod` |
+ * | `reconcileAfterSeconds` | 900 |
+ * | `apiRateLimit` / `apiBurstLimit` | 500 / 1000 |
+ *
+ * @example
+ * const context = readPipelineContext((key) => app.node.tryGetContext(key), ['payments', 'email']);
+ */
+export function readPipelineContext(read: ContextReader, queueNames: readonly string[]): PipelineContext {
+  const stage = readStage(read);
+  const production = stage === 'prod';
+  const apiRateLimit = numberOf(read, 'apiRateLimit', 500, { min: 1, max: 10_000 });
+  const apiBurstLimit = numberOf(read, 'apiBurstLimit', 1000, { min: 1, max: 5_000 });
+  return {
+    stage,
+    production,
+    namePrefix: `jobs-${stage}`,
+    targets: readTargets(read, queueNames),
+    partners: readPartners(read, apiRateLimit, apiBurstLimit),
+    corsOrigins: listOf(read, 'cors'),
+    allowLoopbackTargets: booleanOf(read, 'allowLoopbackTargets'),
+    allowPrivateTargets: booleanOf(read, 'allowPrivateTargets'),
+    logLevel: readLogLevel(read),
+    logRetention: readRetention(read, production ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH),
+    reconcileAfterSeconds: numberOf(read, 'reconcileAfterSeconds', 900, { min: 30, max: 86_400 }),
+    apiRateLimit,
+    apiBurstLimit,
+  };
+}
+
+/**
+ * The deployment stage from context `stage` (default `dev`): 1–15 lowercase
+ * letters, digits or dashes, so queue names stay within the functions' 20
+ * character prefix (`jobs-<stage>`).
+ */
+export function readStage(read: ContextReader): string {
+  const stage = stringOf(read, 'stage') ?? 'dev';
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new ConfigError(
+      `context stage must be 1–15 lowercase letters, digits or dashes starting with a letter; got "${stage}". Fix: -c stage=dev`,
+    );
+  }
+  return stage;
+}
+
+function readTargets(read: ContextReader, queueNames: readonly string[]): Record<string, string> {
+  const nested = read('targets');
+  const fromObject = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : {};
+  const defaultTarget = stringOf(read, 'defaultTarget');
+  if (defaultTarget !== undefined) checkUrl(defaultTarget, 'defaultTarget');
+  const targets: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const queue of queueNames) {
+    const given = read(`targets.${queue}`) ?? fromObject[queue];
+    if (given !== undefined && given !== '') {
+      if (typeof given !== 'string') throw new ConfigError(`context targets.${queue} must be a URL string; got ${JSON.stringify(given)}`);
+      targets[queue] = checkUrl(given, `targets.${queue}`);
+    } else if (defaultTarget !== undefined) {
+      targets[queue] = `${defaultTarget.replace(/\/+$/, '')}/${queue}`;
+    } else {
+      missing.push(queue);
+    }
+  }
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `no processor target for queue${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. ` +
+        `Fix: pass -c targets.<queue>=URL for each (e.g. -c targets.${missing[0]}=https://processor.example.com/${missing[0]}), ` +
+        'or -c defaultTarget=URL to deliver every queue to URL/<queue>.',
+      { context: { missing } },
+    );
+  }
+  return targets;
+}
+
+function checkUrl(value: string, key: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`context ${key} must be an http(s) URL; got "${value}". Fix: -c ${key}=https://processor.example.com/jobs`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`context ${key} must be an http(s) URL; got "${value}". Fix: -c ${key}=https://processor.example.com/jobs`);
+  }
+  return value;
+}
+
+function readPartners(read: ContextReader, apiRateLimit: number, apiBurstLimit: number): PartnerPlan[] {
+  const names = listOf(read, 'partners');
+  const chosen = names.length > 0 ? names : ['default'];
+  const seen = new Set<string>();
+  return chosen.map((name) => {
+    if (!PARTNER_PATTERN.test(name)) {
+      throw new ConfigError(
+        `partner name "${name}" must be 1–40 lowercase letters, digits or dashes. Fix: -c partners=acme,globex`,
+      );
+    }
+    if (seen.has(name)) throw new ConfigError(`partner "${name}" is listed twice in context partners; list each once`);
+    seen.add(name);
+    return {
+      name,
+      rateLimit: numberOf(read, `partner.${name}.rate`, Math.min(DEFAULT_PARTNER_LIMITS.rateLimit, apiRateLimit), {
+        min: 1,
+        max: apiRateLimit,
+      }),
+      burstLimit: numberOf(read, `partner.${name}.burst`, Math.min(DEFAULT_PARTNER_LIMITS.burstLimit, apiBurstLimit), {
+        min: 1,
+        max: apiBurstLimit,
+      }),
+      quotaPerDay: numberOf(read, `partner.${name}.quota`, DEFAULT_PARTNER_LIMITS.quotaPerDay, { min: 1, max: 1_000_000_000 }),
+    };
+  });
+}
+
+function readLogLevel(read: ContextReader): LogLevelName {
+  const value = (stringOf(read, 'logLevel') ?? 'INFO').toUpperCase();
+  const level = LOG_LEVELS.find((candidate) => candidate === value);
+  if (!level) throw new ConfigError(`context logLevel must be one of ${LOG_LEVELS.join(', ')}; got "${value}". Fix: -c logLevel=INFO`);
+  return level;
+}
+
+function readRetention(read: ContextReader, fallback: RetentionDays): RetentionDays {
+  const raw = read('logRetentionDays');
+  if (raw === undefined) return fallback;
+  const days = Number(raw);
+  const allowed = Object.values(RetentionDays).filter((value): value is RetentionDays => typeof value === 'number');
+  const match = allowed.find((value) => value === days);
+  if (match === undefined) {
+    throw new ConfigError(
+      `context logRetentionDays must be one of CloudWatch's retention periods (${allowed.join(', ')}); got "${String(raw)}". Fix: -c logRetentionDays=30`,
+    );
+  }
+  return match;
+}
+
+function stringOf(read: ContextReader, key: string): string | undefined {
+  const value = read(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ConfigError(`context ${key} must be a string; got ${JSON.stringify(value)}`);
+  return value.trim() === '' ? undefined : value.trim();
+}
+
+function listOf(read: ContextReader, key: string): string[] {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return [];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!items || !items.every((item): item is string => typeof item === 'string')) {
+    throw new ConfigError(`context ${key} must be a comma-separated list; got ${JSON.stringify(value)}. Fix: -c ${key}=a,b`);
+  }
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function booleanOf(read: ContextReader, key: string): boolean {
+  const value = read(key);
+  if (value === undefined || value === null || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new ConfigError(`context ${key} must be true or false; got ${JSON.stringify(value)}. Fix: -c ${key}=true`);
+}
+
+function numberOf(read: ContextReader, key: string, fallback: number, bounds: { min: number; max: number }): number {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || number < bounds.min || number > bounds.max) {
+    throw new ConfigError(
+      `context ${key} must be a whole number from ${bounds.min} to ${bounds.max}; got ${JSON.stringify(value)}. Fix: -c ${key}=${fallback}`,
+    );
+  }
+  return number;
+}

@@ -1,0 +1,239 @@
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { parseCatalog, type QueueDefinition, type QueueDefinitionInput } from '../functions/core/queue-config';
+import { queueSettingsOf, queueSettingsSchema, type QueueSettings } from '../functions/core/runtime-config';
+import { AdminApi } from './admin-api';
+import { catalog as shippedCatalog } from './catalog';
+import { IngestApi } from './ingest-api';
+import { JobQueues } from './job-queues';
+import { JobsTable } from './jobs-table';
+import { readPipelineContext, readStage, type PipelineContext } from './pipeline-context';
+import { PipelineFunction, type PipelineFunctionProps } from './pipeline-function';
+import { QueueConsumer } from './queue-consumer';
+import { Schedules } from './schedules';
+import { SigningSecret } from './signing-secret';
+
+/** Properties of {@link PipelineStack}. */
+export interface PipelineStackProps extends StackProps {
+  /**
+   * The job types to provision.
+   *
+   * @default - the shipped catalog, `lib/catalog.ts`
+   */
+  readonly catalog?: readonly QueueDefinitionInput[];
+}
+
+/**
+ * The whole pipeline, derived from the catalog and CDK context (see
+ * `readPipelineContext`): the jobs table; per catalog queue its lanes and DLQ,
+ * signing secret and consumer; the ingest, status, health, sweeper and
+ * reconciler functions; the REST API with partner keys and the admin surface;
+ * the schedules. Adding a catalog entry adds its resources with no other edit.
+ *
+ * The stack is environment-agnostic: queue URLs are built from `AWS::Region`,
+ * `AWS::URLSuffix` and `AWS::AccountId` at deploy time.
+ *
+ * @example
+ * new PipelineStack(app, 'JobPipeline');
+ */
+export class PipelineStack extends Stack {
+  /** The checked context. */
+  public readonly settings: PipelineContext;
+  /** The checked catalog. */
+  public readonly definitions: readonly QueueDefinition[];
+  /** The jobs table. */
+  public readonly jobs: JobsTable;
+  /** Each catalog queue's lanes and DLQ, by queue name. */
+  public readonly queues: ReadonlyMap<string, JobQueues>;
+  /** Each catalog queue's signing secret, by queue name. */
+  public readonly signingSecrets: ReadonlyMap<string, SigningSecret>;
+  /** Each catalog queue's consumer, by queue name. */
+  public readonly consumers: ReadonlyMap<string, QueueConsumer>;
+  /** `POST /jobs/{id}`, `POST /jobs/{id}/batch`. */
+  public readonly ingest: PipelineFunction;
+  /** `GET`/`DELETE /jobs/{id}`. */
+  public readonly jobStatus: PipelineFunction;
+  /** `GET /health`, `GET /health/queue`, `GET /queue/status`. */
+  public readonly health: PipelineFunction;
+  /** Sends due delayed jobs, every minute. */
+  public readonly sweeper: PipelineFunction;
+  /** Sends again jobs never claimed, every 5 minutes. */
+  public readonly reconciler: PipelineFunction;
+  /** The REST API. */
+  public readonly ingestApi: IngestApi;
+  /** The admin routes of the REST API. */
+  public readonly adminApi: AdminApi;
+  /** The sweeper and reconciler rules. */
+  public readonly schedules: Schedules;
+
+  public constructor(scope: Construct, id: string, props: PipelineStackProps = {}) {
+    const read = (key: string): unknown => scope.node.tryGetContext(key);
+    super(scope, id, {
+      description: 'Job pipeline: API Gateway, SQS, Lambda and DynamoDB with BullMQ semantics',
+      stackName: `${id}-${readStage(read)}`,
+      ...props,
+    });
+    this.definitions = parseCatalog(props.catalog ?? shippedCatalog);
+    const settings = readPipelineContext(read, this.definitions.map((definition) => definition.name));
+    this.settings = settings;
+    const removalPolicy = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const queueUrlBase = Fn.join('', ['https://sqs.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', Aws.ACCOUNT_ID]);
+    const logging = { logLevel: settings.logLevel, logRetention: settings.logRetention, removalPolicy };
+
+    this.jobs = new JobsTable(this, 'Jobs', { production: settings.production });
+
+    const queueScope = new Construct(this, 'Queues');
+    const secretScope = new Construct(this, 'SigningSecrets');
+    const consumerScope = new Construct(this, 'Consumers');
+    const queues = new Map<string, JobQueues>();
+    const secrets = new Map<string, SigningSecret>();
+    const consumers = new Map<string, QueueConsumer>();
+    for (const definition of this.definitions) {
+      const queueSet = new JobQueues(queueScope, definition.name, { definition, namePrefix: settings.namePrefix, removalPolicy });
+      const secret = new SigningSecret(secretScope, definition.name, { queueName: definition.name, removalPolicy });
+      const targetUrl = settings.targets[definition.name] ?? '';
+      consumers.set(
+        definition.name,
+        new QueueConsumer(consumerScope, definition.name, {
+          queues: queueSet,
+          jobs: this.jobs,
+          signingSecret: secret,
+          targetUrl,
+          queueUrlBase,
+          allowLoopbackTargets: settings.allowLoopbackTargets,
+          allowPrivateTargets: settings.allowPrivateTargets,
+          ...logging,
+        }),
+      );
+      queues.set(definition.name, queueSet);
+      secrets.set(definition.name, secret);
+    }
+    this.queues = queues;
+    this.signingSecrets = secrets;
+    this.consumers = consumers;
+
+    const pipelineEnvironment = {
+      TABLE_NAME: this.jobs.table.tableName,
+      QUEUE_URL_BASE: queueUrlBase,
+      QUEUE_NAME_PREFIX: settings.namePrefix,
+      QUEUES: JSON.stringify(this.definitions.map((definition) => compactSettings(queueSettingsOf(definition)))),
+    };
+    const pipelineFunction = (
+      functionId: string,
+      options: Omit<PipelineFunctionProps, 'environment' | 'logLevel' | 'logRetention' | 'removalPolicy'> & {
+        readonly extraEnvironment?: Readonly<Record<string, string>>;
+      },
+    ) => {
+      const { extraEnvironment, ...rest } = options;
+      return new PipelineFunction(this, functionId, {
+        ...rest,
+        ...logging,
+        environment: { ...pipelineEnvironment, ...extraEnvironment },
+      });
+    };
+
+    this.ingest = pipelineFunction('Ingest', {
+      handlerName: 'ingest',
+      serviceName: 'ingest',
+      description: 'POST /jobs/{id} and /jobs/{id}/batch: validate, record, enqueue',
+      timeout: Duration.seconds(15),
+      memorySize: 512,
+    });
+    this.jobStatus = pipelineFunction('JobStatus', {
+      handlerName: 'job-status',
+      serviceName: 'job-status',
+      description: 'GET /jobs/{id} (with ?wait long-polling) and DELETE /jobs/{id}',
+      timeout: Duration.seconds(25),
+    });
+    this.health = pipelineFunction('Health', {
+      handlerName: 'health',
+      serviceName: 'health',
+      description: 'GET /health, GET /health/queue and the admin GET /queue/status',
+      timeout: Duration.seconds(15),
+    });
+    this.sweeper = pipelineFunction('Sweeper', {
+      handlerName: 'sweeper',
+      serviceName: 'sweeper',
+      description: 'Every minute: sends delayed jobs that are due',
+      timeout: Duration.seconds(55),
+      reservedConcurrentExecutions: 1,
+      retryAttempts: 0,
+    });
+    this.reconciler = pipelineFunction('Reconciler', {
+      handlerName: 'reconciler',
+      serviceName: 'reconciler',
+      description: 'Every 5 minutes: sends again jobs accepted but never claimed',
+      timeout: Duration.minutes(2),
+      reservedConcurrentExecutions: 1,
+      retryAttempts: 0,
+      extraEnvironment: { RECONCILE_AFTER_SECONDS: String(settings.reconcileAfterSeconds) },
+    });
+
+    for (const fn of [this.ingest, this.jobStatus, this.sweeper, this.reconciler]) this.jobs.grantJobStore(fn.function);
+    this.jobs.grantRead(this.health.function);
+    for (const queueSet of this.queues.values()) {
+      for (const fn of [this.ingest, this.sweeper, this.reconciler]) queueSet.grantSendToLanes(fn.function);
+      queueSet.grantReadAttributes(this.health.function);
+    }
+
+    this.ingestApi = new IngestApi(this, 'Api', {
+      ingestFunction: this.ingest.function,
+      jobStatusFunction: this.jobStatus.function,
+      healthFunction: this.health.function,
+      partners: settings.partners,
+      apiName: `${settings.namePrefix}-api`,
+      rateLimit: settings.apiRateLimit,
+      burstLimit: settings.apiBurstLimit,
+      corsOrigins: settings.corsOrigins,
+      logRetention: settings.logRetention,
+      removalPolicy,
+    });
+    this.adminApi = new AdminApi(this, 'Admin', { api: this.ingestApi.api, statusFunction: this.health.function });
+    this.schedules = new Schedules(this, 'Schedules', { sweeper: this.sweeper.function, reconciler: this.reconciler.function });
+
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    new CfnOutput(this, 'ApiUrl', { value: this.ingestApi.api.url, description: 'Base URL of the jobs API' });
+    new CfnOutput(this, 'TableName', { value: this.jobs.table.tableName, description: 'The jobs table' });
+    new CfnOutput(this, 'AdminInvokePolicyArn', {
+      value: this.adminApi.invokePolicy.managedPolicyArn,
+      description: 'Attach to operators’ roles to call the admin routes (SigV4)',
+    });
+    for (const [partner, key] of this.ingestApi.apiKeys) {
+      new CfnOutput(this, `ApiKeyId${pascal(partner)}`, {
+        value: key.keyId,
+        description: `API key id of partner ${partner}: aws apigateway get-api-key --include-value --api-key <id>`,
+      });
+    }
+    for (const [queue, secret] of this.signingSecrets) {
+      new CfnOutput(this, `SigningSecretArn${pascal(queue)}`, {
+        value: secret.secret.secretArn,
+        description: `Signing secret of the ${queue} queue's deliveries`,
+      });
+    }
+  }
+}
+
+/**
+ * A queue's settings without the fields equal to the schema's defaults: the
+ * functions parse `QUEUES` with the same schema, which fills them back in. Keeps
+ * the variable (shared by five functions, 4 KB each) small as the catalog grows.
+ */
+export function compactSettings(settings: QueueSettings): Partial<QueueSettings> {
+  const defaults = queueSettingsSchema.parse({ name: settings.name, attempts: settings.attempts }) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(settings).filter(
+      ([key, value]) => value !== undefined && (key === 'name' || key === 'attempts' || JSON.stringify(value) !== JSON.stringify(defaults[key])),
+    ),
+  ) as Partial<QueueSettings>;
+}
+
+function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+}

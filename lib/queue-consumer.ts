@@ -1,0 +1,145 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { consumerSizing, type ConsumerSizing } from '../functions/core/consumer-sizing';
+import { ConfigError } from '../functions/core/errors';
+import type { Lane } from '../functions/core/lanes';
+import type { JobQueues } from './job-queues';
+import type { JobsTable } from './jobs-table';
+import type { LogLevelName } from './pipeline-context';
+import { PipelineFunction } from './pipeline-function';
+import type { SigningSecret } from './signing-secret';
+
+/** Properties of {@link QueueConsumer}. */
+export interface QueueConsumerProps {
+  /** The queue set (lanes and DLQ) this consumer drains; its catalog entry sizes the consumer. */
+  readonly queues: JobQueues;
+  /** The jobs table. */
+  readonly jobs: JobsTable;
+  /** The queue's signing secret. */
+  readonly signingSecret: SigningSecret;
+  /** Where the queue's jobs are delivered (`TARGET_URL`): an http(s) URL. */
+  readonly targetUrl: string;
+  /** The account's SQS base URL (`QUEUE_URL_BASE`), e.g. built from `AWS::Region` and `AWS::AccountId`. */
+  readonly queueUrlBase: string;
+  /**
+   * Whether deliveries to loopback addresses are allowed (local runs only).
+   *
+   * @default - false
+   */
+  readonly allowLoopbackTargets?: boolean;
+  /**
+   * Whether deliveries to private network addresses are allowed.
+   *
+   * @default - false
+   */
+  readonly allowPrivateTargets?: boolean;
+  /**
+   * Powertools log level.
+   *
+   * @default - INFO
+   */
+  readonly logLevel?: LogLevelName;
+  /**
+   * How long the consumer's logs are kept.
+   *
+   * @default - RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when the stack is deleted.
+   *
+   * @default - RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One catalog queue's consumer: a function running `functions/handlers/consumer.ts`
+ * for all the queue's lanes, sized by `consumerSizing` (timeout, batch,
+ * reserved concurrency), with one event source mapping per lane
+ * (`ReportBatchItemFailures`, `MaximumConcurrency` weighted towards higher
+ * lanes). Its grants are what the handler does and no more: consume its own
+ * lanes (the mappings), re-send to its lanes (deferrals) and send to its DLQ,
+ * read its lanes' attributes (lane yield), the job store and rate limiter
+ * items, and its own signing secret.
+ *
+ * @example
+ * new QueueConsumer(this, 'payments', { queues, jobs, signingSecret, targetUrl, queueUrlBase });
+ */
+export class QueueConsumer extends Construct {
+  /** The consumer function and its role and logs. */
+  public readonly handler: PipelineFunction;
+  /** How it is sized. */
+  public readonly sizing: ConsumerSizing;
+  /** Each lane's event source mapping. */
+  public readonly mappings: ReadonlyMap<Lane, EventSourceMapping>;
+
+  public constructor(scope: Construct, id: string, props: QueueConsumerProps) {
+    super(scope, id);
+    validate(id, props);
+    const { definition } = props.queues;
+    this.sizing = consumerSizing(definition);
+
+    this.handler = new PipelineFunction(this, 'Handler', {
+      handlerName: 'consumer',
+      serviceName: `consumer-${definition.name}`,
+      description: `Runs the jobs of the ${definition.name} queue, all lanes`,
+      timeout: Duration.seconds(this.sizing.functionTimeoutSeconds),
+      memorySize: definition.memoryMb,
+      reservedConcurrentExecutions: this.sizing.reservedConcurrency,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: {
+        TABLE_NAME: props.jobs.table.tableName,
+        QUEUE_URL_BASE: props.queueUrlBase,
+        QUEUE_NAME_PREFIX: props.queues.namePrefix,
+        QUEUE_SETTINGS: JSON.stringify(definition),
+        TARGET_URL: props.targetUrl,
+        SIGNING_SECRET_ARN: props.signingSecret.secret.secretArn,
+        ALLOW_LOOPBACK_TARGETS: String(props.allowLoopbackTargets ?? false),
+        ALLOW_PRIVATE_TARGETS: String(props.allowPrivateTargets ?? false),
+      },
+    });
+    const fn = this.handler.function;
+
+    const window = this.sizing.maximumBatchingWindowSeconds;
+    this.mappings = new Map(
+      props.queues.lanes.map((lane) => {
+        const queue = props.queues.laneQueue(lane);
+        queue.grantConsumeMessages(fn);
+        const mapping = fn.addEventSourceMapping(`Lane-${lane}`, {
+          eventSourceArn: queue.queueArn,
+          batchSize: this.sizing.batchSize,
+          maxBatchingWindow: window === undefined ? undefined : Duration.seconds(window),
+          reportBatchItemFailures: true,
+          maxConcurrency: this.sizing.laneMaximumConcurrency[lane],
+        });
+        return [lane, mapping] as const;
+      }),
+    );
+
+    props.queues.grantSendToLanes(fn);
+    props.queues.grantSendToDeadLetter(fn);
+    props.queues.grantReadAttributes(fn, { includeDeadLetter: false });
+    props.jobs.grantJobStore(fn);
+    if (definition.rateLimit) props.jobs.grantRateLimiter(fn);
+    props.signingSecret.grantRead(fn);
+  }
+}
+
+function validate(id: string, props: QueueConsumerProps): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(props.targetUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigError(
+      `QueueConsumer ${id}: targetUrl must be an http(s) URL; got "${props.targetUrl}". Fix: -c targets.${props.queues.definition.name}=https://…`,
+    );
+  }
+}

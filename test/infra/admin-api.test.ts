@@ -1,0 +1,93 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { AdminApi, type AdminMethod } from '../../lib/admin-api';
+import { resourceAt, resourcesOf, testStack } from './support';
+
+function adminStack() {
+  const stack = testStack();
+  const api = new RestApi(stack, 'Api', { deployOptions: { stageName: 'v1' } });
+  api.root.addMethod('GET');
+  const fn = (id: string) =>
+    new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler = 1') });
+  const admin = new AdminApi(stack, 'Admin', { api, statusFunction: fn('StatusFn') });
+  return { stack, admin, fn };
+}
+
+describe('AdminApi', () => {
+  it('serves GET /queue/status with AWS_IAM and no API key', () => {
+    // Prepare
+    const { stack } = adminStack();
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const [statusId] = resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/queue/status');
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      ResourceId: { Ref: statusId },
+      AuthorizationType: 'AWS_IAM',
+      ApiKeyRequired: false,
+    });
+    resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/admin');
+  });
+
+  it('adds later routes under /admin, each AWS_IAM, sharing one integration per function', () => {
+    // Prepare
+    const { stack, admin, fn } = adminStack();
+    const operations = fn('OpsFn');
+
+    // Act
+    const routes: [AdminMethod, string][] = [
+      ['GET', 'queues/{queue}/failed'],
+      ['POST', '/queues/{queue}/redrive/'],
+      ['DELETE', '/admin/jobs/{id}'],
+    ];
+    for (const [method, path] of routes) admin.addRoute(method, path, operations);
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter(
+      (method) => method.Properties?.AuthorizationType === 'AWS_IAM',
+    );
+    expect(methods).toHaveLength(4);
+    expect(admin.methods).toHaveLength(4);
+    resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/admin/queues/{queue}/redrive');
+    resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/admin/jobs/{id}');
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission'));
+    expect(permissions.filter((permission) => JSON.stringify(permission.Properties?.FunctionName).includes('OpsFn'))).toHaveLength(3);
+  });
+
+  it('lets the invoke policy call exactly the admin routes, path variables as wildcards', () => {
+    // Prepare
+    const { stack, admin, fn } = adminStack();
+    admin.addRoute('POST', 'queues/{queue}/redrive', fn('OpsFn'));
+    const operators = new Role(stack, 'Operators', { assumedBy: new AccountRootPrincipal() });
+
+    // Act
+    admin.grantInvoke(operators);
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const [policyId, policy] = resourceAt(template, 'AWS::IAM::ManagedPolicy', 'Test/Admin/InvokePolicy');
+    const document = JSON.stringify(policy.Properties?.PolicyDocument);
+    expect(document).toContain('"execute-api:Invoke"');
+    expect(document).toContain('"/GET/queue/status"');
+    expect(document).toContain('"/POST/admin/queues/*/redrive"');
+    // The API's other methods (here GET /) are not in it.
+    expect(document).not.toMatch(/"\/GET\/"\]/);
+    expect(document.match(/execute-api:Invoke/g)).toHaveLength(1);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: policyId }] });
+  });
+
+  it.each([
+    ['GET', 'queues/{queue}/../x?'],
+    ['TRACE', 'queues'],
+  ])('refuses %s %s naming the value', (method, path) => {
+    const { admin, fn } = adminStack();
+    expect(() => admin.addRoute(method as AdminMethod, path, fn('OpsFn'))).toThrow(new RegExp(`got "${method === 'TRACE' ? 'TRACE' : path.replace(/[?.{}/]/g, '\\$&')}"`));
+  });
+});

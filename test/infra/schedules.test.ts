@@ -1,0 +1,50 @@
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { Schedules, type SchedulesProps } from '../../lib/schedules';
+import { resourceAt, testStack } from './support';
+
+function schedulesStack(props: Partial<SchedulesProps> = {}) {
+  const stack = testStack();
+  const fn = (id: string) =>
+    new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler = 1') });
+  const make = () => new Schedules(stack, 'Schedules', { sweeper: fn('SweeperFn'), reconciler: fn('ReconcilerFn'), ...props });
+  return { stack, make };
+}
+
+describe('Schedules', () => {
+  it('runs the sweeper every minute and the reconciler every 5 minutes', () => {
+    // Prepare
+    const { stack, make } = schedulesStack();
+
+    // Act
+    make();
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const [sweeperId] = resourceAt(template, 'AWS::Lambda::Function', 'Test/SweeperFn');
+    const [reconcilerId] = resourceAt(template, 'AWS::Lambda::Function', 'Test/ReconcilerFn');
+    const [, sweeperRule] = resourceAt(template, 'AWS::Events::Rule', 'Test/Schedules/SweeperRule');
+    const [, reconcilerRule] = resourceAt(template, 'AWS::Events::Rule', 'Test/Schedules/ReconcilerRule');
+    expect(sweeperRule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 60 } }],
+    });
+    expect(reconcilerRule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [{ Arn: { 'Fn::GetAtt': [reconcilerId, 'Arn'] }, RetryPolicy: { MaximumEventAgeInSeconds: 300 } }],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [sweeperId, 'Arn'] },
+    });
+  });
+
+  it('refuses a period that is not whole minutes, naming it', () => {
+    const { make } = schedulesStack({ sweepEvery: Duration.seconds(30) });
+    expect(make).toThrow(/sweepEvery must be a whole number of minutes, at least 1; got 30 seconds/);
+  });
+});
