@@ -21,7 +21,7 @@ export interface ProvisionedTable {
 
 /**
  * Creates the jobs table with the key layout in `JOBS_TABLE`: on-demand, the
- * sparse `schedule` index projecting everything, TTL on `expires_at` where the
+ * sparse `schedule` and `failed` indexes projecting everything, TTL on `expires_at` where the
  * emulator supports it. Resolves once the table is active.
  *
  * @example
@@ -29,6 +29,7 @@ export interface ProvisionedTable {
  */
 export async function createJobsTable(client: DynamoDBClient, tableName: string): Promise<ProvisionedTable> {
   const index = JOBS_TABLE.scheduleIndex;
+  const failed = JOBS_TABLE.failedIndex;
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -38,6 +39,8 @@ export async function createJobsTable(client: DynamoDBClient, tableName: string)
         { AttributeName: JOBS_TABLE.sortKey, AttributeType: 'S' },
         { AttributeName: index.partitionKey, AttributeType: 'S' },
         { AttributeName: index.sortKey, AttributeType: 'N' },
+        { AttributeName: failed.partitionKey, AttributeType: 'S' },
+        { AttributeName: failed.sortKey, AttributeType: 'N' },
       ],
       KeySchema: [
         { AttributeName: JOBS_TABLE.partitionKey, KeyType: 'HASH' },
@@ -49,6 +52,14 @@ export async function createJobsTable(client: DynamoDBClient, tableName: string)
           KeySchema: [
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: failed.name,
+          KeySchema: [
+            { AttributeName: failed.partitionKey, KeyType: 'HASH' },
+            { AttributeName: failed.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

@@ -7,11 +7,16 @@ import { completeSpec, failSpec, retrySpec, type CompletedAttempt, type FailedAt
 import { claimRefusalOf } from './claim-refusal';
 import { conditionalUpdate, readState, type StoreContext } from './conditional-update';
 import { isConditionalCheckFailed, oldItemOf, storeFailure } from './dynamodb-errors';
+import { withFailedIndex } from './failed-index';
+import { listFailedJobs } from './failed-listing';
 import { finishAttempt } from './finish-attempt';
+import type { CleanableState, FailedPage, JobAdminStore, ListFailedOptions } from './job-admin-store';
 import { jobRecordFromItem, jobRecordOf, parseStateItem, type StateItem } from './job-item';
 import { delayedPartition, pendingPartition, scheduleShard } from './job-keys';
 import type { AttemptRef, ClaimOutcome, CreateOutcome, JobStore, NewJob, PendingJob } from './job-store';
 import { epochSeconds, newJobItems } from './new-job-item';
+import { cleanRecords } from './record-cleaning';
+import { markPurged, resetForRedrive } from './redrive-transitions';
 import { listScheduled } from './schedule-listing';
 
 /** What a {@link DynamoDbJobStore} needs. */
@@ -42,7 +47,7 @@ const NAMES = { '#status': 'status' };
  * const store = new DynamoDbJobStore({ client: new DynamoDBClient({}), tableName: 'jobs' });
  * const outcome = await store.claim(message.jobId, message.runId, new Date(), 60_000);
  */
-export class DynamoDbJobStore implements JobStore {
+export class DynamoDbJobStore implements JobStore, JobAdminStore {
   private readonly context: StoreContext;
 
   public constructor(options: DynamoDbJobStoreOptions) {
@@ -129,10 +134,11 @@ export class DynamoDbJobStore implements JobStore {
 
   /**
    * → failed, from this attempt while active, or from a job left exhausted
-   * (retrying, or active with a lapsed lease, with no attempts left).
+   * (retrying, or active with a lapsed lease, with no attempts left). The job
+   * enters the failed index, where the operations routes find it.
    */
   public async fail(ref: AttemptRef, outcome: FailedAttempt): Promise<JobRecord> {
-    return jobRecordFromItem(await finishAttempt(this.context, failSpec(ref, outcome)));
+    return jobRecordFromItem(await finishAttempt(this.context, withFailedIndex(failSpec(ref, outcome), outcome.now)));
   }
 
   /** waiting | delayed → cancelled; the schedule entry and inline payload go with it. */
@@ -190,6 +196,26 @@ export class DynamoDbJobStore implements JobStore {
   /** Jobs sent (or meant to be) but never claimed, due before `dueBefore`, oldest first. */
   public async listUnclaimed(dueBefore: Date, limit: number): Promise<PendingJob[]> {
     return listScheduled(this.context, { partition: pendingPartition, comparison: '<', boundMs: dueBefore.getTime(), limit });
+  }
+
+  /** The queue's failed jobs still in its dead-letter queue, newest first (see `failed-listing.ts`). */
+  public async listFailed(queue: string, options: ListFailedOptions): Promise<FailedPage> {
+    return listFailedJobs(this.context, queue, options);
+  }
+
+  /** failed → waiting for a redrive, keeping the run id and the history (see `redrive-transitions.ts`). */
+  public async resetForRedrive(jobId: string, now: Date): Promise<JobRecord> {
+    return resetForRedrive(this.context, jobId, now);
+  }
+
+  /** Marks failed jobs whose dead-letter message was purged; resolves to the number marked. */
+  public async markPurged(jobIds: readonly string[], now: Date): Promise<number> {
+    return markPurged(this.context, jobIds, now);
+  }
+
+  /** Deletes old records in a state; resolves to the number deleted (costs in `record-cleaning.ts`). */
+  public async clean(queue: string, state: CleanableState, olderThan: Date): Promise<number> {
+    return cleanRecords(this.context, queue, state, olderThan);
   }
 
   /** The payload item of a run that lost to a live twin is nobody's: drop it, or let TTL do it. */

@@ -16,6 +16,13 @@ export const JOBS_TABLE = {
   scheduleIndex: { name: 'schedule', partitionKey: 'sched_pk', sortKey: 'sched_at' },
   /** Schedule keys are spread over this many shards so one index partition never runs hot. */
   scheduleShards: 4,
+  /**
+   * Sparse index of failed jobs whose message waits in the dead-letter queue:
+   * `failed_pk` is the queue name, `failed_at` epoch ms. A job's final failure
+   * sets both; a redrive reset and a DLQ purge remove them, so the index lists
+   * exactly the failed jobs an operator can still put back.
+   */
+  failedIndex: { name: 'failed', partitionKey: 'failed_pk', sortKey: 'failed_at' },
 } as const;
 
 /** Key prefixes of the items in the jobs table. */
@@ -29,4 +36,10 @@ export const ITEM_KEY = {
   metricsPrefix: 'METRICS#',
   minuteSortKeyPrefix: 'M#',
   hourSortKeyPrefix: 'H#',
+} as const;
+
+/** Attributes the operations routes write on a job's state item. */
+export const ADMIN_ATTRIBUTE = {
+  /** When the job's dead-letter message was purged, ISO 8601: it cannot be redriven any more. */
+  dlqPurgedAt: 'dlq_purged_at',
 } as const;

@@ -5,6 +5,7 @@ import { systemClock } from '../adapters/clock';
 import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store';
+import { EmfBatchMetrics } from '../adapters/emf-metrics';
 import { SqsQueueClient } from '../adapters/sqs-queue-client';
 import { deadLetterQueueName, laneQueueName, queueUrl } from '../core/queue-names';
 import { lanesOf } from '../core/lanes';
@@ -65,6 +66,7 @@ export function consumerRuntime(environment: Environment): ConsumerDeps {
     queues: new SqsQueueClient({ client: new SQSClient({}) }),
     limiter: definition.rateLimit ? new DynamoDbRateLimiter({ client: dynamodb, tableName: config.TABLE_NAME }) : undefined,
     metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: config.TABLE_NAME }),
+    cloudWatch: new EmfBatchMetrics(),
     processor: createHttpProcessor({
       targetUrl: config.TARGET_URL,
       signingSecret: config.SIGNING_SECRET ?? signingSecretFrom(cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? '')),

@@ -4,6 +4,7 @@ import type { JobStore } from '../../adapters/job-store';
 import type { QueueClient } from '../../adapters/queue-client';
 import type { RateLimiter } from '../../adapters/dynamodb-rate-limiter';
 import type { MetricsStore } from '../../adapters/dynamodb-metrics-store';
+import type { BatchMetrics } from '../../adapters/emf-metrics';
 import type { Lane } from '../../core/lanes';
 import type { QueueDefinition } from '../../core/queue-config';
 import type { Processor } from '../../processors/processor';
@@ -27,6 +28,8 @@ export interface ConsumerDeps {
   readonly processor: Processor;
   /** Where each batch's counts go; left out, nothing is counted. */
   readonly metrics?: MetricsStore;
+  /** CloudWatch metrics of each batch; left out, none are published. */
+  readonly cloudWatch?: BatchMetrics;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Jitter source for backoff; injected by tests. */

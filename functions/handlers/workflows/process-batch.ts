@@ -44,8 +44,8 @@ export class BatchProcessor {
     const parsed = event.Records.map(parse);
     const yieldAll = await this.laneYield.shouldYield(lane.lane, this.deps.clock.now().getTime());
     const blockedGroups = new Map<string, number | undefined>();
-    let processingMs = 0;
-    let timedAttempts = 0;
+    const processingMs: number[] = [];
+    const queueWaitMs: number[] = [];
 
     for (let index = 0; index < parsed.length; index += 1) {
       const item = parsed[index] as Parsed;
@@ -66,31 +66,37 @@ export class BatchProcessor {
         disposition = await this.handle(lane, item);
       }
       tally[disposition.outcome] += 1;
-      if (disposition.durationMs !== undefined) {
-        processingMs += disposition.durationMs;
-        timedAttempts += 1;
-      }
+      if (disposition.durationMs !== undefined) processingMs.push(disposition.durationMs);
+      if (disposition.queueWaitMs !== undefined) queueWaitMs.push(disposition.queueWaitMs);
       if (disposition.kind === 'return') {
         failures.push({ itemIdentifier: item.record.messageId });
         if (this.deps.definition.fifo && group !== undefined && !blockedGroups.has(group)) blockedGroups.set(group, disposition.visibilitySeconds);
       }
     }
     this.deps.logger.info('batch done', { lane: lane.lane, size: event.Records.length, ...tally });
-    await this.count(tally, processingMs, timedAttempts);
+    await this.count(tally, processingMs, queueWaitMs);
     return { batchItemFailures: failures, tally };
   }
 
-  /** One write of the batch's counts; a failure to count never fails the batch. */
-  private async count(tally: BatchTally, processingMs: number, timedAttempts: number): Promise<void> {
-    if (!this.deps.metrics) return;
+  /** One write of the batch's counts and one metrics line; a failure to count never fails the batch. */
+  private async count(tally: BatchTally, processingMs: readonly number[], queueWaitMs: readonly number[]): Promise<void> {
+    const queue = this.deps.definition.name;
     try {
-      await this.deps.metrics.record(this.deps.definition.name, this.deps.clock.now(), {
+      this.deps.cloudWatch?.publish(queue, {
+        completed: tally.completed,
+        failed: tally.failed,
+        retried: tally.retrying,
+        deadLettered: tally.failed,
+        processingMs,
+        queueWaitMs,
+      });
+      await this.deps.metrics?.record(queue, this.deps.clock.now(), {
         completed: tally.completed,
         failed: tally.failed,
         dead_lettered: tally.failed,
         retried: tally.retrying,
-        processing_ms: processingMs,
-        timed_attempts: timedAttempts,
+        processing_ms: processingMs.reduce((sum, value) => sum + value, 0),
+        timed_attempts: processingMs.length,
       });
     } catch (error) {
       this.deps.logger.warn('batch counts not recorded', { error: error as Error });
@@ -161,14 +167,18 @@ export class BatchProcessor {
     const job = claim.job;
     const logger = deps.logger.createChild({ persistentKeys: { job_id: job.jobId, queue: job.queue, attempt: job.attempts, correlation_id: message.correlationId } });
     await awaitStart(deps, slotMs);
-    logger.info('job started', { max_attempts: job.maxAttempts, lane: lane.lane });
     const started = Date.now();
+    const sentAt = Number(record.attributes.SentTimestamp);
+    const queueWaitMs = Number.isFinite(sentAt) ? Math.max(started - sentAt, 0) : undefined;
+    logger.info('job started', { max_attempts: job.maxAttempts, lane: lane.lane, queue_wait_ms: queueWaitMs });
+    let settled: Disposition;
     try {
       const value = await runWithTimeout(deps.processor, message, { attempt: job.attempts, timeoutMs: deps.definition.timeoutMs, logger });
-      return await settleAttempt(deps, record, lane.url, job, message, { ok: true, value, durationMs: Date.now() - started });
+      settled = await settleAttempt(deps, record, lane.url, job, message, { ok: true, value, durationMs: Date.now() - started });
     } catch (error) {
-      return settleAttempt(deps, record, lane.url, job, message, { ok: false, error, durationMs: Date.now() - started });
+      settled = await settleAttempt(deps, record, lane.url, job, message, { ok: false, error, durationMs: Date.now() - started });
     }
+    return { ...settled, queueWaitMs };
   }
 
   /**

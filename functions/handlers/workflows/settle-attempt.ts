@@ -19,6 +19,8 @@ export interface Disposition {
   readonly visibilitySeconds?: number;
   /** How long the processor ran, for an attempt that ran. */
   readonly durationMs?: number;
+  /** How long the message had waited since it was sent when its attempt started. */
+  readonly queueWaitMs?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -37,7 +39,8 @@ export async function deadLetter(
       body: record.body,
       jobId: message.jobId,
       groupId: message.groupId,
-      deduplicationId: `${message.runId}.${job.attempts}`,
+      // The failure time keeps a redriven FIFO job that fails again within the dedup window from being swallowed.
+      deduplicationId: `${message.runId}.${job.attempts}.${now.getTime()}`,
       failure: { reason: failure.message, category: failure.category, attempts: job.attempts, sourceQueue: deps.definition.name, failedAt: now },
     },
   ]);

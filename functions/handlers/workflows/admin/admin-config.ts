@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { pipelineConfigSchema } from '../../../core/runtime-config';
+
+/** `arn:<partition>:sqs:<region>:<account>`: the queue ARNs' common part. */
+const ARN_BASE = /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}$/;
+
+/**
+ * Configuration of the admin function: what the ingest side has (table, queue
+ * URL base, name prefix, queue settings), plus where the queues' ARNs start
+ * (message move tasks take ARNs) and each queue's consumer function (pause and
+ * resume switch its event source mappings).
+ */
+export const adminConfigSchema = pipelineConfigSchema
+  .omit({ RECONCILE_AFTER_SECONDS: true })
+  .extend({
+    QUEUE_ARN_BASE: z.string().regex(ARN_BASE, { error: 'QUEUE_ARN_BASE must be arn:<partition>:sqs:<region>:<account>' }),
+    CONSUMER_FUNCTIONS: z
+      .string({ error: 'CONSUMER_FUNCTIONS is required' })
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'CONSUMER_FUNCTIONS must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string().min(1), z.string().min(1), { error: 'CONSUMER_FUNCTIONS must map each queue to its consumer function name' })),
+  })
+  .refine(
+    (config) => config.QUEUES.every((queue) => config.CONSUMER_FUNCTIONS[queue.name] !== undefined),
+    { error: 'CONSUMER_FUNCTIONS must name a consumer function for every queue in QUEUES', path: ['CONSUMER_FUNCTIONS'] },
+  );
+
+/** Checked admin configuration. */
+export type AdminConfig = z.output<typeof adminConfigSchema>;

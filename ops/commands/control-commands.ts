@@ -1,0 +1,39 @@
+import { Option, type Command } from 'commander';
+import { hours } from '../arguments';
+import { expectOk, globalsOf, print, segment, type CommandKit } from './command-kit';
+
+/** `pause <queue>`, `resume <queue>` and `clean <queue> --state … --older-than …`. */
+export function addControlCommands(program: Command, kit: CommandKit): void {
+  for (const [name, description] of [
+    ['pause', "stop the queue's consumer (its event source mappings): jobs wait in the queue"],
+    ['resume', "start the queue's consumer again"],
+  ] as const) {
+    program
+      .command(`${name} <queue>`)
+      .description(description)
+      .action(async (queue: string, _options: object, command: Command) => {
+        const globals = globalsOf(command);
+        const api = await kit.connect(globals);
+        const answer = expectOk(await api.request('POST', `/admin/queues/${segment(queue)}/${name}`));
+        print(kit.io, globals, answer, (body) => {
+          const mappings = Array.isArray(body.mappings) ? (body.mappings as { lane: string | null; state: string }[]) : [];
+          const states = mappings.map((mapping) => `${mapping.lane ?? '?'} ${mapping.state}`).join(', ');
+          return `${queue} is ${body.paused === true ? 'paused' : 'running'} (${states || 'no mappings'})`;
+        });
+      });
+  }
+
+  program
+    .command('clean <queue>')
+    .description('delete job records in a state older than a number of hours')
+    .addOption(new Option('--state <state>', 'which records').choices(['completed', 'failed', 'cancelled']).makeOptionMandatory())
+    .addOption(new Option('--older-than <hours>', 'last changed more than this many hours ago').argParser(hours).makeOptionMandatory())
+    .action(async (queue: string, options: { state: string; olderThan: number }, command: Command) => {
+      const globals = globalsOf(command);
+      const api = await kit.connect(globals);
+      const answer = expectOk(
+        await api.request('POST', `/admin/queues/${segment(queue)}/clean`, { body: { state: options.state, older_than_hours: options.olderThan } }),
+      );
+      print(kit.io, globals, answer, (body) => `deleted ${String(body.deleted)} ${options.state} records of ${queue} older than ${options.olderThan} h`);
+    });
+}
