@@ -7,8 +7,10 @@ import type { QueueDefinitionInput } from '../functions/core/queue-config';
  * when the stack is built; a bad entry stops the build with a message naming the
  * queue, the field and the fix.
  *
- * Times are in milliseconds. Left out: `fifo`, `dedup`, `lanes` false; retention
- * 24 h completed, 7 days failed; `maxPayloadBytes` 256 KiB; jitter 0.5.
+ * Times are in milliseconds, except `oldestMessageAlarmSeconds`. Left out: `fifo`,
+ * `dedup`, `lanes` false; retention 24 h completed, 7 days failed;
+ * `maxPayloadBytes` 256 KiB; jitter 0.5; the oldest-message alarm at 15 minutes
+ * of waiting (`oldestMessageAlarmSeconds: 900`).
  */
 export const catalog: readonly QueueDefinitionInput[] = [
   {
@@ -101,6 +103,8 @@ export const catalog: readonly QueueDefinitionInput[] = [
     timeoutMs: 600_000,
     memoryMb: 1024,
     deferralAllowance: 50,
+    // One 10-minute report at a time: a backlog of a few reports is normal, an hour's wait is not.
+    oldestMessageAlarmSeconds: 3600,
     reason:
       'one report at a time: reserved concurrency 1 under an event source mapping that polls with 2, so throttled ' +
       'receives happen; a large deferral allowance keeps them from dead-lettering a report. A single-group FIFO ' +

@@ -50,6 +50,8 @@ export interface PipelineContext {
   readonly apiRateLimit: number;
   /** Stage-wide API burst. */
   readonly apiBurstLimit: number;
+  /** Addresses every alarm notifies through an SNS topic; empty: no topic, the alarms only show in CloudWatch. */
+  readonly alarmEmails: readonly string[];
 }
 
 /** Partner limits when context names none. */
@@ -76,6 +78,7 @@ const PARTNER_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * | `logRetentionDays` | 30, 90 in `prod` |
  * | `reconcileAfterSeconds` | 900 |
  * | `apiRateLimit` / `apiBurstLimit` | 500 / 1000 |
+ * | `alarmEmail` (comma list of addresses) | none: no SNS topic |
  *
  * @example
  * const context = readPipelineContext((key) => app.node.tryGetContext(key), ['payments', 'email']);
@@ -99,6 +102,7 @@ export function readPipelineContext(read: ContextReader, queueNames: readonly st
     reconcileAfterSeconds: numberOf(read, 'reconcileAfterSeconds', 900, { min: 30, max: 86_400 }),
     apiRateLimit,
     apiBurstLimit,
+    alarmEmails: readAlarmEmails(read),
   };
 }
 
@@ -184,6 +188,24 @@ function readPartners(read: ContextReader, apiRateLimit: number, apiBurstLimit: 
       quotaPerDay: numberOf(read, `partner.${name}.quota`, DEFAULT_PARTNER_LIMITS.quotaPerDay, { min: 1, max: 1_000_000_000 }),
     };
   });
+}
+
+/** Loose on purpose: SNS confirms each address by mail; this only catches a value that is plainly not one. */
+const EMAIL_PATTERN = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+
+function readAlarmEmails(read: ContextReader): string[] {
+  const emails = listOf(read, 'alarmEmail');
+  const seen = new Set<string>();
+  for (const email of emails) {
+    if (!EMAIL_PATTERN.test(email)) {
+      throw new ConfigError(
+        `context alarmEmail must be email addresses separated by commas; got "${email}". Fix: -c alarmEmail=ops@example.com`,
+      );
+    }
+    if (seen.has(email.toLowerCase())) throw new ConfigError(`context alarmEmail lists "${email}" twice; list each address once`);
+    seen.add(email.toLowerCase());
+  }
+  return emails;
 }
 
 function readLogLevel(read: ContextReader): LogLevelName {

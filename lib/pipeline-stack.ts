@@ -3,12 +3,17 @@ import { Construct } from 'constructs';
 import { parseCatalog, type QueueDefinition, type QueueDefinitionInput } from '../functions/core/queue-config';
 import { queueSettingsOf, queueSettingsSchema, type QueueSettings } from '../functions/core/runtime-config';
 import { AdminApi } from './admin-api';
+import { AdminFunction } from './admin-function';
+import { AlarmTopic } from './alarm-topic';
 import { catalog as shippedCatalog } from './catalog';
 import { IngestApi } from './ingest-api';
 import { JobQueues } from './job-queues';
 import { JobsTable } from './jobs-table';
+import { LogQueries } from './log-queries';
+import { OperationsDashboard } from './operations-dashboard';
 import { readPipelineContext, readStage, type PipelineContext } from './pipeline-context';
 import { PipelineFunction, type PipelineFunctionProps } from './pipeline-function';
+import { QueueAlarms } from './queue-alarms';
 import { QueueConsumer } from './queue-consumer';
 import { Schedules } from './schedules';
 import { SigningSecret } from './signing-secret';
@@ -27,8 +32,11 @@ export interface PipelineStackProps extends StackProps {
  * The whole pipeline, derived from the catalog and CDK context (see
  * `readPipelineContext`): the jobs table; per catalog queue its lanes and DLQ,
  * signing secret and consumer; the ingest, status, health, sweeper and
- * reconciler functions; the REST API with partner keys and the admin surface;
- * the schedules. Adding a catalog entry adds its resources with no other edit.
+ * reconciler functions; the REST API with partner keys and the admin surface
+ * with its admin function; the schedules; per queue its alarms (notifying an
+ * SNS topic when `-c alarmEmail=…` is given), one operations dashboard and the
+ * saved Logs Insights queries. Adding a catalog entry adds its resources with
+ * no other edit.
  *
  * The stack is environment-agnostic: queue URLs are built from `AWS::Region`,
  * `AWS::URLSuffix` and `AWS::AccountId` at deploy time.
@@ -65,6 +73,16 @@ export class PipelineStack extends Stack {
   public readonly adminApi: AdminApi;
   /** The sweeper and reconciler rules. */
   public readonly schedules: Schedules;
+  /** The `/admin` operations routes' function. */
+  public readonly admin: AdminFunction;
+  /** Where the alarms notify; only with `-c alarmEmail=…`. */
+  public readonly alarmTopic?: AlarmTopic;
+  /** Each catalog queue's alarms, by queue name. */
+  public readonly alarms: ReadonlyMap<string, QueueAlarms>;
+  /** The operations dashboard. */
+  public readonly dashboard: OperationsDashboard;
+  /** The saved Logs Insights queries. */
+  public readonly logQueries: LogQueries;
 
   public constructor(scope: Construct, id: string, props: PipelineStackProps = {}) {
     const read = (key: string): unknown => scope.node.tryGetContext(key);
@@ -88,23 +106,23 @@ export class PipelineStack extends Stack {
     const queues = new Map<string, JobQueues>();
     const secrets = new Map<string, SigningSecret>();
     const consumers = new Map<string, QueueConsumer>();
+    const monitored: [JobQueues, QueueConsumer][] = [];
     for (const definition of this.definitions) {
       const queueSet = new JobQueues(queueScope, definition.name, { definition, namePrefix: settings.namePrefix, removalPolicy });
       const secret = new SigningSecret(secretScope, definition.name, { queueName: definition.name, removalPolicy });
       const targetUrl = settings.targets[definition.name] ?? '';
-      consumers.set(
-        definition.name,
-        new QueueConsumer(consumerScope, definition.name, {
-          queues: queueSet,
-          jobs: this.jobs,
-          signingSecret: secret,
-          targetUrl,
-          queueUrlBase,
-          allowLoopbackTargets: settings.allowLoopbackTargets,
-          allowPrivateTargets: settings.allowPrivateTargets,
-          ...logging,
-        }),
-      );
+      const consumer = new QueueConsumer(consumerScope, definition.name, {
+        queues: queueSet,
+        jobs: this.jobs,
+        signingSecret: secret,
+        targetUrl,
+        queueUrlBase,
+        allowLoopbackTargets: settings.allowLoopbackTargets,
+        allowPrivateTargets: settings.allowPrivateTargets,
+        ...logging,
+      });
+      consumers.set(definition.name, consumer);
+      monitored.push([queueSet, consumer]);
       queues.set(definition.name, queueSet);
       secrets.set(definition.name, secret);
     }
@@ -189,7 +207,41 @@ export class PipelineStack extends Stack {
       removalPolicy,
     });
     this.adminApi = new AdminApi(this, 'Admin', { api: this.ingestApi.api, statusFunction: this.health.function });
+    this.admin = new AdminFunction(this, 'AdminFunction', {
+      jobs: this.jobs,
+      queues: this.queues,
+      consumers: this.consumers,
+      environment: pipelineEnvironment,
+      ...logging,
+    });
+    this.admin.addRoutes(this.adminApi);
     this.schedules = new Schedules(this, 'Schedules', { sweeper: this.sweeper.function, reconciler: this.reconciler.function });
+
+    if (settings.alarmEmails.length > 0) {
+      this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { emails: settings.alarmEmails, alarmNamePrefix: settings.namePrefix, removalPolicy });
+    }
+    const alarmScope = new Construct(this, 'Alarms');
+    this.alarms = new Map(
+      monitored.map(([queueSet, consumer]) => [
+        queueSet.definition.name,
+        new QueueAlarms(alarmScope, queueSet.definition.name, { queues: queueSet, consumer, action: this.alarmTopic?.action }),
+      ]),
+    );
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      dashboardName: `${settings.namePrefix}-operations`,
+      queues: this.queues,
+      consumers: this.consumers,
+      alarms: [...this.alarms.values()].flatMap((queueAlarms) => queueAlarms.alarms),
+    });
+    const consumerLogGroups = [...this.consumers.values()].map((consumer) => consumer.handler.logGroup);
+    this.logQueries = new LogQueries(this, 'LogQueries', {
+      folder: this.stackName,
+      consumerLogGroups,
+      functionLogGroups: [
+        ...[this.ingest, this.jobStatus, this.health, this.sweeper, this.reconciler, this.admin.handler].map((fn) => fn.logGroup),
+        ...consumerLogGroups,
+      ],
+    });
 
     this.addOutputs();
   }
@@ -201,6 +253,16 @@ export class PipelineStack extends Stack {
       value: this.adminApi.invokePolicy.managedPolicyArn,
       description: 'Attach to operators’ roles to call the admin routes (SigV4)',
     });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.dashboard.dashboard.dashboardName,
+      description: 'The operations dashboard in CloudWatch',
+    });
+    if (this.alarmTopic) {
+      new CfnOutput(this, 'AlarmTopicArn', {
+        value: this.alarmTopic.topic.topicArn,
+        description: 'Every alarm notifies this topic; each address confirms its subscription by mail first',
+      });
+    }
     for (const [partner, key] of this.ingestApi.apiKeys) {
       new CfnOutput(this, `ApiKeyId${pascal(partner)}`, {
         value: key.keyId,

@@ -20,6 +20,12 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 /** Receives beyond `attempts` the redrive backstop tolerates by default (deferrals, throttles). */
 export const DEFAULT_DEFERRAL_ALLOWANCE = 10;
 
+/** How long a job may wait in a lane before the queue's oldest-message alarm fires, by default: 15 minutes. */
+export const DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS = 900;
+
+/** SQS keeps a message at most 14 days: an age alarm past that could never fire. */
+export const MAX_OLDEST_MESSAGE_ALARM_SECONDS = 14 * 24 * 60 * 60;
+
 const positiveInt = (field: string, fix: string) =>
   z.number({ error: `${field} must be a number; ${fix}` }).int({ error: `${field} must be a whole number; ${fix}` });
 
@@ -90,6 +96,12 @@ export const queueDefinitionShape = z.strictObject({
     .min(1, { error: 'deferralAllowance must be at least 1' })
     .max(900, { error: 'deferralAllowance must be at most 900' })
     .default(DEFAULT_DEFERRAL_ALLOWANCE),
+  oldestMessageAlarmSeconds: positiveInt('oldestMessageAlarmSeconds', 'how long a job may wait before the age alarm fires, in seconds')
+    .min(60, { error: 'oldestMessageAlarmSeconds must be at least 60 (CloudWatch sees queue ages once a minute)' })
+    .max(MAX_OLDEST_MESSAGE_ALARM_SECONDS, {
+      error: `oldestMessageAlarmSeconds must be at most ${MAX_OLDEST_MESSAGE_ALARM_SECONDS} (14 days: SQS keeps a message no longer)`,
+    })
+    .default(DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS),
   memoryMb: positiveInt('memoryMb', 'the consumer memory in MB')
     .min(128, { error: 'memoryMb must be at least 128' })
     .max(10240, { error: 'memoryMb must be at most 10240' })

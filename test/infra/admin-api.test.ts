@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { AdminApi, type AdminMethod } from '../../lib/admin-api';
@@ -81,6 +82,24 @@ describe('AdminApi', () => {
     expect(document).not.toMatch(/"\/GET\/"\]/);
     expect(document.match(/execute-api:Invoke/g)).toHaveLength(1);
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: policyId }] });
+  });
+
+  it('acknowledges each route’s path-parameter wildcard in the invoke policy, and no other wildcard', () => {
+    // Prepare
+    const { stack, admin, fn } = adminStack();
+    const operations = fn('OpsFn');
+    admin.addRoute('POST', 'queues/{queue}/redrive', operations);
+    admin.addRoute('GET', 'jobs/{id}', operations);
+    const findings = () =>
+      new AwsSolutionsChecks(stack.node.root)
+        .validateScope(stack)
+        .violations.filter((violation) => violation.violatingResources.some((resource) => (resource.constructPath ?? '').startsWith('Test/Admin/')))
+        .map((violation) => violation.ruleName);
+
+    // Act / Assess
+    expect(findings()).toEqual([]);
+    admin.invokePolicy.addStatements(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [admin.adminResource.api.arnForExecuteApi('*', '/*', 'v1')] }));
+    expect(findings()).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:.*\/v1\/\*\/\*\]$/)]);
   });
 
   it.each([

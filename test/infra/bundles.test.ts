@@ -79,7 +79,7 @@ describe('bundles, built for real', () => {
   });
 
   it('writes every function’s bundle with its source map, the AWS SDK inside, no node_modules beside it', () => {
-    expect(functions.length).toBeGreaterThanOrEqual(19);
+    expect(functions.length).toBeGreaterThanOrEqual(20);
     const sizes = new Map<string, number>();
     for (const fn of functions) {
       const bundle = path.join(fn.assetDir, 'index.js');
@@ -102,7 +102,8 @@ describe('bundles, built for real', () => {
         functions.findIndex((other) => other.assetDir === fn.assetDir) === index ||
         /Consumers\/(order-processing|report-generation)\//.test(fn.path),
     );
-    expect(chosen).toHaveLength(8);
+    expect(chosen).toHaveLength(9);
+    expect(chosen.filter((fn) => fn.path.startsWith('JobPipeline/AdminFunction/'))).toHaveLength(1);
     const results = [];
     // Two at a time, so a small CI runner is not swamped.
     for (let index = 0; index < chosen.length; index += 2) {
@@ -130,5 +131,16 @@ describe('bundles, built for real', () => {
 
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/TABLE_NAME/);
+  }, 60_000);
+
+  it('fails to load the admin bundle without the consumers’ function names, naming the variable', async () => {
+    const admin = functions.find((fn) => fn.path.startsWith('JobPipeline/AdminFunction/'));
+    if (!admin) throw new Error('no admin function');
+    const { CONSUMER_FUNCTIONS: _missing, ...environment } = environmentOf({ Resources: resources }, admin.resource);
+
+    const result = await loadBundle(path.join(admin.assetDir, 'index.js'), { ...SANDBOX_ENVIRONMENT, ...environment });
+
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/CONSUMER_FUNCTIONS/);
   }, 60_000);
 });

@@ -25,6 +25,7 @@ describe('readPipelineContext', () => {
       logLevel: 'INFO',
       logRetention: RetentionDays.ONE_MONTH,
       reconcileAfterSeconds: 900,
+      alarmEmails: [],
     });
     expect(context.partners).toEqual([{ name: 'default', ...DEFAULT_PARTNER_LIMITS }]);
   });
@@ -102,6 +103,8 @@ describe('readPipelineContext', () => {
     [{ logRetentionDays: '31' }, /logRetentionDays must be one of CloudWatch's retention periods/],
     [{ allowLoopbackTargets: 'yes' }, /allowLoopbackTargets must be true or false/],
     [{ reconcileAfterSeconds: '5' }, /reconcileAfterSeconds must be a whole number from 30/],
+    [{ alarmEmail: 'ops.example.com' }, /alarmEmail must be email addresses separated by commas; got "ops\.example\.com"\. Fix: -c alarmEmail=/],
+    [{ alarmEmail: 'ops@example.com,OPS@example.com' }, /alarmEmail lists "OPS@example\.com" twice/],
   ])('refuses %j with a message naming the value and the fix', (context, message) => {
     expect(() => readPipelineContext(reader({ defaultTarget: 'https://x.example.com', ...context }), QUEUES)).toThrow(message);
   });
@@ -132,5 +135,15 @@ describe('readPipelineContext', () => {
     expect(context.allowLoopbackTargets).toBe(true);
     expect(context.allowPrivateTargets).toBe(true);
     expect(context.corsOrigins).toEqual(['https://app.example.com']);
+  });
+
+  it('takes alarmEmail as one address or a comma list', () => {
+    // Act
+    const one = readPipelineContext(reader({ defaultTarget: 'https://x.example.com', alarmEmail: 'ops@example.com' }), QUEUES);
+    const several = readPipelineContext(reader({ defaultTarget: 'https://x.example.com', alarmEmail: ' ops@example.com, oncall@example.org ' }), QUEUES);
+
+    // Assess
+    expect(one.alarmEmails).toEqual(['ops@example.com']);
+    expect(several.alarmEmails).toEqual(['ops@example.com', 'oncall@example.org']);
   });
 });

@@ -11,6 +11,7 @@ import {
   pipelineConfigSchema,
   queueSettingsOf,
 } from '../../functions/core/runtime-config';
+import { ADMIN_FUNCTION_ROUTES } from '../../lib/admin-function';
 import { catalog } from '../../lib/catalog';
 import { compactSettings, PipelineStack } from '../../lib/pipeline-stack';
 import {
@@ -140,7 +141,8 @@ describe('PipelineStack with the shipped catalog', () => {
         Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
       });
     }
-    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))).toHaveLength(definitions.length + 5);
+    // A consumer per queue; ingest, status, health, sweeper, reconciler and admin.
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))).toHaveLength(definitions.length + 6);
   });
 
   it('scopes every SQS and DynamoDB statement to named resources, never *', () => {
@@ -194,8 +196,13 @@ describe('PipelineStack with the shipped catalog', () => {
     const iamMethods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter(
       (method) => method.Properties?.AuthorizationType === 'AWS_IAM',
     );
-    expect(iamMethods).toHaveLength(1);
-    expect(iamMethods[0]?.Properties).toMatchObject({ HttpMethod: 'GET', ApiKeyRequired: false });
+    // GET /queue/status and the admin function's routes.
+    expect(iamMethods).toHaveLength(1 + ADMIN_FUNCTION_ROUTES.length);
+    const [healthId] = functionAt('Health');
+    const status = iamMethods.filter((method) => JSON.stringify(method.Properties?.Integration).includes(`"${healthId}"`));
+    expect(status).toHaveLength(1);
+    expect(status[0]?.Properties).toMatchObject({ HttpMethod: 'GET', ApiKeyRequired: false });
+    for (const method of iamMethods) expect(method.Properties?.ApiKeyRequired).toBe(false);
     for (const method of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
       const keyed = method.Properties?.ApiKeyRequired === true;
       const signed = method.Properties?.AuthorizationType === 'AWS_IAM';
@@ -223,7 +230,7 @@ describe('PipelineStack with the shipped catalog', () => {
 
   it('names the stack after the stage and outputs what operators need', () => {
     expect(stack.stackName).toBe('JobPipeline-dev');
-    for (const output of ['ApiUrl', 'TableName', 'AdminInvokePolicyArn', 'ApiKeyIdAcme', 'ApiKeyIdGlobex', 'SigningSecretArnPayments']) {
+    for (const output of ['ApiUrl', 'TableName', 'AdminInvokePolicyArn', 'DashboardName', 'ApiKeyIdAcme', 'ApiKeyIdGlobex', 'SigningSecretArnPayments']) {
       template.hasOutput(output, Match.anyValue());
     }
   });

@@ -127,9 +127,12 @@ export interface Statement {
   readonly Condition?: unknown;
 }
 
-/** Every statement of the inline policies attached to a role (by the role's logical id). */
+/**
+ * Every statement of the policies attached to a role (by the role's logical id):
+ * its inline policies and the overflow managed policies CDK splits a large one into.
+ */
 export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
-  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+  return [...Object.values(resourcesOf(template, 'AWS::IAM::Policy')), ...Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy'))]
     .filter((policy) => JSON.stringify(policy.Properties?.Roles ?? []).includes(`"${roleLogicalId}"`))
     .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../../../functions/core/errors';
 import {
   DEFAULT_DEFERRAL_ALLOWANCE,
   DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
   parseCatalog,
   parseQueueDefinition,
 } from '../../../functions/core/queue-config';
@@ -41,8 +42,10 @@ describe('parseQueueDefinition', () => {
       processor: 'http',
       maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
       deferralAllowance: DEFAULT_DEFERRAL_ALLOWANCE,
+      oldestMessageAlarmSeconds: DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
       memoryMb: 256,
     });
+    expect(DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS).toBe(15 * 60);
   });
 
   it('keeps what an entry sets', () => {
@@ -55,6 +58,7 @@ describe('parseQueueDefinition', () => {
       backoff: { type: 'fixed', delayMs: 0, jitter: 0 },
       retention: { completedHours: 1, failedHours: 2 },
       timeoutMs: 14 * 60 * 1000,
+      oldestMessageAlarmSeconds: 3600,
       reason: 'because',
     });
 
@@ -70,6 +74,7 @@ describe('parseQueueDefinition', () => {
       backoff: { type: 'fixed', delayMs: 0, jitter: 0 },
       retention: { completedHours: 1, failedHours: 2 },
       timeoutMs: 840_000,
+      oldestMessageAlarmSeconds: 3600,
       reason: 'because',
     });
   });
@@ -103,6 +108,9 @@ describe('parseQueueDefinition', () => {
     ['maxPayloadBytes 2 MiB', { maxPayloadBytes: 2 * 1024 * 1024 }, 'maxPayloadBytes', /at most .*1 MiB/],
     ['memoryMb 64', { memoryMb: 64 }, 'memoryMb', /at least 128/],
     ['deferralAllowance 0', { deferralAllowance: 0 }, 'deferralAllowance', /at least 1/],
+    ['oldestMessageAlarmSeconds 30', { oldestMessageAlarmSeconds: 30 }, 'oldestMessageAlarmSeconds', /at least 60/],
+    ['oldestMessageAlarmSeconds 15 days', { oldestMessageAlarmSeconds: 15 * 86_400 }, 'oldestMessageAlarmSeconds', /at most 1209600 \(14 days/],
+    ['oldestMessageAlarmSeconds 90.5', { oldestMessageAlarmSeconds: 90.5 }, 'oldestMessageAlarmSeconds', /whole number/],
     ['processor lambda', { processor: 'lambda' }, 'processor', /must be "http"/],
     ['fifo "yes"', { fifo: 'yes' }, 'fifo', /true or false/],
     ['dedupKeyField a number', { dedup: true, dedupKeyField: 5 }, 'dedupKeyField', /top-level field.*e\.g\. "intentId"/],
