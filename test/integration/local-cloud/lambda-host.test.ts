@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FunctionHost, LambdaInvocationError, type FunctionSpec } from '../../../local/cloud/lambda-host';
+
+/** A bundle as esbuild would leave it: CommonJS, state at module level. */
+const BUNDLE = `
+const { threadId } = require('node:worker_threads');
+let calls = 0;
+const loadedAt = Date.now();
+exports.handler = async (event, context) => {
+  calls += 1;
+  if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
+  if (event.throw) throw new TypeError('bad input');
+  if (event.exit) process.exit(3);
+  return { color: process.env.FUNCTION_COLOR, threadId, calls, loadedAt, remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId };
+};
+exports.callback = (event, context, callback) => setTimeout(() => callback(null, { via: 'callback' }), 5);
+`;
+
+interface Answer {
+  color?: string;
+  threadId: number;
+  calls: number;
+  remaining: number;
+}
+
+describe('FunctionHost', () => {
+  let assetDir: string;
+  const hosts: FunctionHost[] = [];
+  const lines: string[] = [];
+
+  const host = (overrides: Partial<FunctionSpec> = {}): FunctionHost => {
+    const created = new FunctionHost(
+      { name: 'fn', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', assetDir, handler: 'index.handler', timeoutSeconds: 1, memoryMb: 128, environment: { FUNCTION_COLOR: 'blue' }, label: 'fn', ...overrides },
+      { log: (line) => lines.push(line), localConcurrencyCap: 3 },
+    );
+    hosts.push(created);
+    return created;
+  };
+  const invoke = async (target: FunctionHost, event: unknown = {}): Promise<Answer> => (await target.invoke(event)) as Answer;
+
+  beforeAll(() => {
+    assetDir = mkdtempSync(join(tmpdir(), 'function-host-'));
+    writeFileSync(join(assetDir, 'index.js'), BUNDLE);
+  });
+  afterEach(async () => {
+    await Promise.all(hosts.splice(0).map((created) => created.stop()));
+    lines.splice(0);
+  });
+  afterAll(() => rmSync(assetDir, { recursive: true, force: true }));
+
+  it('gives each function its own environment, never this process’s', async () => {
+    // Act
+    const [blue, red] = await Promise.all([invoke(host()), invoke(host({ environment: { FUNCTION_COLOR: 'red' } }))]);
+
+    // Assess
+    expect([blue.color, red.color]).toEqual(['blue', 'red']);
+    expect(process.env.FUNCTION_COLOR).toBeUndefined();
+  });
+
+  it('loads the bundle once per instance and runs one invocation at a time on each', async () => {
+    // Prepare
+    const target = host();
+
+    // Act: three at once need three instances; then one more reuses a warm one
+    const concurrent = await Promise.all([1, 2, 3].map(() => invoke(target, { sleepMs: 100 })));
+    const warm = await invoke(target);
+
+    // Assess
+    expect(new Set(concurrent.map((answer) => answer.threadId)).size).toBe(3);
+    expect(target.instanceCount).toBe(3);
+    expect(warm.calls).toBe(2);
+    expect(lines.filter((line) => line.includes('cold start'))).toHaveLength(3);
+    expect(warm.remaining).toBeGreaterThan(900);
+  });
+
+  it('throttles beyond the reserved concurrency, as Lambda does', async () => {
+    // Prepare
+    const target = host({ reservedConcurrency: 1 });
+
+    // Act
+    const results = await Promise.allSettled([invoke(target, { sleepMs: 200 }), invoke(target)]);
+
+    // Assess
+    expect(results[0].status).toBe('fulfilled');
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { errorType: 'TooManyRequestsException' } });
+  });
+
+  it('queues beyond the local cap when no concurrency is reserved', async () => {
+    // Prepare
+    const target = host();
+
+    // Act
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => invoke(target, { sleepMs: 50 })));
+
+    // Assess
+    expect(answers).toHaveLength(5);
+    expect(target.instanceCount).toBe(3);
+  });
+
+  it('reports what the handler threw in Lambda’s terms and keeps the instance', async () => {
+    // Prepare
+    const target = host();
+
+    // Act
+    const error = await target.invoke({ throw: true }).catch((thrown: unknown) => thrown);
+    const after = await invoke(target);
+
+    // Assess
+    expect(error).toBeInstanceOf(LambdaInvocationError);
+    expect(error).toMatchObject({ errorType: 'TypeError', errorMessage: 'bad input' });
+    expect(after.calls).toBe(2);
+    expect(lines).toContainEqual(expect.stringContaining('[fn] ERROR Invoke Error {"errorType":"TypeError","errorMessage":"bad input"}'));
+  });
+
+  it('ends an instance that times out or exits, and cold-starts a new one', async () => {
+    // Prepare
+    const target = host();
+
+    // Act
+    const timedOut = await target.invoke({ sleepMs: 1_500 }).catch((thrown: unknown) => thrown);
+    const exited = await target.invoke({ exit: true }).catch((thrown: unknown) => thrown);
+    const fresh = await invoke(target);
+
+    // Assess
+    expect(timedOut).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' });
+    expect(exited).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect(fresh.calls).toBe(1);
+  });
+
+  it('runs callback-style handlers and refuses a handler that is not exported', async () => {
+    // Act
+    const viaCallback = await host({ handler: 'index.callback' }).invoke({});
+    const missing = await host({ handler: 'index.nothing' }).invoke({}).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect(viaCallback).toEqual({ via: 'callback' });
+    expect(missing).toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
+  });
+});
