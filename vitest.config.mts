@@ -20,10 +20,22 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           // Concurrent integration tests mostly wait on queues and timers, not the CPU.
           maxConcurrency: 12,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          // Over HTTP against the real app, synthesized once and run in the local cloud.
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          // The global setup synthesizes the app and bundles its functions: minutes on a busy machine.
+          hookTimeout: 300_000,
+          testTimeout: 60_000,
         },
       },
     ],

@@ -271,6 +271,8 @@ export class IngestApi extends Construct {
     for (const partner of props.partners) {
       const partnerScope = new Construct(this, `Partner-${partner.name}`);
       const key = new ApiKey(partnerScope, 'Key', {
+        // Named after the partner, so the console, the CLI and the local cloud all show whose key it is.
+        apiKeyName: partner.name,
         description: `API key of partner ${partner.name}`,
         enabled: true,
       });

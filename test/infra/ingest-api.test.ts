@@ -100,6 +100,7 @@ describe('IngestApi', () => {
     for (const partner of [ACME, GLOBEX]) {
       const [keyId] = resourceAt(template, 'AWS::ApiGateway::ApiKey', `Test/Api/Partner-${partner.name}/Key`);
       const [planId] = resourceAt(template, 'AWS::ApiGateway::UsagePlan', `Test/Api/RestApi/UsagePlan-${partner.name}`);
+      expect(template.toJSON().Resources[keyId]?.Properties).toMatchObject({ Name: partner.name, Enabled: true });
       template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
         Throttle: { RateLimit: partner.rateLimit, BurstLimit: partner.burstLimit },
         Quota: { Limit: partner.quotaPerDay, Period: 'DAY' },

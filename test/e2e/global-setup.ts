@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalCloud } from '../../local/cloud/local-cloud';
+import { synthesize } from '../../local/cloud/synth';
+import './support/e2e-context';
+import { projectWithCatalogEdit } from './support/project-copy';
+import { ScriptedTarget } from './support/scripted-target';
+
+/**
+ * Synthesizes the app (a copy with one catalog edit) once, with partners acme
+ * and globex (globex held to 1 request a second) and every queue delivering to
+ * a scripted target, then runs it in the local cloud for every end-to-end file.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const target = new ScriptedTarget();
+  const targetUrl = await target.start();
+  const copy = projectWithCatalogEdit();
+  const cdkOut = mkdtempSync(join(tmpdir(), 'pipeline-e2e-out-'));
+  const started = Date.now();
+  await synthesize({
+    cwd: copy,
+    args: [
+      'synth', '--quiet', '--no-notices', '-o', cdkOut,
+      '-c', `defaultTarget=${targetUrl}/jobs`,
+      '-c', 'allowLoopbackTargets=true',
+      '-c', 'partners=acme,globex',
+      '-c', 'partner.globex.rate=1',
+      '-c', 'partner.globex.burst=1',
+    ],
+  });
+  const logs: string[] = [];
+  const cloud = await startLocalCloud({
+    cdkOut,
+    port: 0,
+    log: (line) => {
+      logs.push(line);
+      if (process.env.TEST_LOGS) console.log(line);
+    },
+  });
+  target.setSigningSecrets(cloud.signingSecrets);
+  console.log(`end-to-end local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cloud.apiUrl}`);
+  project.provide('e2eCloud', { apiUrl: cloud.apiUrl, apiKeys: { ...cloud.apiKeys }, admin: cloud.admin, targetUrl, cdkOut });
+  return async () => {
+    await cloud.stop();
+    await target.stop();
+    rmSync(copy, { recursive: true, force: true });
+    rmSync(cdkOut, { recursive: true, force: true });
+  };
+}

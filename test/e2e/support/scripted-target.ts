@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+/** One delivery the target got. */
+export interface TargetDelivery {
+  readonly at: number;
+  readonly queue: string;
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly verified: boolean;
+}
+
+/**
+ * How a job asks the target to answer, in its own `data`: `respond` lists the
+ * status of each attempt in turn (the last one repeats), and `retry_after` adds
+ * a `Retry-After` header to a 429 or 503.
+ */
+interface Script {
+  readonly respond?: number[];
+  readonly retry_after?: number;
+}
+
+/**
+ * A real HTTP server standing in for the partners' apps in end-to-end runs. It
+ * takes each queue's deliveries at `<url>/<queue>` (the stack's `defaultTarget`
+ * appends the queue name), verifies their Standard Webhooks signature with that
+ * queue's secret, and answers as the job's data scripts it. Queues can be made
+ * to fail and recover with `POST /_control/<queue>/down|up`; `GET /_deliveries`
+ * lists what arrived, so tests in other processes can read it.
+ */
+export class ScriptedTarget {
+  private readonly deliveries: TargetDelivery[] = [];
+  private readonly down = new Set<string>();
+  private secrets: Readonly<Record<string, string>> = {};
+  private server?: Server;
+
+  public async start(): Promise<string> {
+    this.server = createServer((request, response) => void this.route(request, response));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  public setSigningSecrets(secrets: Readonly<Record<string, string>>): void {
+    this.secrets = secrets;
+  }
+
+  public async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(request.url ?? '/', 'http://target');
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method === 'GET' && url.pathname === '/_deliveries') {
+      const jobId = url.searchParams.get('job_id');
+      reply(200, this.deliveries.filter((delivery) => jobId === null || delivery.jobId === jobId));
+      return;
+    }
+    const control = /^\/_control\/([a-z0-9-]+)\/(down|up)$/.exec(url.pathname);
+    if (request.method === 'POST' && control?.[1] && control[2]) {
+      if (control[2] === 'down') this.down.add(control[1]);
+      else this.down.delete(control[1]);
+      reply(200, { queue: control[1], state: control[2] });
+      return;
+    }
+    const queue = url.pathname.split('/').filter(Boolean).pop() ?? '';
+    const body = JSON.parse(text) as { job_id: string; attempt: number; data: Script | null };
+    let verified = false;
+    try {
+      new Webhook(this.secrets[queue] ?? 'whsec_').verify(text, request.headers as Record<string, string>);
+      verified = true;
+    } catch {
+      verified = false;
+    }
+    this.deliveries.push({ at: Date.now(), queue, jobId: body.job_id, attempt: body.attempt, verified });
+    if (this.down.has(queue)) {
+      reply(400, { error: 'the app refuses this job for now' });
+      return;
+    }
+    const script = body.data ?? {};
+    const statuses = Array.isArray(script.respond) && script.respond.length > 0 ? script.respond : [200];
+    const status = statuses[Math.min(body.attempt - 1, statuses.length - 1)] ?? 200;
+    const retryAfter: Record<string, string> =
+      script.retry_after !== undefined && (status === 429 || status === 503) ? { 'retry-after': String(script.retry_after) } : {};
+    reply(status, status < 300 ? { received: true, attempt: body.attempt } : { error: `scripted ${status}` }, retryAfter);
+  }
+}
