@@ -35,7 +35,7 @@ async function attributesOf(sqs: SQSClient, url: string | undefined): Promise<Re
 }
 
 describe('provisioning on the emulators', () => {
-  it('creates the jobs table with its keys, the schedule index and TTL', async () => {
+  it('creates the jobs table with its keys, the schedule and failed indexes and TTL', async () => {
     const { dynamoDb } = testEnvironment();
     const tableName = uniqueName('jobs');
 
@@ -52,9 +52,20 @@ describe('provisioning on the emulators', () => {
       expect.arrayContaining([
         { AttributeName: 'sched_pk', AttributeType: 'S' },
         { AttributeName: 'sched_at', AttributeType: 'N' },
+        { AttributeName: 'failed_pk', AttributeType: 'S' },
+        { AttributeName: 'failed_at', AttributeType: 'N' },
       ]),
     );
-    expect(Table?.GlobalSecondaryIndexes).toEqual([
+    const byName = (left: { IndexName?: string }, right: { IndexName?: string }) => (left.IndexName ?? '').localeCompare(right.IndexName ?? '');
+    expect([...(Table?.GlobalSecondaryIndexes ?? [])].sort(byName)).toEqual([
+      expect.objectContaining({
+        IndexName: 'failed',
+        KeySchema: [
+          { AttributeName: 'failed_pk', KeyType: 'HASH' },
+          { AttributeName: 'failed_at', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      }),
       expect.objectContaining({
         IndexName: 'schedule',
         KeySchema: [
