@@ -70,7 +70,8 @@ export async function createJobsTable(client: DynamoDBClient, tableName: string)
   return { tableName, ttlEnabled: await enableTtl(client, tableName) };
 }
 
-async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Resolves once a table and all its indexes are active; a table still not so after 30 s is an error. */
+export async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -1,7 +1,7 @@
 import { PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { adminFailure, PurgeInProgressError } from './queue-admin-errors';
 import type { SendFailure } from './queue-client';
-import { chunkForSqs, isFifoQueue, messageBytes, SQS_BATCH_ENTRIES } from './sqs-batches';
+import { chunkForSqs, isFifoQueue, messageBytes, runBatches, SQS_BATCH_ENTRIES } from './sqs-batches';
 
 /** Why a message was dead-lettered, as its attributes say (any may be missing on a foreign message). */
 export interface DeadLetterFailure {
@@ -92,25 +92,15 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
   /** Sends bodies in batches; on a FIFO queue each needs its group and deduplication id. */
   public async sendBodies(queueUrl: string, sends: readonly BodySend[]): Promise<SendFailure[]> {
     const fifo = isFifoQueue(queueUrl);
-    const failures: SendFailure[] = [];
-    for (const batch of chunkForSqs(sends, (send) => messageBytes(send.body))) {
+    return runBatches(chunkForSqs(sends, (send) => messageBytes(send.body)), async (batch) => {
       const entries = batch.map(({ index, item }) => ({
         Id: String(index),
         MessageBody: item.body,
         ...(fifo ? { MessageGroupId: item.groupId, MessageDeduplicationId: item.deduplicationId } : {}),
       }));
-      try {
-        const { Failed } = await this.options.client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-        for (const failed of Failed ?? []) {
-          failures.push({ index: Number(failed.Id), code: failed.Code ?? 'Unknown', message: failed.Message ?? failed.Code ?? 'refused' });
-        }
-      } catch (error) {
-        const code = error instanceof Error ? error.name : 'Error';
-        const message = error instanceof Error ? error.message : String(error);
-        for (const { index } of batch) failures.push({ index, code, message });
-      }
-    }
-    return failures;
+      const { Failed } = await this.options.client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      return Failed ?? [];
+    });
   }
 
   /** Purges the queue; a purge within 60 s of another throws `PurgeInProgressError`. */

@@ -1,3 +1,6 @@
+import type { BatchResultErrorEntry } from '@aws-sdk/client-sqs';
+import type { SendFailure } from './queue-client';
+
 /** SQS batch calls take at most this many entries. */
 export const SQS_BATCH_ENTRIES = 10;
 
@@ -54,4 +57,28 @@ export function messageBytes(body: string, attributes: Record<string, StringAttr
 /** Whether a queue URL names a FIFO queue. */
 export function isFifoQueue(queueUrl: string): boolean {
   return queueUrl.endsWith('.fifo');
+}
+
+/**
+ * Runs batch calls one after another (a Lambda's batch is at most a few calls)
+ * and collects refused entries by index; a call that throws counts as a
+ * refusal of each of its entries.
+ */
+export async function runBatches<T>(
+  batches: readonly Indexed<T>[][],
+  call: (batch: readonly Indexed<T>[]) => Promise<BatchResultErrorEntry[]>,
+): Promise<SendFailure[]> {
+  const failures: SendFailure[] = [];
+  for (const batch of batches) {
+    try {
+      for (const failed of await call(batch)) {
+        failures.push({ index: Number(failed.Id), code: failed.Code ?? 'Unknown', message: failed.Message ?? failed.Code ?? 'refused' });
+      }
+    } catch (error) {
+      const code = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      for (const { index } of batch) failures.push({ index, code, message });
+    }
+  }
+  return failures;
 }

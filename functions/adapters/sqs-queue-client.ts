@@ -6,14 +6,13 @@ import {
   GetQueueAttributesCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  type BatchResultErrorEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { PipelineError } from '../core/errors';
 import { encodeJobMessage } from '../core/job-message';
 import { deadLetterAttributes } from './dead-letter-attributes';
 import type { DeadLetter, OutgoingJob, QueueClient, QueueDepth, SendFailure, VisibilityChange } from './queue-client';
-import { chunkForSqs, isFifoQueue, messageBytes, type Indexed } from './sqs-batches';
+import { chunkForSqs, isFifoQueue, messageBytes, runBatches } from './sqs-batches';
 
 /** What an {@link SqsQueueClient} needs. */
 export interface SqsQueueClientOptions {
@@ -181,30 +180,6 @@ function sendParameters(queueUrl: string, job: OutgoingJob) {
 /** A FIFO dead-letter deduplication id unique to this failure (a redriven job that fails again is a new letter). */
 function deadLetterDeduplicationId(letter: DeadLetter): string {
   return createHash('sha256').update(`${letter.jobId}\n${letter.failure.failedAt.toISOString()}\n${letter.failure.attempts}`).digest('hex');
-}
-
-/**
- * Runs batch calls one after another (a Lambda's batch is at most a few calls)
- * and collects refused entries by index; a call that throws counts as a
- * refusal of each of its entries.
- */
-async function runBatches<T>(
-  batches: readonly Indexed<T>[][],
-  call: (batch: readonly Indexed<T>[]) => Promise<BatchResultErrorEntry[]>,
-): Promise<SendFailure[]> {
-  const failures: SendFailure[] = [];
-  for (const batch of batches) {
-    try {
-      for (const failed of await call(batch)) {
-        failures.push({ index: Number(failed.Id), code: failed.Code ?? 'Unknown', message: failed.Message ?? failed.Code ?? 'refused' });
-      }
-    } catch (error) {
-      const code = error instanceof Error ? error.name : 'Error';
-      const message = error instanceof Error ? error.message : String(error);
-      for (const { index } of batch) failures.push({ index, code, message });
-    }
-  }
-  return failures;
 }
 
 function throwIfAny(operation: string, queueUrl: string, failures: readonly SendFailure[], total: number): void {

@@ -1,12 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
-  DescribeTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { ProvisionError } from '../errors';
+import { waitUntilActive } from '../provision';
 import { resolveValue, type ResolveScope, type UnresolvedReference } from './intrinsics';
 import type { CfnResource } from './template';
 
@@ -85,17 +84,4 @@ export async function createTables(client: DynamoDBClient, specs: readonly Table
       }
     }),
   );
-}
-
-async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
-    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    if (Date.now() > deadline) {
-      throw new ProvisionError(`table ${tableName} is still ${Table?.TableStatus ?? 'missing'} after 30 s`, { context: { tableName } });
-    }
-    await sleep(50);
-  }
 }
