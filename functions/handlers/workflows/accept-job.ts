@@ -4,6 +4,7 @@ import type { Clock } from '../../adapters/clock';
 import type { JobStore } from '../../adapters/job-store';
 import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
 import { jobIdFor } from '../../core/dedup';
+import { groupBy } from '../../core/group-by';
 import { planDelivery } from '../../core/delivery-plan';
 import { JOB_STATUS, type JobMessage, type JobStatus } from '../../core/job';
 import { fieldProblems, jobRequestSchema, type JobRequest } from '../../core/job-request';
@@ -143,10 +144,9 @@ export async function recordJob(
  * gets its `202`.
  */
 export async function sendRecorded(deps: AcceptDeps, sends: readonly PendingSend[]): Promise<void> {
-  const byUrl = new Map<string, OutgoingJob[]>();
-  for (const { url, job } of sends) byUrl.set(url, [...(byUrl.get(url) ?? []), job]);
   await Promise.all(
-    [...byUrl].map(async ([url, jobs]) => {
+    [...groupBy(sends, (send) => send.url)].map(async ([url, group]) => {
+      const jobs = group.map((send) => send.job);
       try {
         const failures = await deps.queues.sendBatch(url, jobs);
         for (const failure of failures) {

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../adapters/clock';
 import type { JobStore, PendingJob } from '../../adapters/job-store';
 import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
+import { groupBy } from '../../core/group-by';
 import type { QueueDirectory } from './queue-directory';
 
 /** What the sweeper and the reconciler need. */
@@ -26,7 +27,7 @@ export interface EnqueueReport {
  * a job sent twice is harmless, since only one claim of it can succeed.
  */
 export async function enqueuePending(deps: EnqueueDeps, jobs: readonly PendingJob[], purpose: string): Promise<EnqueueReport> {
-  const byUrl = new Map<string, PendingJob[]>();
+  const routed: { url: string; job: PendingJob }[] = [];
   let failed = 0;
   for (const job of jobs) {
     const settings = deps.directory.settings(job.message.queue);
@@ -35,11 +36,11 @@ export async function enqueuePending(deps: EnqueueDeps, jobs: readonly PendingJo
       failed += 1;
       continue;
     }
-    const url = deps.directory.laneUrl(settings, job.lane);
-    byUrl.set(url, [...(byUrl.get(url) ?? []), job]);
+    routed.push({ url: deps.directory.laneUrl(settings, job.lane), job });
   }
   let sent = 0;
-  for (const [url, group] of byUrl) {
+  for (const [url, entries] of groupBy(routed, (entry) => entry.url)) {
+    const group = entries.map((entry) => entry.job);
     const outgoing: OutgoingJob[] = group.map((job) => ({
       message: job.message,
       groupId: job.message.groupId,
