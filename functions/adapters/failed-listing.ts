@@ -116,5 +116,6 @@ function failedJobOf(raw: Record<string, unknown>): FailedJob {
     createdAt: record.createdAt,
     payloadBytes: record.payloadBytes,
     ...(record.groupId === undefined ? {} : { groupId: record.groupId }),
+    ...(record.partner === undefined ? {} : { partner: record.partner }),
   };
 }

@@ -21,6 +21,8 @@ export interface FailedJob {
   /** Size of the job's data in bytes, serialized. */
   readonly payloadBytes: number;
   readonly groupId?: string;
+  /** The partner who added the job; absent on jobs from before jobs recorded it. */
+  readonly partner?: string;
 }
 
 /** One page of failed jobs, newest first unless asked otherwise. */

@@ -4,15 +4,20 @@ import { createHash, randomUUID } from 'node:crypto';
 export const DEDUP_ID_PREFIX = 'd-';
 
 /**
- * The job id for a new job: deterministic when the job has a dedup key (the same
- * queue and key always give the same id), random otherwise.
+ * The job id for a new job: deterministic when the job has a dedup key (the
+ * same partner, queue and key always give the same id), random otherwise.
+ * Dedup keys are scoped per partner: two partners sending the same key (an
+ * intent id, an order id) get two jobs. The id is a hash, so it shows neither
+ * the partner nor the key.
  *
  * @example
- * jobIdFor('payments', 'intent-42') === jobIdFor('payments', 'intent-42'); // true
+ * jobIdFor('acme', 'payments', 'intent-42') === jobIdFor('acme', 'payments', 'intent-42'); // true
+ * jobIdFor('acme', 'payments', 'intent-42') === jobIdFor('globex', 'payments', 'intent-42'); // false
  */
-export function jobIdFor(queue: string, dedupKey?: string, random: () => string = randomUUID): string {
+export function jobIdFor(partner: string, queue: string, dedupKey?: string, random: () => string = randomUUID): string {
   if (dedupKey === undefined) return random();
-  const digest = createHash('sha256').update(`${queue}\n${dedupKey}`).digest('base64url');
+  // A JSON array keeps the parts apart whatever characters they hold.
+  const digest = createHash('sha256').update(JSON.stringify([partner, queue, dedupKey])).digest('base64url');
   return `${DEDUP_ID_PREFIX}${digest.slice(0, 32)}`;
 }
 

@@ -12,6 +12,7 @@ export const jobMessageSchema = z.object({
   priority: z.enum(PRIORITY_ORDER as [PriorityLevel, ...PriorityLevel[]]),
   correlationId: z.string().optional(),
   groupId: z.string().optional(),
+  partner: z.string().min(1).optional(),
 });
 
 /** Serializes a job message for a queue. */

@@ -110,10 +110,22 @@ export interface JobRecord {
   readonly dedupKey?: string;
   readonly groupId?: string;
   readonly correlationId?: string;
+  /**
+   * The partner who added the job (the name its API key maps to). Only that
+   * partner may read or cancel it; a record without one (written before jobs
+   * recorded their partner) belongs to no partner.
+   */
+  readonly partner?: string;
   /** Size of the job's data in bytes, serialized. */
   readonly payloadBytes: number;
   /** While active: until when the current holder owns the job, ISO 8601. */
   readonly leaseUntil?: string;
+  /** While retrying: the earliest time a claim may take the job again (its backoff or the target's `Retry-After`), ISO 8601. */
+  readonly retryAt?: string;
+  /** While failed (and its dead letter not purged or redriven): when it failed, ISO 8601, as its dead letter's `failed_at` says. */
+  readonly failedAt?: string;
+  /** Failed, and its dead letter not yet known to be sent: the next copy of its message sends it. */
+  readonly letterPending?: boolean;
   readonly result?: unknown;
   readonly error?: JobError;
   readonly history: readonly AttemptRecord[];
@@ -131,6 +143,38 @@ export interface JobMessage {
   readonly priority: PriorityLevel;
   readonly correlationId?: string;
   readonly groupId?: string;
+  /**
+   * The partner who added the job, so a record can be rebuilt from a message
+   * (a dead letter) without losing its owner; absent on messages sent before
+   * jobs recorded their partner.
+   */
+  readonly partner?: string;
+}
+
+/**
+ * Whether `partner` owns the job. A job without a recorded partner belongs to
+ * no one, so no partner can read or cancel it (operators still can).
+ *
+ * @example
+ * isOwnedBy({ partner: 'acme' }, 'globex'); // false
+ */
+export function isOwnedBy(job: Pick<JobRecord, 'partner'>, partner: string): boolean {
+  return job.partner !== undefined && job.partner === partner;
+}
+
+/** The queue message that runs a job's current run again, from its record and its data. */
+export function jobMessageOf(job: JobRecord, data: unknown): JobMessage {
+  return {
+    jobId: job.jobId,
+    runId: job.runId,
+    queue: job.queue,
+    name: job.name,
+    data,
+    priority: job.priority,
+    ...(job.correlationId === undefined ? {} : { correlationId: job.correlationId }),
+    ...(job.groupId === undefined ? {} : { groupId: job.groupId }),
+    ...(job.partner === undefined ? {} : { partner: job.partner }),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createIngestHandler } from './factories/ingest-api';
-import { pipelineRuntime } from './runtime';
+import { partnerApiRuntime } from './runtime';
 
 /** Lambda entry: `POST /jobs/{queue}` and `POST /jobs/{queue}/batch`. */
-export const handler = createIngestHandler(pipelineRuntime(process.env, 'ingest'));
+export const handler = createIngestHandler(partnerApiRuntime(process.env, 'ingest'));

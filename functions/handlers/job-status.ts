@@ -1,5 +1,5 @@
 import { createJobStatusHandler } from './factories/job-status-api';
-import { pipelineRuntime } from './runtime';
+import { partnerApiRuntime } from './runtime';
 
 /** Lambda entry: `GET /jobs/{id}` and `DELETE /jobs/{id}`. */
-export const handler = createJobStatusHandler(pipelineRuntime(process.env, 'job-status'));
+export const handler = createJobStatusHandler(partnerApiRuntime(process.env, 'job-status'));

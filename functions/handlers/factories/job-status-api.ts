@@ -4,11 +4,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../../adapters/clock';
 import type { JobStore } from '../../adapters/job-store';
-import { isFinal, type JobRecord } from '../../core/job';
+import { isFinal, isOwnedBy, type JobRecord } from '../../core/job';
 import { JobNotFoundError, TransitionConflictError } from '../../core/errors';
 import { correlationIdOf } from '../http/correlation';
 import { HttpError } from '../http/http-error';
 import { jsonErrors } from '../http/json-errors';
+import { partnerOf, type PartnerDirectory } from '../http/partner';
 import { json } from '../http/responses';
 import type { QueueDirectory } from '../workflows/queue-directory';
 import { jobView } from '../workflows/job-view';
@@ -16,8 +17,12 @@ import { jobView } from '../workflows/job-view';
 /** The longest `?wait=N` a caller may ask for, in seconds. */
 export const MAX_WAIT_SECONDS = 20;
 
-/** How often a waiting request reads the job again. */
-const WAIT_POLL_MS = 200;
+/**
+ * How often a waiting request reads the job again: about once a second, so a
+ * 20 s long-poll costs about 21 reads, and the answer comes at most this late
+ * after the job reaches a final state.
+ */
+export const WAIT_POLL_MS = 1000;
 
 /** What the status and cancel routes need. */
 export interface JobStatusDeps {
@@ -25,6 +30,8 @@ export interface JobStatusDeps {
   readonly directory: QueueDirectory;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The partner of each API key id: a partner sees and cancels only its own jobs. */
+  readonly partners: PartnerDirectory;
 }
 
 function waitSeconds(event: APIGatewayProxyEvent): number {
@@ -39,48 +46,62 @@ function waitSeconds(event: APIGatewayProxyEvent): number {
   return seconds;
 }
 
-async function readJob(store: JobStore, jobId: string): Promise<JobRecord> {
+/** The answer for a job that does not exist, and for one another partner owns: the same, so ids cannot be probed. */
+function jobNotFound(jobId: string): HttpError {
+  return new HttpError(404, 'job_not_found', `there is no job with id "${jobId}"`);
+}
+
+/** The partner's job, or `404 job_not_found` when there is none or another partner owns it. */
+async function readOwnJob(store: JobStore, jobId: string, partner: string): Promise<JobRecord> {
   const job = await store.get(jobId);
-  if (!job) throw new HttpError(404, 'job_not_found', `there is no job with id "${jobId}"`);
+  if (!job || !isOwnedBy(job, partner)) throw jobNotFound(jobId);
   return job;
 }
 
 /**
  * `GET /jobs/{id}` (with `?wait=N` long-polling for a final state) and
- * `DELETE /jobs/{id}` (cancel a waiting or delayed job).
+ * `DELETE /jobs/{id}` (cancel a waiting or delayed job). A partner reaches
+ * only its own jobs: another partner's job is `404 job_not_found`, word for
+ * word as for an id that does not exist.
  */
 export function createJobStatusHandler(deps: JobStatusDeps) {
   const route = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     deps.logger.appendKeys({ correlation_id: correlationIdOf(event) });
+    const partner = partnerOf(event, deps.partners);
+    deps.logger.appendKeys({ partner });
     const jobId = event.pathParameters?.id ?? '';
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
       throw new HttpError(400, 'invalid_request', 'the job id is malformed', [{ field: 'id', message: 'letters, digits, - and _ only' }]);
     }
 
-    if (event.httpMethod === 'DELETE') return cancel(jobId);
+    if (event.httpMethod === 'DELETE') return cancel(jobId, partner);
 
     const deadline = deps.clock.now().getTime() + waitSeconds(event) * 1000;
-    let job = await readJob(deps.store, jobId);
-    while (!isFinal(job.status) && deps.clock.now().getTime() + WAIT_POLL_MS <= deadline) {
-      await deps.clock.sleep(WAIT_POLL_MS);
-      job = await readJob(deps.store, jobId);
+    let job = await readOwnJob(deps.store, jobId, partner);
+    let left = deadline - deps.clock.now().getTime();
+    while (!isFinal(job.status) && left > 0) {
+      // The last sleep is cut to the deadline, so the last read lands on it and never after.
+      await deps.clock.sleep(Math.min(WAIT_POLL_MS, left));
+      job = await readOwnJob(deps.store, jobId, partner);
+      left = deadline - deps.clock.now().getTime();
     }
     return json(200, jobView(job));
   };
 
-  const cancel = async (jobId: string): Promise<APIGatewayProxyResult> => {
-    const existing = await readJob(deps.store, jobId);
+  const cancel = async (jobId: string, partner: string): Promise<APIGatewayProxyResult> => {
+    const existing = await readOwnJob(deps.store, jobId, partner);
     const settings = deps.directory.settings(existing.queue);
     const retentionHours = settings?.retention.completedHours ?? 24;
     const now = deps.clock.now();
     try {
-      const job = await deps.store.cancel(jobId, now, new Date(now.getTime() + retentionHours * 3_600_000));
+      const job = await deps.store.cancel(jobId, partner, now, new Date(now.getTime() + retentionHours * 3_600_000));
       deps.logger.info('job cancelled', { job_id: jobId, queue: job.queue });
       return json(200, jobView(job));
     } catch (error) {
-      if (error instanceof JobNotFoundError) throw new HttpError(404, 'job_not_found', `there is no job with id "${jobId}"`);
+      if (error instanceof JobNotFoundError) throw jobNotFound(jobId);
       if (error instanceof TransitionConflictError) {
         const current = await deps.store.get(jobId);
+        if (current !== undefined && !isOwnedBy(current, partner)) throw jobNotFound(jobId);
         throw new HttpError(409, 'not_cancellable', `job ${jobId} is ${current?.status ?? 'gone'}; only waiting or delayed jobs can be cancelled`);
       }
       throw error;

@@ -80,15 +80,17 @@ function dedupKeyOf(settings: QueueSettings, request: JobRequest): string | unde
 }
 
 /**
- * Records one job (the durable step that a `202` promises) and returns what
- * must then be sent to its lane, if anything: nothing for a duplicate or for a
- * job the sweeper will send when due.
+ * Records one job of `partner` (the durable step that a `202` promises) and
+ * returns what must then be sent to its lane, if anything: nothing for a
+ * duplicate or for a job the sweeper will send when due. A dedup key only
+ * finds a live twin among the same partner's jobs.
  */
 export async function recordJob(
   deps: AcceptDeps,
   settings: QueueSettings,
   request: JobRequest,
   correlationId: string,
+  partner: string,
 ): Promise<{ acceptance: Acceptance; send?: PendingSend }> {
   const now = deps.clock.now();
   const dedupKey = dedupKeyOf(settings, request);
@@ -96,7 +98,7 @@ export async function recordJob(
   const lane: Lane = laneFor(settings, priority);
   const plan = planDelivery(settings.fifo, { delayMs: request.delay, runAt: request.run_at ? new Date(request.run_at) : undefined }, now);
   const message: JobMessage = {
-    jobId: jobIdFor(settings.name, dedupKey),
+    jobId: jobIdFor(partner, settings.name, dedupKey),
     runId: (deps.newRunId ?? randomUUID)(),
     queue: settings.name,
     name: request.name ?? settings.name,
@@ -104,6 +106,7 @@ export async function recordJob(
     priority,
     correlationId,
     ...(request.group_id === undefined ? {} : { groupId: request.group_id }),
+    partner,
   };
   const outcome = await deps.store.create({
     message,
@@ -116,6 +119,7 @@ export async function recordJob(
     delaySeconds: plan.via === 'queue' ? plan.delaySeconds : 0,
     dedupKey,
     payloadBytes: Buffer.byteLength(JSON.stringify(request.data)),
+    partner,
   });
   if (!outcome.created) {
     const { existing } = outcome;

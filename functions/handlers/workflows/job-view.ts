@@ -2,7 +2,8 @@ import type { JobRecord } from '../../core/job';
 
 /**
  * A job record as the API shows it: snake_case, no internal fields (run id,
- * lease, correlation id).
+ * lease, correlation id). The partner is shown: only its owner (or an
+ * operator) ever sees a job.
  */
 export function jobView(job: JobRecord): Record<string, unknown> {
   return {
@@ -18,6 +19,7 @@ export function jobView(job: JobRecord): Record<string, unknown> {
     updated_at: job.updatedAt,
     ...(job.dueAt === undefined ? {} : { due_at: job.dueAt }),
     ...(job.groupId === undefined ? {} : { group_id: job.groupId }),
+    ...(job.partner === undefined ? {} : { partner: job.partner }),
     ...(job.result === undefined ? {} : { result: job.result }),
     ...(job.error === undefined ? {} : { error: { category: job.error.category, message: job.error.message } }),
     history: job.history.map((entry) => ({

@@ -8,6 +8,8 @@ interface ApiEventOptions {
   readonly query?: Record<string, string>;
   readonly body?: string | null;
   readonly headers?: Record<string, string>;
+  /** The caller's API key id (`requestContext.identity.apiKeyId`). @default 'test-key-id' */
+  readonly apiKeyId?: string;
 }
 
 /** A REST API (v1) proxy event, shaped as API Gateway sends it. */
@@ -34,7 +36,7 @@ export function apiEvent(options: ApiEventOptions): APIGatewayProxyEvent {
       protocol: 'HTTP/1.1',
       httpMethod: options.method,
       identity: {
-        accessKey: null, accountId: null, apiKey: 'test-key', apiKeyId: 'test-key-id', caller: null, clientCert: null,
+        accessKey: null, accountId: null, apiKey: 'test-key', apiKeyId: options.apiKeyId ?? 'test-key-id', caller: null, clientCert: null,
         cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null,
         principalOrgId: null, sourceIp: '127.0.0.1', user: null, userAgent: 'test', userArn: null,
       },
@@ -49,10 +51,10 @@ export function apiEvent(options: ApiEventOptions): APIGatewayProxyEvent {
 }
 
 /** `POST /jobs/{queue}` with a body (an object is serialized; a string is sent as is). */
-export function postJob(queue: string, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEvent {
+export function postJob(queue: string, body: unknown, headers: Record<string, string> = {}, apiKeyId?: string): APIGatewayProxyEvent {
   return apiEvent({
     method: 'POST', resource: '/jobs/{id}', path: `/jobs/${queue}`, pathParameters: { id: queue },
-    body: typeof body === 'string' ? body : JSON.stringify(body), headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body), headers, apiKeyId,
   });
 }
 
@@ -64,15 +66,15 @@ export function postBatch(queue: string, jobs: unknown[]): APIGatewayProxyEvent 
   });
 }
 
-/** `GET /jobs/{id}`, optionally with `?wait=N`. */
-export function getJob(id: string, wait?: number): APIGatewayProxyEvent {
+/** `GET /jobs/{id}`, optionally with `?wait=N`, and as the partner of another key id. */
+export function getJob(id: string, wait?: number, apiKeyId?: string): APIGatewayProxyEvent {
   return apiEvent({
     method: 'GET', resource: '/jobs/{id}', path: `/jobs/${id}`, pathParameters: { id },
-    query: wait === undefined ? undefined : { wait: String(wait) },
+    query: wait === undefined ? undefined : { wait: String(wait) }, apiKeyId,
   });
 }
 
-/** `DELETE /jobs/{id}`. */
-export function deleteJob(id: string): APIGatewayProxyEvent {
-  return apiEvent({ method: 'DELETE', resource: '/jobs/{id}', path: `/jobs/${id}`, pathParameters: { id } });
+/** `DELETE /jobs/{id}`, optionally as the partner of another key id. */
+export function deleteJob(id: string, apiKeyId?: string): APIGatewayProxyEvent {
+  return apiEvent({ method: 'DELETE', resource: '/jobs/{id}', path: `/jobs/${id}`, pathParameters: { id }, apiKeyId });
 }

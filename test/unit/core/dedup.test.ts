@@ -2,20 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { DEDUP_ID_PREFIX, jobIdFor, messageDeduplicationId } from '../../../functions/core/dedup';
 
 describe('jobIdFor', () => {
-  it('gives the same id for the same queue and key', () => {
+  it('gives the same id for the same partner, queue and key', () => {
     // Act
-    const first = jobIdFor('payments', 'intent-42');
-    const second = jobIdFor('payments', 'intent-42');
+    const first = jobIdFor('acme', 'payments', 'intent-42');
+    const second = jobIdFor('acme', 'payments', 'intent-42');
 
     // Assess
     expect(first).toBe(second);
     expect(first.startsWith(DEDUP_ID_PREFIX)).toBe(true);
   });
 
+  it('gives two partners sending the same key on one queue two ids', () => {
+    // Act
+    const acme = jobIdFor('acme', 'payments', 'intent-42');
+    const globex = jobIdFor('globex', 'payments', 'intent-42');
+
+    // Assess
+    expect(acme).not.toBe(globex);
+  });
+
   it('gives different ids for the same key on different queues', () => {
     // Act
-    const payments = jobIdFor('payments', 'intent-42');
-    const webhooks = jobIdFor('webhooks', 'intent-42');
+    const payments = jobIdFor('acme', 'payments', 'intent-42');
+    const webhooks = jobIdFor('acme', 'webhooks', 'intent-42');
 
     // Assess
     expect(payments).not.toBe(webhooks);
@@ -23,24 +32,31 @@ describe('jobIdFor', () => {
 
   it('gives different ids for different keys on one queue', () => {
     // Act / Assess
-    expect(jobIdFor('payments', 'intent-42')).not.toBe(jobIdFor('payments', 'intent-43'));
+    expect(jobIdFor('acme', 'payments', 'intent-42')).not.toBe(jobIdFor('acme', 'payments', 'intent-43'));
   });
 
-  it('does not confuse where the queue ends and the key begins', () => {
-    // Act: both would hash "payments-1" if queue and key were simply joined
-    const first = jobIdFor('pay', 'ments-1');
-    const second = jobIdFor('payments', '-1');
+  it.each([
+    [['acme', 'pay', 'ments-1'], ['acme', 'payments', '-1']],
+    [['acme', 'payments', 'x'], ['acme\npayments', '', 'x']],
+    [['ac', 'me\npayments', 'k'], ['ac\nme', 'payments', 'k']],
+  ])('does not confuse where one part ends and the next begins: %j vs %j', (first, second) => {
+    // Act
+    const [a, b] = [first, second].map(([partner = '', queue = '', key = '']) => jobIdFor(partner, queue, key));
 
     // Assess
-    expect(first).not.toBe(second);
+    expect(a).not.toBe(b);
   });
 
-  it('is a fixed-length, URL-safe id', () => {
+  it('is a fixed-length, URL-safe id that shows neither the partner nor the key', () => {
     // Act
-    const id = jobIdFor('payments', 'x'.repeat(256));
+    const id = jobIdFor('acme', 'payments', 'x'.repeat(256));
+    const readable = jobIdFor('acme', 'payments', 'intent-42');
 
     // Assess
     expect(id).toMatch(/^d-[A-Za-z0-9_-]{32}$/);
+    expect(readable).toMatch(/^d-[A-Za-z0-9_-]{32}$/);
+    expect(readable).not.toContain('acme');
+    expect(readable).not.toContain('intent');
   });
 
   it('uses the injected random source when there is no key', () => {
@@ -49,8 +65,8 @@ describe('jobIdFor', () => {
     const random = () => ids.shift() ?? 'exhausted';
 
     // Act
-    const first = jobIdFor('payments', undefined, random);
-    const second = jobIdFor('payments', undefined, random);
+    const first = jobIdFor('acme', 'payments', undefined, random);
+    const second = jobIdFor('globex', 'payments', undefined, random);
 
     // Assess
     expect([first, second]).toEqual(['random-1', 'random-2']);
@@ -58,8 +74,8 @@ describe('jobIdFor', () => {
 
   it('is a fresh UUID for each keyless job by default', () => {
     // Act
-    const first = jobIdFor('payments');
-    const second = jobIdFor('payments');
+    const first = jobIdFor('acme', 'payments');
+    const second = jobIdFor('acme', 'payments');
 
     // Assess
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
@@ -68,7 +84,7 @@ describe('jobIdFor', () => {
 
   it('hashes an empty key rather than treating it as none', () => {
     // Act / Assess
-    expect(jobIdFor('payments', '', () => 'random')).toMatch(/^d-/);
+    expect(jobIdFor('acme', 'payments', '', () => 'random')).toMatch(/^d-/);
   });
 });
 

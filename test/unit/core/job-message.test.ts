@@ -26,6 +26,19 @@ describe('encodeJobMessage / decodeJobMessage', () => {
     expect(decoded).toStrictEqual(message);
   });
 
+  it('carries the partner, and decodes a message from before partners were recorded without one', () => {
+    // Prepare
+    const { partner: _none, ...old } = aJobMessage();
+
+    // Act
+    const current = decodeJobMessage(encodeJobMessage(aJobMessage({ partner: 'globex' })));
+    const decodedOld = decodeJobMessage(JSON.stringify(old));
+
+    // Assess
+    expect(current.partner).toBe('globex');
+    expect(decodedOld).not.toHaveProperty('partner');
+  });
+
   it('drops fields it does not know', () => {
     // Prepare
     const body = JSON.stringify({ ...aJobMessage(), injected: 'x' });
@@ -46,6 +59,7 @@ describe('encodeJobMessage / decodeJobMessage', () => {
     ['an unknown priority', { ...aJobMessage(), priority: 'mega' }],
     ['a numeric queue', { ...aJobMessage(), queue: 7 }],
     ['no data', { ...aJobMessage(), data: undefined }],
+    ['an empty partner', { ...aJobMessage(), partner: '' }],
     ['an array', [aJobMessage()]],
     ['null', null],
   ])('throws a ZodError for a body with %s', (_label, value) => {

@@ -7,6 +7,8 @@ import type { AdminDeps } from './admin-deps';
 /** One failed job in `GET /admin/queues/{queue}/failed`. */
 export interface FailedJobView {
   readonly job_id: string;
+  /** The partner who added the job; null for a job from before jobs recorded it. */
+  readonly partner: string | null;
   readonly name: string;
   readonly priority: string;
   readonly lane: string;
@@ -27,6 +29,7 @@ export function failedJobView(job: FailedJob): FailedJobView {
   const last = job.lastAttempt;
   return {
     job_id: job.jobId,
+    partner: job.partner ?? null,
     name: job.name,
     priority: job.priority,
     lane: job.lane,
