@@ -14,6 +14,7 @@ import {
   ResponseType,
   RestApi,
   type Method,
+  type MethodDeploymentOptions,
   type Resource,
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -21,6 +22,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../functions/core/errors';
+import { MAX_REQUEST_BODY_BYTES, MAX_STORABLE_PAYLOAD_BYTES } from '../functions/core/limits';
 import type { PartnerPlan } from './pipeline-context';
 import { batchRequestModelSchema, jobRequestModelSchema } from './request-models';
 
@@ -31,13 +33,16 @@ import { batchRequestModelSchema, jobRequestModelSchema } from './request-models
  */
 export const JOB_PATH_PARAMETER = 'id';
 
+/** The `/jobs/{id}` resource's path. */
+const JOB_PATH = `/jobs/{${JOB_PATH_PARAMETER}}`;
+
 /** Properties of {@link IngestApi}. */
 export interface IngestApiProps {
   /** Handles `POST /jobs/{id}` (id = queue name) and `POST /jobs/{id}/batch`. */
   readonly ingestFunction: IFunction;
   /** Handles `GET /jobs/{id}` and `DELETE /jobs/{id}`. */
   readonly jobStatusFunction: IFunction;
-  /** Handles the public `GET /health` and `GET /health/queue`. */
+  /** Handles the public `GET /health` and the keyed `GET /health/queue`. */
   readonly healthFunction: IFunction;
   /** Partners, each with its own API key and usage plan; at least one. */
   readonly partners: readonly PartnerPlan[];
@@ -54,13 +59,16 @@ export interface IngestApiProps {
    */
   readonly stageName?: string;
   /**
-   * Stage-wide steady requests per second.
+   * Steady requests per second of each partner route (`POST /jobs/{id}`,
+   * `POST /jobs/{id}/batch`, `GET` and `DELETE /jobs/{id}`), and of any route
+   * without its own throttle. API Gateway applies it to each method
+   * separately, not to the stage as a whole.
    *
    * @default - 500
    */
   readonly rateLimit?: number;
   /**
-   * Stage-wide burst.
+   * Burst of each partner route (see `rateLimit`).
    *
    * @default - 1000
    */
@@ -85,6 +93,24 @@ export interface IngestApiProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** A method's throttle: steady requests per second and burst. */
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * Throttles of the health routes, lower than the partner routes': `/health`
+ * is public and only for monitors polling every few seconds; `/health/queue`
+ * answers from a snapshot that changes once per 15 s, so more calls buy
+ * nothing. Together they stay far below what the health function's reserved
+ * concurrency serves.
+ */
+export const HEALTH_THROTTLES = {
+  health: { rateLimit: 10, burstLimit: 20 },
+  queueHealth: { rateLimit: 5, burstLimit: 10 },
+} as const satisfies Record<string, RouteThrottle>;
+
 /** Gateway-made errors in the API's envelope `{ ok: false, error: { code, message } }`. */
 const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: string; readonly message?: string }[] = [
   {
@@ -101,7 +127,13 @@ const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: str
   { type: ResponseType.EXPIRED_TOKEN, code: 'forbidden' },
   { type: ResponseType.THROTTLED, code: 'rate_limited' },
   { type: ResponseType.QUOTA_EXCEEDED, code: 'quota_exceeded' },
-  { type: ResponseType.REQUEST_TOO_LARGE, code: 'payload_too_large' },
+  {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    code: 'payload_too_large',
+    message:
+      `"the request is too large: a body may be at most ${MAX_REQUEST_BODY_BYTES / 1024 / 1024} MiB (${MAX_REQUEST_BODY_BYTES} bytes), ` +
+      `so that the request fits Lambda's 6 MB payload; one job's data is limited per queue (maxPayloadBytes, at most ${MAX_STORABLE_PAYLOAD_BYTES / 1024} KiB)"`,
+  },
   { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, code: 'unsupported_media_type' },
   { type: ResponseType.DEFAULT_4XX, code: 'request_refused' },
   { type: ResponseType.DEFAULT_5XX, code: 'internal_error' },
@@ -110,13 +142,23 @@ const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: str
 /**
  * The REST API partners call: `POST /jobs/{id}` (id = queue) and
  * `POST /jobs/{id}/batch` to the ingest function, `GET`/`DELETE /jobs/{id}`
- * (id = job id) to the status function, all requiring an `x-api-key`; public
- * `GET /health` and `GET /health/queue`. One API key and usage plan (throttle
- * and daily quota) per partner; bodies checked at the edge against JSON Schema
- * models derived from the zod schemas the function checks again; access logs
- * (JSON, no bodies) and error-level execution logs; stage throttling; errors
- * the gateway makes itself answered in the API's own JSON envelope; CORS only
- * when origins are given. A regional endpoint: partners call it server to server.
+ * (id = job id) to the status function, and `GET /health/queue` (queue
+ * counts), all requiring an `x-api-key`; only `GET /health` (liveness, nothing
+ * more) is public. IAM callers read the queue counts at the admin route
+ * `GET /queue/status`: a method takes an API key or IAM, never "either". One
+ * API key and usage plan (throttle and daily quota) per partner; bodies
+ * checked at the edge against JSON Schema models derived from the zod schemas
+ * the function checks again; access logs (JSON, no bodies) and error-level
+ * execution logs; errors the gateway makes itself answered in the API's own
+ * JSON envelope; CORS only when origins are given. A regional endpoint:
+ * partners call it server to server.
+ *
+ * Throttles are set per method on purpose, because API Gateway applies a
+ * stage throttle to each method separately (a stage limit of 500/s lets every
+ * route take 500/s): each partner route gets `rateLimit`/`burstLimit`, the
+ * health routes the lower {@link HEALTH_THROTTLES}, and each method's entry
+ * repeats the stage's logging and metrics settings, which a per-method entry
+ * would otherwise switch off. Admin routes added by `AdminApi` set their own.
  *
  * @example
  * const api = new IngestApi(this, 'Api', { ingestFunction, jobStatusFunction, healthFunction, partners });
@@ -164,9 +206,15 @@ export class IngestApi extends Construct {
         stageName,
         throttlingRateLimit: rateLimit,
         throttlingBurstLimit: burstLimit,
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        metricsEnabled: true,
+        ...STAGE_LOGGING,
+        methodOptions: {
+          [`${JOB_PATH}/POST`]: methodThrottle({ rateLimit, burstLimit }),
+          [`${JOB_PATH}/batch/POST`]: methodThrottle({ rateLimit, burstLimit }),
+          [`${JOB_PATH}/GET`]: methodThrottle({ rateLimit, burstLimit }),
+          [`${JOB_PATH}/DELETE`]: methodThrottle({ rateLimit, burstLimit }),
+          '/health/GET': methodThrottle(HEALTH_THROTTLES.health),
+          '/health/queue/GET': methodThrottle(HEALTH_THROTTLES.queueHealth),
+        },
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
@@ -253,18 +301,23 @@ export class IngestApi extends Construct {
     for (const method of partnerMethods) {
       acknowledgeNoAuthorizer(
         method,
-        'A partner route: callers are partner systems authenticated by API key (x-api-key) under a per-partner usage plan, which is not an authorizer.',
+        'A partner route: callers are partner systems authenticated by API key (x-api-key) under a per-partner usage plan ' +
+          '(throttle and quota), which is not an authorizer; each partner reaches only its own jobs: the function maps the ' +
+          "key id to the partner and answers 404 for another partner's job.",
       );
     }
 
     const healthResource = this.api.root.addResource('health');
-    const publicMethods = [
+    acknowledgeNoAuthorizer(
       healthResource.addMethod('GET', health, { operationName: 'Health' }),
-      healthResource.addResource('queue').addMethod('GET', health, { operationName: 'QueueHealth' }),
-    ];
-    for (const method of publicMethods) {
-      acknowledgeNoAuthorizer(method, 'Public by design: liveness and queue counts for monitors, no job data and no writes.');
-    }
+      'Public by design: liveness only; it answers that the service is up, reads no data and writes nothing.',
+    );
+    acknowledgeNoAuthorizer(
+      healthResource.addResource('queue').addMethod('GET', health, { operationName: 'QueueHealth', apiKeyRequired: true }),
+      "Queue counts for partners' monitors: callers need an API key (any partner's) under a per-partner usage plan, which " +
+        'is not an authorizer; the counts carry no job data and come from a snapshot computed at most once per 15 s. IAM ' +
+        'callers read them at GET /queue/status.',
+    );
 
     const keys = new Map<string, ApiKey>();
     const plans = new Map<string, UsagePlan>();
@@ -296,8 +349,9 @@ export class IngestApi extends Construct {
     Validations.of(this.api.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:
-        'Partner routes need an API key and are throttled per partner by usage plans and per stage; admin routes need ' +
-        'SigV4. A WAF web ACL is billed per request and can be associated by operators where traffic calls for it.',
+        'Partner routes need an API key and are throttled per partner by usage plans and per method; /health is public ' +
+        'but answers liveness only, under a low per-method throttle; admin routes need SigV4. A WAF web ACL is billed ' +
+        'per request and can be associated by operators where traffic calls for it.',
     });
     const loggingRole = this.api.node.tryFindChild('CloudWatchRole');
     if (loggingRole) {
@@ -308,6 +362,21 @@ export class IngestApi extends Construct {
       });
     }
   }
+}
+
+/**
+ * The stage's logging and metrics settings. CDK writes a per-method entry
+ * with only what it is given, so every entry repeats these.
+ */
+export const STAGE_LOGGING = {
+  loggingLevel: MethodLoggingLevel.ERROR,
+  dataTraceEnabled: false,
+  metricsEnabled: true,
+} as const;
+
+/** A per-method entry: its throttle, and the stage's logging and metrics. */
+export function methodThrottle(throttle: RouteThrottle): MethodDeploymentOptions {
+  return { ...STAGE_LOGGING, throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit };
 }
 
 /** API Gateway's authorizer rules do not fit a method authenticated by API key or public by design. */

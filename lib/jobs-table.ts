@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { HEALTH_SNAPSHOT_KEY } from '../functions/core/health-snapshot';
 import { JOBS_TABLE } from '../functions/core/table-schema';
 
 /** Properties of {@link JobsTable}. */
@@ -19,6 +20,8 @@ interface IndexSpec {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  /** `KEYS_ONLY` for an index read only to find items; everything otherwise. */
+  readonly projection?: 'KEYS_ONLY';
 }
 
 /** Every index `JOBS_TABLE` declares (each `…Index` entry), so a new one is provisioned with no edit here. */
@@ -39,6 +42,9 @@ const JOB_STORE_ITEM_ACTIONS = [
 
 /** Read actions of the health and status views. */
 const READ_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
+
+/** The health snapshot: a read, and conditional updates for its refresh lease and its counts. */
+const HEALTH_SNAPSHOT_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
 
 /** The rate limiter's token bucket: a read and a conditional update. */
 const RATE_LIMITER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
@@ -84,7 +90,7 @@ export class JobsTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.NUMBER },
-        projectionType: ProjectionType.ALL,
+        projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
       indexArns.set(index.name, `${this.table.tableArn}/index/${index.name}`);
     }
@@ -101,6 +107,21 @@ export class JobsTable extends Construct {
   public grantRead(grantee: IGrantable): void {
     this.grantItems(grantee, READ_ITEM_ACTIONS);
     this.grantQuery(grantee);
+  }
+
+  /**
+   * The health routes' shared snapshot: read and update, on its one partition
+   * only (`dynamodb:LeadingKeys` is the snapshot's partition key value), so the
+   * public-facing health function can write nothing else.
+   */
+  public grantHealthSnapshot(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...HEALTH_SNAPSHOT_ACTIONS],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_SNAPSHOT_KEY.partitionKey] } },
+      }),
+    );
   }
 
   /** The rate limiter's access: a read and an update of its bucket items. */

@@ -1,3 +1,5 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbHealthSnapshotStore } from '../adapters/health-snapshot-store';
 import { createHealthHandler } from './factories/health-api';
 import { pipelineRuntime } from './runtime';
 
@@ -9,4 +11,5 @@ export const handler = createHealthHandler({
   settings: runtime.config.QUEUES,
   queueUrlBase: runtime.config.QUEUE_URL_BASE,
   prefix: runtime.config.QUEUE_NAME_PREFIX,
+  snapshots: new DynamoDbHealthSnapshotStore({ client: new DynamoDBClient({}), tableName: runtime.config.TABLE_NAME }),
 });

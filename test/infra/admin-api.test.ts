@@ -4,17 +4,30 @@ import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { AdminApi, type AdminMethod } from '../../lib/admin-api';
+import { AdminApi, type AdminApiProps, type AdminMethod } from '../../lib/admin-api';
+import { HEALTH_THROTTLES } from '../../lib/ingest-api';
 import { resourceAt, resourcesOf, testStack } from './support';
 
-function adminStack() {
+function adminStack(props: Partial<AdminApiProps> = {}) {
   const stack = testStack();
-  const api = new RestApi(stack, 'Api', { deployOptions: { stageName: 'v1' } });
+  const api = new RestApi(stack, 'Api', { deployOptions: { stageName: 'v1', throttlingRateLimit: 500, throttlingBurstLimit: 1000 } });
   api.root.addMethod('GET');
   const fn = (id: string) =>
     new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler = 1') });
-  const admin = new AdminApi(stack, 'Admin', { api, statusFunction: fn('StatusFn') });
+  const admin = new AdminApi(stack, 'Admin', { api, statusFunction: fn('StatusFn'), ...props });
   return { stack, admin, fn };
+}
+
+/** The stage's method settings as `VERB /path` → throttle. */
+function throttles(template: Template): Map<string, { rate: unknown; burst: unknown }> {
+  const [, stage] = resourceAt(template, 'AWS::ApiGateway::Stage', 'Test/Api/DeploymentStage.v1');
+  const settings = stage.Properties?.MethodSettings as Record<string, unknown>[];
+  return new Map(
+    settings.map((entry) => [
+      `${String(entry.HttpMethod)} ${String(entry.ResourcePath).replace(/~1/g, '/').replace(/^\/\//, '/')}`,
+      { rate: entry.ThrottlingRateLimit, burst: entry.ThrottlingBurstLimit },
+    ]),
+  );
 }
 
 describe('AdminApi', () => {
@@ -100,6 +113,41 @@ describe('AdminApi', () => {
     expect(findings()).toEqual([]);
     admin.invokePolicy.addStatements(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: [admin.adminResource.api.arnForExecuteApi('*', '/*', 'v1')] }));
     expect(findings()).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:.*\/v1\/\*\/\*\]$/)]);
+  });
+
+  it('throttles every admin route on its own, /queue/status as /health/queue, keeping the stage-wide default', () => {
+    // Prepare
+    const { stack, admin, fn } = adminStack();
+    const operations = fn('OpsFn');
+    admin.addRoute('POST', 'queues/{queue}/redrive', operations);
+    admin.addRoute('GET', 'queues', operations);
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    expect(Object.fromEntries(throttles(template))).toEqual({
+      '* /*': { rate: 500, burst: 1000 },
+      'GET /queue/status': { rate: HEALTH_THROTTLES.queueHealth.rateLimit, burst: HEALTH_THROTTLES.queueHealth.burstLimit },
+      'POST /admin/queues/{queue}/redrive': { rate: 10, burst: 20 },
+      'GET /admin/queues': { rate: 10, burst: 20 },
+    });
+    const [, stage] = resourceAt(template, 'AWS::ApiGateway::Stage', 'Test/Api/DeploymentStage.v1');
+    for (const entry of (stage.Properties?.MethodSettings as Record<string, unknown>[]).slice(1)) {
+      expect(entry).toMatchObject({ LoggingLevel: 'ERROR', MetricsEnabled: true, DataTraceEnabled: false });
+    }
+  });
+
+  it('takes the admin routes’ throttle from its props, and refuses one that is not a whole positive number', () => {
+    // Prepare
+    const { stack, admin, fn } = adminStack({ throttle: { rateLimit: 3, burstLimit: 6 } });
+
+    // Act
+    admin.addRoute('GET', 'queues', fn('OpsFn'));
+
+    // Assess
+    expect(throttles(Template.fromStack(stack)).get('GET /admin/queues')).toEqual({ rate: 3, burst: 6 });
+    expect(() => adminStack({ throttle: { rateLimit: 0, burstLimit: 6 } })).toThrow(/throttle\.rateLimit must be a whole number of requests, at least 1; got 0/);
   });
 
   it.each([

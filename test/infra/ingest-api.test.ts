@@ -3,7 +3,7 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { jobRequestSchema } from '../../functions/core/job-request';
-import { IngestApi, type IngestApiProps } from '../../lib/ingest-api';
+import { HEALTH_THROTTLES, IngestApi, type IngestApiProps } from '../../lib/ingest-api';
 import type { PartnerPlan } from '../../lib/pipeline-context';
 import { batchRequestModelSchema, jobRequestModelSchema } from '../../lib/request-models';
 import { resourceAt, resourcesOf, testStack, type TemplateResource } from './support';
@@ -43,7 +43,7 @@ function routes(template: Template): Map<string, TemplateResource> {
 }
 
 describe('IngestApi', () => {
-  it('routes partners’ calls with an API key and the health checks without one', () => {
+  it('routes partners’ calls and queue health with an API key, and only liveness without one', () => {
     // Prepare
     const { stack, make } = apiStack();
 
@@ -56,12 +56,11 @@ describe('IngestApi', () => {
     expect([...methods.keys()].sort()).toEqual(
       ['DELETE /jobs/{id}', 'GET /health', 'GET /health/queue', 'GET /jobs/{id}', 'POST /jobs/{id}', 'POST /jobs/{id}/batch'].sort(),
     );
-    for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}']) {
+    for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}', 'GET /health/queue']) {
       expect(methods.get(route)?.Properties, route).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'NONE' });
     }
-    for (const route of ['GET /health', 'GET /health/queue']) {
-      expect(methods.get(route)?.Properties?.ApiKeyRequired, route).toBeFalsy();
-    }
+    expect(methods.get('GET /health')?.Properties?.ApiKeyRequired).toBeFalsy();
+    expect(methods.get('GET /health')?.Properties?.AuthorizationType).toBe('NONE');
   });
 
   it('sends each route to its function through a proxy integration', () => {
@@ -166,7 +165,7 @@ describe('IngestApi', () => {
     expect(model.properties?.jobs).toMatchObject({ type: 'array', minItems: 1, maxItems: 100, items: { type: 'object' } });
   });
 
-  it('logs access as JSON, execution errors only, never bodies, and throttles the stage', () => {
+  it('logs access as JSON, execution errors only, never bodies, and keeps the stage-wide defaults', () => {
     // Prepare
     const { stack, make } = apiStack({ rateLimit: 300, burstLimit: 600 });
 
@@ -180,22 +179,68 @@ describe('IngestApi', () => {
     expect(JSON.stringify((stage.Properties?.AccessLogSetting as { DestinationArn: unknown }).DestinationArn)).toContain(
       JSON.stringify({ Ref: logsId }),
     );
-    expect(stage.Properties).toMatchObject({
-      StageName: 'v1',
-      MethodSettings: [
-        {
-          HttpMethod: '*',
-          ResourcePath: '/*',
-          LoggingLevel: 'ERROR',
-          DataTraceEnabled: false,
-          MetricsEnabled: true,
-          ThrottlingRateLimit: 300,
-          ThrottlingBurstLimit: 600,
-        },
-      ],
+    expect(stage.Properties?.StageName).toBe('v1');
+    expect(stage.Properties?.MethodSettings).toContainEqual({
+      HttpMethod: '*',
+      ResourcePath: '/*',
+      LoggingLevel: 'ERROR',
+      DataTraceEnabled: false,
+      MetricsEnabled: true,
+      ThrottlingRateLimit: 300,
+      ThrottlingBurstLimit: 600,
     });
     const format = JSON.parse(String((stage.Properties?.AccessLogSetting as { Format: string }).Format)) as Record<string, string>;
     expect(format).toMatchObject({ request_id: '$context.requestId', status: '$context.status', api_key_id: '$context.identity.apiKeyId' });
+  });
+
+  it('throttles every route on its own: partner routes at the given limits, the health routes lower, each still logged', () => {
+    // Prepare
+    const { stack, make } = apiStack({ rateLimit: 300, burstLimit: 600 });
+
+    // Act
+    make();
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const [, stage] = resourceAt(template, 'AWS::ApiGateway::Stage', 'Test/Api/RestApi/DeploymentStage.v1');
+    const settings = stage.Properties?.MethodSettings as Record<string, unknown>[];
+    const byRoute = new Map(settings.map((entry) => [`${String(entry.HttpMethod)} ${String(entry.ResourcePath).replace(/~1/g, '/').replace(/^\/\//, '/')}`, entry]));
+    const throttleOf = (route: string) => {
+      const entry = byRoute.get(route);
+      return entry && { rate: entry.ThrottlingRateLimit, burst: entry.ThrottlingBurstLimit };
+    };
+    for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}']) {
+      expect(throttleOf(route), route).toEqual({ rate: 300, burst: 600 });
+    }
+    expect(throttleOf('GET /health')).toEqual({ rate: HEALTH_THROTTLES.health.rateLimit, burst: HEALTH_THROTTLES.health.burstLimit });
+    expect(throttleOf('GET /health/queue')).toEqual({ rate: HEALTH_THROTTLES.queueHealth.rateLimit, burst: HEALTH_THROTTLES.queueHealth.burstLimit });
+    expect(HEALTH_THROTTLES.health.rateLimit).toBeLessThan(300);
+    // Every method of the API has its own entry, and every entry keeps the stage's logging and metrics.
+    const methods = [...routes(template).keys()];
+    expect(methods.filter((route) => !byRoute.has(route))).toEqual([]);
+    for (const entry of settings) expect(entry).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true });
+  });
+
+  it('acknowledges the missing authorizer with reasons true of each route: keyed, partner-scoped, or liveness only', () => {
+    // Prepare
+    const { make } = apiStack();
+
+    // Act
+    const api = make();
+
+    // Assess
+    const reasonOf = (route: string) => {
+      const method = api.api.methods.find((candidate) => `${candidate.httpMethod} ${candidate.resource.path}` === route);
+      if (!method) throw new Error(`no method ${route}`);
+      const acknowledged = method.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules');
+      return JSON.stringify(acknowledged.map((entry) => entry.data));
+    };
+    expect(reasonOf('GET /health')).toMatch(/AwsSolutions-APIG4.*liveness only/);
+    expect(reasonOf('GET /health')).not.toMatch(/queue counts/i);
+    expect(reasonOf('GET /health/queue')).toMatch(/AwsSolutions-APIG4.*need an API key/);
+    for (const route of ['POST /jobs/{id}', 'GET /jobs/{id}', 'DELETE /jobs/{id}']) {
+      expect(reasonOf(route), route).toMatch(/AwsSolutions-APIG4.*API key.*only its own jobs.*404/);
+    }
   });
 
   it('answers gateway-made errors in the API’s JSON envelope', () => {

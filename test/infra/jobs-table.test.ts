@@ -2,10 +2,19 @@ import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dy
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
+import { HEALTH_SNAPSHOT_KEY } from '../../functions/core/health-snapshot';
 import { JOBS_TABLE } from '../../functions/core/table-schema';
 import { JobsTable } from '../../lib/jobs-table';
 import { createJobsTable } from '../../local/provision';
 import { resourceAt, resourcesOf, testStack, type Statement } from './support';
+
+/** Every index `JOBS_TABLE` declares (its `…Index` entries), as the construct provisions them. */
+const INDEXES = Object.entries(JOBS_TABLE)
+  .filter(([key]) => key.endsWith('Index'))
+  .map(([, value]) => value as { readonly name: string; readonly projection?: string });
+
+/** Their names in the order CloudFormation lists index ARNs in a statement. */
+const INDEX_NAMES = INDEXES.map((index) => index.name).sort();
 
 function tableTemplate(production?: boolean) {
   const stack = testStack();
@@ -57,10 +66,9 @@ describe('JobsTable', () => {
       TimeToLiveSpecification: { AttributeName: JOBS_TABLE.ttlAttribute, Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
-      GlobalSecondaryIndexes: [
-        Match.objectLike({ IndexName: 'schedule', Projection: { ProjectionType: 'ALL' } }),
-        Match.objectLike({ IndexName: 'failed', Projection: { ProjectionType: 'ALL' } }),
-      ],
+      GlobalSecondaryIndexes: INDEXES.map((index) =>
+        Match.objectLike({ IndexName: index.name, Projection: { ProjectionType: index.projection ?? 'ALL' } }),
+      ),
     });
   });
 
@@ -107,8 +115,7 @@ describe('JobsTable', () => {
         Action: 'dynamodb:Query',
         Resource: [
           { 'Fn::GetAtt': [expect.stringMatching(/^JobsTable/), 'Arn'] },
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^JobsTable/), 'Arn'] }, '/index/failed']] },
-          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^JobsTable/), 'Arn'] }, '/index/schedule']] },
+          ...INDEX_NAMES.map((name) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^JobsTable/), 'Arn'] }, `/index/${name}`]] })),
         ],
       },
     ]);
@@ -121,7 +128,30 @@ describe('JobsTable', () => {
       'dynamodb:Query',
     ]);
     synthesized.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:Query', Resource: [tableArn, indexArn('failed'), indexArn('schedule')] })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:Query', Resource: [tableArn, ...INDEX_NAMES.map(indexArn)] })]) },
     });
+  });
+
+  it('grants the health function read and update of its snapshot item only, by partition key', () => {
+    // Prepare
+    const { stack, jobs, template } = tableTemplate();
+    const role = new Role(stack, 'Health', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+
+    // Act
+    jobs.grantHealthSnapshot(role);
+
+    // Assess
+    const statements = Object.values(resourcesOf(template(), 'AWS::IAM::Policy')).flatMap(
+      (policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^JobsTable/), 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['HEALTH#queue-counts'] } },
+      },
+    ]);
+    expect(HEALTH_SNAPSHOT_KEY.partitionKey).toBe('HEALTH#queue-counts');
   });
 });

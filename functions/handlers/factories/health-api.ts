@@ -2,48 +2,76 @@ import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { HealthSnapshotStore } from '../../adapters/health-snapshot-store';
+import { ageSeconds, isDegraded, type QueueCountsSnapshot } from '../../core/health-snapshot';
 import type { QueueSettings } from '../../core/runtime-config';
 import { HttpError } from '../http/http-error';
 import { jsonErrors } from '../http/json-errors';
 import { json } from '../http/responses';
-import { queueCounts, type OverviewDeps, type QueueCounts } from '../workflows/queue-overview';
-
-/** The name this service reports in health answers. */
-export const SERVICE_NAME = 'job-pipeline';
+import { allQueueCounts, type OverviewDeps } from '../workflows/queue-overview';
+import { currentQueueSnapshot, type QueueSnapshotDeps } from '../workflows/queue-snapshot';
 
 /** What the health routes need. */
 export interface HealthDeps extends OverviewDeps {
   readonly settings: readonly QueueSettings[];
   readonly logger: Logger;
+  /** The shared queue-counts snapshot. */
+  readonly snapshots: HealthSnapshotStore;
+  /**
+   * How old a snapshot may be and still be served; tests that watch counts
+   * move pass 0 to refresh on every call.
+   *
+   * @default - SNAPSHOT_MAX_AGE_MS (15 s)
+   */
+  readonly snapshotMaxAgeMs?: number;
+  /** Waiting for the first snapshot while another caller computes it (see {@link QueueSnapshotDeps}). */
+  readonly snapshotWait?: Pick<QueueSnapshotDeps, 'waitMs' | 'waitReads'>;
 }
 
 /**
- * `GET /health` (liveness), `GET /health/queue` (public: per queue counts and
- * `healthy` or `degraded`) and `GET /queue/status` (admin: the seeds' view, with
- * totals), for teams migrating from the systems they replace.
+ * Three routes of one function:
+ * - `GET /health`, public: liveness only, `{ ok: true, status: "ok" }`; it
+ *   reads nothing, so an anonymous caller learns nothing and costs nothing.
+ * - `GET /health/queue`, API key (any partner's): per queue counts and
+ *   `healthy` or `degraded`.
+ * - `GET /queue/status`, IAM (SigV4): the same counts with totals, the seeds'
+ *   view. API Gateway cannot accept "an API key or IAM" on one method, so IAM
+ *   callers read the counts here.
+ *
+ * Both count routes answer from the shared snapshot (`currentQueueSnapshot`),
+ * computed at most once per 15 s per stage, and say how old it is
+ * (`computed_at`, `age_seconds`).
  */
 export function createHealthHandler(deps: HealthDeps) {
-  const allCounts = async (): Promise<Record<string, QueueCounts>> =>
-    Object.fromEntries(await Promise.all(deps.settings.map(async (settings) => [settings.name, await queueCounts(deps, settings)] as const)));
+  const snapshot = (): Promise<QueueCountsSnapshot> =>
+    currentQueueSnapshot({
+      snapshots: deps.snapshots,
+      clock: deps.clock,
+      computeCounts: () => allQueueCounts(deps, deps.settings),
+      maxAgeMs: deps.snapshotMaxAgeMs,
+      ...deps.snapshotWait,
+    });
+  const age = (computedAtMs: number) => ({
+    computed_at: new Date(computedAtMs).toISOString(),
+    age_seconds: ageSeconds(computedAtMs, deps.clock.now().getTime()),
+  });
 
   const route = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const timestamp = deps.clock.now().toISOString();
     const path = event.resource ?? event.path;
-    if (path === '/health') return json(200, { ok: true, status: 'ok', service: SERVICE_NAME, timestamp });
+    if (path === '/health') return json(200, { ok: true, status: 'ok' });
     if (path === '/health/queue') {
-      const queues = await allCounts();
-      const degraded = Object.values(queues).some((counts) => counts.dlq > 0);
-      return json(200, { ok: true, service: SERVICE_NAME, timestamp, status: degraded ? 'degraded' : 'healthy', queues });
+      const { computedAtMs, queues } = await snapshot();
+      return json(200, { ok: true, status: isDegraded(queues) ? 'degraded' : 'healthy', ...age(computedAtMs), queues });
     }
     if (path === '/queue/status') {
-      const counts = await allCounts();
+      const { computedAtMs, queues: counts } = await snapshot();
       const queues = Object.fromEntries(
         Object.entries(counts).map(([name, queue]) => [
           name,
           { ...queue, total: queue.waiting + queue.active + queue.delayed + queue.completed + queue.failed },
         ]),
       );
-      return json(200, { ok: true, queues, timestamp });
+      return json(200, { ok: true, ...age(computedAtMs), queues });
     }
     throw new HttpError(404, 'not_found', `no route for ${path}`);
   };

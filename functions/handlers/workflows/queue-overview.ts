@@ -4,23 +4,11 @@ import { lanesOf } from '../../core/lanes';
 import type { QueueSettings } from '../../core/runtime-config';
 import { deadLetterQueueName, queueUrl } from '../../core/queue-names';
 import type { Clock } from '../../adapters/clock';
+import type { QueueCounts } from '../../core/health-snapshot';
 import type { QueueDirectory } from './queue-directory';
 
-/** One queue's counts, as BullMQ's `getJobCounts` gives them (plus the DLQ). */
-export interface QueueCounts {
-  /** Messages waiting to be received, all lanes. */
-  readonly waiting: number;
-  /** Messages received and not yet deleted: running, or waiting out a backoff. */
-  readonly active: number;
-  /** Messages sent with a delay (delays of 15 min or less). */
-  readonly delayed: number;
-  /** Jobs completed in the last 24 h. */
-  readonly completed: number;
-  /** Jobs failed (dead-lettered) in the last 24 h. */
-  readonly failed: number;
-  /** Messages in the dead-letter queue now. */
-  readonly dlq: number;
-}
+/** One queue's counts (defined in core, where the health snapshot stores them). */
+export type { QueueCounts };
 
 /** What reading queue counts needs. */
 export interface OverviewDeps {
@@ -54,4 +42,9 @@ export async function queueCounts(deps: OverviewDeps, settings: QueueSettings): 
     failed: totals.failed,
     dlq: deadLetter.visible + deadLetter.inFlight,
   };
+}
+
+/** Every queue's counts, by queue name: what one refresh of the health snapshot reads. */
+export async function allQueueCounts(deps: OverviewDeps, settings: readonly QueueSettings[]): Promise<Record<string, QueueCounts>> {
+  return Object.fromEntries(await Promise.all(settings.map(async (queue) => [queue.name, await queueCounts(deps, queue)] as const)));
 }

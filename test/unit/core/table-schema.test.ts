@@ -4,7 +4,15 @@ import { ITEM_KEY, JOBS_TABLE } from '../../../functions/core/table-schema';
 describe('jobs table layout', () => {
   it('uses prefixes none of which starts another, so begins_with queries never mix item kinds', () => {
     // Prepare
-    const prefixes = [ITEM_KEY.jobPrefix, ITEM_KEY.payloadSortKeyPrefix, ITEM_KEY.limiterPrefix, ITEM_KEY.delayedPrefix, ITEM_KEY.pendingPrefix];
+    const prefixes = [
+      ITEM_KEY.jobPrefix,
+      ITEM_KEY.payloadSortKeyPrefix,
+      ITEM_KEY.limiterPrefix,
+      ITEM_KEY.delayedPrefix,
+      ITEM_KEY.pendingPrefix,
+      ITEM_KEY.metricsPrefix,
+      ITEM_KEY.healthPrefix,
+    ];
 
     // Act
     const clashes = prefixes.flatMap((a, i) => prefixes.filter((b, j) => i !== j && b.startsWith(a)).map((b) => `${a} / ${b}`));
