@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BACKOFF_TYPE } from './backoff';
 import { ConfigError } from './errors';
+import { MAX_STORABLE_PAYLOAD_BYTES } from './limits';
 
 /** Kinds of processor a queue can run. */
 export const PROCESSOR_KIND = { http: 'http' } as const;
@@ -10,9 +11,6 @@ export const PROCESSOR_KIND = { http: 'http' } as const;
  * and settle it and a rate-limit wait fit in Lambda's 15 minutes.
  */
 export const MAX_TIMEOUT_MS = 14 * 60 * 1000;
-
-/** Largest job payload an SQS message can carry once wrapped in its envelope. */
-export const MAX_PAYLOAD_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 
 /** Default payload limit: 256 KiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -25,6 +23,19 @@ export const DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS = 900;
 
 /** SQS keeps a message at most 14 days: an age alarm past that could never fire. */
 export const MAX_OLDEST_MESSAGE_ALARM_SECONDS = 14 * 24 * 60 * 60;
+
+/** How long a dead-letter queue keeps a letter: SQS's longest retention, 14 days. */
+export const DEAD_LETTER_RETENTION_HOURS = 14 * 24;
+
+/**
+ * Failed records are kept by default a day longer than their letters: a
+ * redrive on the letters' last day still finds each record, and the claim
+ * rebuilds one that is gone anyway.
+ */
+export const DEFAULT_FAILED_RETENTION_HOURS = DEAD_LETTER_RETENTION_HOURS + 24;
+
+/** The reconciler waits at least this long before sending a waiting job again (its own period is 5 minutes). */
+export const MIN_RECONCILE_AFTER_SECONDS = 30;
 
 const positiveInt = (field: string, fix: string) =>
   z.number({ error: `${field} must be a number; ${fix}` }).int({ error: `${field} must be a whole number; ${fix}` });
@@ -83,14 +94,22 @@ export const queueDefinitionShape = z.strictObject({
         .min(1, { error: 'retention.completedHours must be at least 1 (hours to keep completed jobs)' })
         .default(24),
       failedHours: positiveInt('retention.failedHours', 'hours to keep failed jobs')
-        .min(1, { error: 'retention.failedHours must be at least 1 (hours to keep failed jobs)' })
-        .default(168),
-    }, { error: 'retention must be { completedHours, failedHours }, or left out for 24 h and 7 days' })
-    .default({ completedHours: 24, failedHours: 168 }),
+        .min(DEAD_LETTER_RETENTION_HOURS, {
+          error:
+            `retention.failedHours must be at least ${DEAD_LETTER_RETENTION_HOURS} (14 days, as long as the dead-letter queue keeps its letters: ` +
+            `a redrive must find each letter's record); leave it out for ${DEFAULT_FAILED_RETENTION_HOURS}`,
+        })
+        .default(DEFAULT_FAILED_RETENTION_HOURS),
+    }, { error: `retention must be { completedHours, failedHours }, or left out for 24 h and ${DEFAULT_FAILED_RETENTION_HOURS / 24} days` })
+    .default({ completedHours: 24, failedHours: DEFAULT_FAILED_RETENTION_HOURS }),
   processor: z.enum([PROCESSOR_KIND.http], { error: 'processor must be "http"' }).default(PROCESSOR_KIND.http),
   maxPayloadBytes: positiveInt('maxPayloadBytes', 'the largest job data in bytes')
     .min(1024, { error: 'maxPayloadBytes must be at least 1024' })
-    .max(MAX_PAYLOAD_LIMIT_BYTES, { error: `maxPayloadBytes must be at most ${MAX_PAYLOAD_LIMIT_BYTES} (an SQS message is 1 MiB)` })
+    .max(MAX_STORABLE_PAYLOAD_BYTES, {
+      error:
+        `maxPayloadBytes must be at most ${MAX_STORABLE_PAYLOAD_BYTES} (398 KiB): a job's data is kept in the jobs table ` +
+        'until it is claimed, and a DynamoDB item holds at most 400 KB with its keys',
+    })
     .default(DEFAULT_MAX_PAYLOAD_BYTES),
   deferralAllowance: positiveInt('deferralAllowance', 'extra receives the redrive backstop tolerates')
     .min(1, { error: 'deferralAllowance must be at least 1' })
@@ -102,6 +121,10 @@ export const queueDefinitionShape = z.strictObject({
       error: `oldestMessageAlarmSeconds must be at most ${MAX_OLDEST_MESSAGE_ALARM_SECONDS} (14 days: SQS keeps a message no longer)`,
     })
     .default(DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS),
+  reconcileAfterSeconds: positiveInt('reconcileAfterSeconds', 'how long a waiting job goes unclaimed before the reconciler sends it again, in seconds')
+    .min(MIN_RECONCILE_AFTER_SECONDS, { error: `reconcileAfterSeconds must be at least ${MIN_RECONCILE_AFTER_SECONDS}` })
+    .max(86_400, { error: 'reconcileAfterSeconds must be at most 86400 (one day)' })
+    .optional(),
   memoryMb: positiveInt('memoryMb', 'the consumer memory in MB')
     .min(128, { error: 'memoryMb must be at least 128' })
     .max(10240, { error: 'memoryMb must be at most 10240' })

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyBinding, ApiRoute } from './http/api-gateway';
+import type { GatewayResponseSpec } from './http/gateway-responses';
+import type { JsonSchema } from './http/json-schema-draft4';
+import type { MethodThrottle, MethodThrottles } from './http/usage-plans';
 import { resolveValue, type ResolveScope, type UnresolvedReference } from './intrinsics';
 import type { CfnResource, CfnTemplate } from './template';
 
@@ -9,7 +12,10 @@ export interface ApiDefinition {
   readonly stageName: string;
   readonly routes: ApiRoute[];
   readonly apiKeys: ApiKeyBinding[];
-  readonly stageThrottle?: { readonly rateLimit?: number; readonly burstLimit?: number };
+  /** The stage's `MethodSettings` throttles: the `/*` default, applied to each method on its own, and per-method entries. */
+  readonly methodThrottles: MethodThrottles;
+  /** The API's gateway responses, one per response type. */
+  readonly gatewayResponses: GatewayResponseSpec[];
   /** Methods that are not served, keys that will be refused, and APIs beyond the first, with why. */
   readonly skipped: string[];
 }
@@ -18,11 +24,12 @@ type Resources = readonly [string, CfnResource][];
 
 /**
  * Reads the template's REST API: every `AWS_PROXY` method with its full
- * resource path, authorization and API key requirement, and the function its
- * integration URI names; the stage and its throttle (`MethodSettings` on
- * `/*`); each API key with the usage plan of that stage it is in (its throttle
- * and quota). A key without a `Value` gets a random one, as API Gateway
- * generates one. Returns undefined when there is no REST API.
+ * resource path, authorization and API key requirement, the function its
+ * integration URI names, and the request models its validator checks bodies
+ * against; the stage and its method throttles (`MethodSettings`); the gateway
+ * responses; each API key with the usage plan of that stage it is in (its
+ * throttle and quota). A key without a `Value` gets a random one, as API
+ * Gateway generates one. Returns undefined when there is no REST API.
  *
  * @example
  * const api = apiDefinition(template, scope, (arn) => functionsByArn.get(arn));
@@ -60,6 +67,26 @@ export function apiDefinition(
     return `/${parts.join('/')}`;
   };
 
+  const refOf = (logicalId: string): string => scope.resource(logicalId)?.ref ?? logicalId;
+  const models = new Map<string, JsonSchema>();
+  for (const [logicalId, resource] of ofType('AWS::ApiGateway::Model')) {
+    const properties = props(resource);
+    if (!mine(properties)) continue;
+    const schema = typeof properties.Schema === 'string' ? (JSON.parse(properties.Schema) as unknown) : properties.Schema;
+    if (typeof schema === 'object' && schema !== null) {
+      models.set(refOf(logicalId), schema as JsonSchema);
+      if (typeof properties.Name === 'string') models.set(properties.Name, schema as JsonSchema);
+    }
+  }
+  const bodyValidators = new Set(
+    ofType('AWS::ApiGateway::RequestValidator')
+      .filter(([, resource]) => {
+        const properties = props(resource);
+        return mine(properties) && (properties.ValidateRequestBody === true || properties.ValidateRequestBody === 'true');
+      })
+      .map(([logicalId]) => refOf(logicalId)),
+  );
+
   const routes: ApiRoute[] = [];
   for (const [logicalId, resource] of ofType('AWS::ApiGateway::Method')) {
     const properties = props(resource);
@@ -75,31 +102,89 @@ export function apiDefinition(
     } else if (authorization !== 'NONE' && authorization !== 'AWS_IAM') {
       skipped.push(`${method} ${resourcePath} (${logicalId}): ${authorization} authorization is not emulated`);
     } else {
-      routes.push({ method, resourcePath, authorization, apiKeyRequired: properties.ApiKeyRequired === true || properties.ApiKeyRequired === 'true', functionName });
+      const requestModels = bodyValidators.has(String(properties.RequestValidatorId)) ? modelsOf(properties.RequestModels, models) : undefined;
+      routes.push({
+        method,
+        resourcePath,
+        authorization,
+        apiKeyRequired: properties.ApiKeyRequired === true || properties.ApiKeyRequired === 'true',
+        functionName,
+        ...(requestModels === undefined ? {} : { requestModels }),
+      });
     }
   }
 
   const stages = ofType('AWS::ApiGateway::Stage').map(([, resource]) => props(resource)).filter(mine);
   const stage = stages[0];
   const stageName = String(stage?.StageName ?? 'prod');
-  const stageThrottle = throttleOf(stage);
+  const gatewayResponses = ofType('AWS::ApiGateway::GatewayResponse')
+    .map(([, resource]) => props(resource))
+    .filter(mine)
+    .map(gatewayResponseOf);
   return {
     restApiId,
     stageName,
     routes,
     apiKeys: apiKeys(ofType, props, scope, restApiId, stageName, skipped),
-    ...(stageThrottle === undefined ? {} : { stageThrottle }),
+    methodThrottles: methodThrottlesOf(stage),
+    gatewayResponses,
     skipped,
   };
 }
 
-function throttleOf(stage: Record<string, unknown> | undefined): ApiDefinition['stageThrottle'] {
+/** A method's `RequestModels` (content type → model name or ref) as schemas; models not found are left out. */
+function modelsOf(requestModels: unknown, models: ReadonlyMap<string, JsonSchema>): Record<string, JsonSchema> | undefined {
+  if (typeof requestModels !== 'object' || requestModels === null) return undefined;
+  const found = Object.entries(requestModels).flatMap(([contentType, model]) => {
+    const schema = models.get(String(model));
+    return schema === undefined ? [] : [[contentType, schema] as const];
+  });
+  return found.length === 0 ? undefined : Object.fromEntries(found);
+}
+
+/**
+ * A stage's `MethodSettings` throttles: `/*` with `*` is the default; any other
+ * entry names one method, its resource path escaped as the API wants it
+ * (`/~1health~1queue` for `/health/queue`).
+ */
+function methodThrottlesOf(stage: Record<string, unknown> | undefined): MethodThrottles {
   const settings = Array.isArray(stage?.MethodSettings) ? (stage.MethodSettings as Record<string, unknown>[]) : [];
+  const throttle = (setting: Record<string, unknown>): { rateLimit?: number; burstLimit?: number } => ({
+    ...(setting.ThrottlingRateLimit === undefined ? {} : { rateLimit: Number(setting.ThrottlingRateLimit) }),
+    ...(setting.ThrottlingBurstLimit === undefined ? {} : { burstLimit: Number(setting.ThrottlingBurstLimit) }),
+  });
+  const hasThrottle = (setting: Record<string, unknown>): boolean => setting.ThrottlingRateLimit !== undefined || setting.ThrottlingBurstLimit !== undefined;
   const all = settings.find((setting) => setting.ResourcePath === '/*' && setting.HttpMethod === '*');
-  if (all === undefined || (all.ThrottlingRateLimit === undefined && all.ThrottlingBurstLimit === undefined)) return undefined;
+  const methods: MethodThrottle[] = settings
+    .filter((setting) => setting !== all && hasThrottle(setting) && typeof setting.ResourcePath === 'string')
+    .map((setting) => ({ resourcePath: unescapeResourcePath(String(setting.ResourcePath)), httpMethod: String(setting.HttpMethod ?? '*'), ...throttle(setting) }));
   return {
-    ...(all.ThrottlingRateLimit === undefined ? {} : { rateLimit: Number(all.ThrottlingRateLimit) }),
-    ...(all.ThrottlingBurstLimit === undefined ? {} : { burstLimit: Number(all.ThrottlingBurstLimit) }),
+    ...(all === undefined || !hasThrottle(all) ? {} : { default: throttle(all) }),
+    ...(methods.length === 0 ? {} : { methods }),
+  };
+}
+
+/** `/~1jobs~1{id}` → `/jobs/{id}`: method settings escape each `/` of the path as `~1` (and `~` as `~0`). */
+function unescapeResourcePath(escaped: string): string {
+  const path = escaped.replace(/^\//, '').replaceAll('~1', '/').replaceAll('~0', '~');
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+function gatewayResponseOf(properties: Record<string, unknown>): GatewayResponseSpec {
+  const parameters = (properties.ResponseParameters ?? {}) as Record<string, unknown>;
+  const headers = Object.fromEntries(
+    Object.entries(parameters).flatMap(([name, source]) => {
+      const header = /^gatewayresponse\.header\.(.+)$/.exec(name)?.[1];
+      return header === undefined ? [] : [[header, String(source)]];
+    }),
+  );
+  const templates = (properties.ResponseTemplates ?? undefined) as Record<string, string> | undefined;
+  const status = properties.StatusCode === undefined ? undefined : Number(properties.StatusCode);
+  return {
+    type: String(properties.ResponseType),
+    ...(status === undefined || !Number.isInteger(status) ? {} : { statusCode: status }),
+    ...(templates === undefined ? {} : { templates }),
+    ...(Object.keys(headers).length === 0 ? {} : { headers }),
   };
 }
 

@@ -3,7 +3,7 @@ import { countByType, type CfnTemplate } from './template';
 
 /**
  * Resource types the local cloud runs. API Gateway's deployment is implied by
- * serving the stage; a log group is where a function's output goes, which
+ * serving the stage; request validators check bodies only (not parameters); a log group is where a function's output goes, which
  * here is the console, each line prefixed with the function's name.
  */
 export const EMULATED_TYPES: ReadonlySet<string> = new Set([
@@ -21,6 +21,9 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGateway::ApiKey',
   'AWS::ApiGateway::UsagePlan',
   'AWS::ApiGateway::UsagePlanKey',
+  'AWS::ApiGateway::GatewayResponse',
+  'AWS::ApiGateway::Model',
+  'AWS::ApiGateway::RequestValidator',
   'AWS::Logs::LogGroup',
 ]);
 

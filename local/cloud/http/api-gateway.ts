@@ -4,10 +4,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID } from '../../local-aws';
 import { RouteTable, type ApiRoute } from './api-routes';
 import { listen, parseQuery, readBody, splitTarget, type RunningServer } from './http-server';
+import { GATEWAY_RESPONSE_TYPE, REFUSALS, renderRefusal, type GatewayResponseSpec, type Refusal } from './gateway-responses';
 import { buildProxyEvent, shortId, type CallerIdentity } from './proxy-event';
 import { mapProxyResult } from './proxy-result';
-import { readSigV4AccessKeyId, verifySigV4 } from './sigv4';
-import { UsagePlanGate } from './usage-plans';
+import { checkRequestBody, validationErrorString } from './request-validation';
+import { readSigV4AccessKeyId, verifySigV4, type SigV4ErrorType } from './sigv4';
+import { UsagePlanGate, type MethodThrottles } from './usage-plans';
 import type { QuotaPeriod } from './quota-period';
 
 export type { ApiRoute } from './api-routes';
@@ -44,8 +46,10 @@ export interface ApiGatewayOptions {
   stage: string;
   routes: ApiRoute[];
   apiKeys: ApiKeyBinding[];
-  /** The stage's default method throttling, shared by all callers. @default - none */
-  stageThrottle?: { rateLimit?: number; burstLimit?: number };
+  /** The stage's method throttling: a default each method gets for itself, and per-method overrides. @default - none */
+  methodThrottles?: MethodThrottles;
+  /** The stage's gateway responses: how its own refusals are answered. @default - API Gateway's own bodies */
+  gatewayResponses?: readonly GatewayResponseSpec[];
   iamCredentials: IamCredentials[];
   /** The region SigV4 signatures must be scoped to. */
   region: string;
@@ -70,25 +74,27 @@ export type ApiGateway = RunningServer;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 
-/** API Gateway's own answers, byte for byte (some with a space after the colon, as it sends them). */
-const REFUSALS = {
-  missingToken: { status: 403, body: '{"message":"Missing Authentication Token"}', type: 'MissingAuthenticationTokenException' },
-  forbidden: { status: 403, body: '{"message":"Forbidden"}', type: 'ForbiddenException' },
-  throttled: { status: 429, body: '{"message":"Too Many Requests"}', type: 'TooManyRequestsException' },
-  quota: { status: 429, body: '{"message":"Limit Exceeded"}', type: 'LimitExceededException' },
-  tooLarge: { status: 413, body: '{"message":"Request Too Long"}', type: 'RequestTooLongException' },
-  badResponse: { status: 502, body: '{"message": "Internal server error"}', type: 'InternalServerErrorException' },
-  timeout: { status: 504, body: '{"message": "Endpoint request timed out"}', type: 'IntegrationTimeout' },
-} as const;
-type Refusal = (typeof REFUSALS)[keyof typeof REFUSALS];
+/**
+ * The response type of each SigV4 refusal. A malformed Authorization header
+ * is answered like a missing one: on a deployed API, the `Missing
+ * Authentication Token` customization is what changes that answer.
+ */
+const SIGV4_RESPONSE_TYPE: Record<SigV4ErrorType, string> = {
+  MissingAuthenticationTokenException: GATEWAY_RESPONSE_TYPE.missingAuthenticationToken,
+  IncompleteSignatureException: GATEWAY_RESPONSE_TYPE.missingAuthenticationToken,
+  InvalidSignatureException: GATEWAY_RESPONSE_TYPE.invalidSignature,
+  UnrecognizedClientException: GATEWAY_RESPONSE_TYPE.invalidSignature,
+};
 
 /**
  * Serves a REST API stage as API Gateway does: resources matched by path and
  * method, `AWS_IAM` methods checked by SigV4, API keys and usage plans
- * (throttle and quota), stage throttling, Lambda proxy events in and proxy
- * results out, and API Gateway's own error bodies for each refusal. Routes are
- * served at the root (`url` has no `/<stage>`), while events carry the stage
- * as a deployed API's do.
+ * (throttle and quota), method throttling (each method its own bucket),
+ * request bodies checked against the method's models, Lambda proxy events in
+ * and proxy results out, and each refusal answered with the stage's gateway
+ * response for its type (or API Gateway's own body). Routes are served at the
+ * root (`url` has no `/<stage>`), while events carry the stage as a deployed
+ * API's do.
  *
  * @example
  * const api = await startApiGateway({ port: 3000, stage: 'prod', routes, apiKeys, iamCredentials, region: 'us-east-1', invoke });
@@ -99,7 +105,8 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
   const routes = new RouteTable(options.routes);
   const keys = new Map(options.apiKeys.map((key) => [key.value, key]));
   const plans = options.apiKeys.flatMap((key) => (key.usagePlan ? [{ ...key.usagePlan, name: key.name, apiKeyValues: [key.value] }] : []));
-  const gate = new UsagePlanGate(plans, options.stageThrottle);
+  const gate = new UsagePlanGate(plans, options.methodThrottles);
+  const gatewayResponses = new Map((options.gatewayResponses ?? []).map((spec) => [spec.type, spec]));
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   let apiId = options.apiId ?? '';
   const log = options.log ?? (() => undefined);
@@ -111,17 +118,21 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const method = (request.method ?? 'GET').toUpperCase();
     const { path, rawQuery } = splitTarget(request.url);
     const done = (status: number, detail: string): void => log(`${method} ${path} ${status} ${Date.now() - started}ms ${detail}`);
+    let resourcePath = '';
     const refuse = (refusal: Refusal, detail: string): void => {
-      writeResponse(response, refusal.status, { 'Content-Type': ['application/json'], 'x-amzn-ErrorType': [refusal.type] }, Buffer.from(refusal.body), requestId, apigwId);
-      done(refusal.status, detail);
+      const context = { requestId, extendedRequestId: apigwId, stage: options.stage, httpMethod: method, path: `/${options.stage}${path}`, resourcePath, accountId, apiId };
+      const answer = renderRefusal(refusal, gatewayResponses, { context, requestHeaders: request.headers });
+      writeResponse(response, answer.status, answer.headers, answer.body, requestId, apigwId);
+      done(answer.status, `${detail} [${refusal.type}]`);
     };
 
     const body = await readBody(request, MAX_BODY_BYTES);
-    if (body === 'too-large') return refuse(REFUSALS.tooLarge, `body over ${MAX_BODY_BYTES} bytes`);
+    if (body === 'too-large') return refuse(REFUSALS.bodyOverGatewayLimit, `body over ${MAX_BODY_BYTES} bytes`);
     const query = parseQuery(rawQuery);
     const match = routes.match(method, path);
     if (match === undefined) return refuse(REFUSALS.missingToken, 'no such resource or method');
     const { route } = match;
+    resourcePath = route.resourcePath;
 
     let iam: CallerIdentity['iam'];
     if (route.authorization === 'AWS_IAM') {
@@ -131,9 +142,9 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       const credentials = options.iamCredentials.find((candidate) => candidate.accessKeyId === claimed) ?? { accessKeyId: '', secretAccessKey: '' };
       const verdict = verifySigV4(signed, credentials, { region: options.region, service: 'execute-api', now: new Date(started) });
       if (!verdict.ok) {
-        const type = verdict.errorType ?? 'AccessDeniedException';
-        writeResponse(response, 403, { 'Content-Type': ['application/json'], 'x-amzn-ErrorType': [type] }, Buffer.from(JSON.stringify({ message: verdict.message })), requestId, apigwId);
-        return done(403, `IAM refused: ${type}`);
+        const errorType = verdict.errorType ?? 'AccessDeniedException';
+        const type = verdict.errorType === undefined ? GATEWAY_RESPONSE_TYPE.accessDenied : SIGV4_RESPONSE_TYPE[verdict.errorType];
+        return refuse({ type, status: 403, message: verdict.message, errorType }, `IAM refused: ${errorType}`);
       }
       const userArn = 'userArn' in credentials && credentials.userArn ? credentials.userArn : `arn:aws:iam::${accountId}:user/${credentials.accessKeyId}`;
       iam = { accessKeyId: credentials.accessKeyId, userArn, caller: credentials.accessKeyId, accountId: userArn.split(':')[4] || accountId };
@@ -145,13 +156,26 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       apiKey = sent === undefined ? undefined : keys.get(sent);
       if (apiKey === undefined || apiKey.enabled === false || apiKey.usagePlan === undefined) {
         const why = sent === undefined ? 'no API key' : apiKey === undefined ? 'unknown API key' : apiKey.enabled === false ? `API key ${apiKey.name} disabled` : `API key ${apiKey.name} is in no usage plan`;
-        return refuse(REFUSALS.forbidden, why);
+        return refuse(REFUSALS.invalidApiKey, why);
       }
     }
 
-    const admission = gate.admit(apiKey?.value, started);
+    const admission = gate.admit(apiKey?.value, started, { resourcePath: route.resourcePath, httpMethod: route.method });
     if (admission === 'throttled') return refuse(REFUSALS.throttled, `throttled${apiKey ? ` (key ${apiKey.name})` : ''}`);
     if (admission === 'quota') return refuse(REFUSALS.quota, `quota used up (key ${apiKey?.name ?? '-'})`);
+
+    const problems = route.requestModels === undefined ? undefined : checkRequestBody(route.requestModels, lastValue(request.headers['content-type']), body);
+    if (problems !== undefined && problems.length > 0) {
+      const refusal: Refusal = {
+        type: GATEWAY_RESPONSE_TYPE.badRequestBody,
+        status: 400,
+        message: 'Invalid request body',
+        errorType: 'BadRequestException',
+        defaultBody: '{"message": "Invalid request body"}',
+        validationErrorString: validationErrorString(problems),
+      };
+      return refuse(refusal, `body refused by the request model: ${problems.length} problem(s)`);
+    }
 
     const event = buildProxyEvent({
       method,
@@ -177,9 +201,11 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const who = `fn=${route.functionName}${apiKey ? ` key=${apiKey.name}` : ''}${iam ? ` iam=${iam.accessKeyId}` : ''}`;
     const outcome = await invokeWithTimeout(options.invoke, route.functionName, event, options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS);
     if (outcome === 'timeout') return refuse(REFUSALS.timeout, `${who} timed out`);
-    if (outcome instanceof Error) return refuse(REFUSALS.badResponse, `${who} failed: ${outcome.message}`);
+    // Lambda refuses an event over its 6 MB request payload before the function runs; API Gateway answers 413.
+    if (outcome instanceof Error && outcome.name === 'RequestEntityTooLargeException') return refuse(REFUSALS.eventOverLambdaLimit, `${who}: ${outcome.message}`);
+    if (outcome instanceof Error) return refuse(REFUSALS.integrationFailure, `${who} failed: ${outcome.message}`);
     const mapped = mapProxyResult(outcome.result);
-    if (!mapped.ok) return refuse(REFUSALS.badResponse, `${who} ${mapped.reason}`);
+    if (!mapped.ok) return refuse(REFUSALS.malformedResponse, `${who} ${mapped.reason}`);
     const traceHeader = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'x-amzn-trace-id')?.[1];
     const headers: Record<string, string[]> = { ...mapped.headers };
     if (traceHeader !== undefined && !hasHeader(headers, 'x-amzn-trace-id')) headers['X-Amzn-Trace-Id'] = [traceHeader];
@@ -188,7 +214,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
       writeResponse(response, mapped.statusCode, headers, mapped.body, requestId, apigwId);
     } catch (error) {
       // Node refuses header names or values HTTP forbids; API Gateway would not send them either.
-      return refuse(REFUSALS.badResponse, `${who} returned an invalid header: ${error instanceof Error ? error.message : String(error)}`);
+      return refuse(REFUSALS.malformedResponse, `${who} returned an invalid header: ${error instanceof Error ? error.message : String(error)}`);
     }
     done(mapped.statusCode, who);
   };

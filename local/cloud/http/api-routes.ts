@@ -1,5 +1,6 @@
 import { LocalCloudError } from '../../errors';
 import { decodeComponent } from './http-server';
+import type { JsonSchema } from './json-schema-draft4';
 
 /** One method of a REST API resource, integrated with a Lambda function by proxy. */
 export interface ApiRoute {
@@ -11,6 +12,12 @@ export interface ApiRoute {
   apiKeyRequired: boolean;
   /** The function the method invokes. */
   functionName: string;
+  /**
+   * The models the method's request validator checks bodies against, by
+   * content type; set only when the validator validates the body.
+   * @default - bodies are not checked at the edge
+   */
+  requestModels?: Readonly<Record<string, JsonSchema>>;
 }
 
 /** The route a request resolved to, with its path parameters (null when the resource has none, as in the event). */

@@ -190,6 +190,23 @@ describe('the local API Gateway stage', () => {
     expect([stale.status, stale.json()]).toEqual([403, { message: expect.stringMatching(/^Signature expired: /) }]);
   });
 
+  it("answers a function refused by Lambda's payload limit with API Gateway's 413", async () => {
+    const api = await startApiGateway(
+      options({
+        invoke: async () => {
+          throw Object.assign(new Error('Request must be smaller than 6291456 bytes for the InvokeFunction operation'), { name: 'RequestEntityTooLargeException' });
+        },
+      }),
+    );
+    try {
+      const reply = await httpCall(`${api.url}/health`);
+
+      expect([reply.status, reply.body.toString(), reply.headers['x-amzn-errortype']]).toEqual([413, '{"message": "Request Too Long"}', 'BadRequestException']);
+    } finally {
+      await api.stop();
+    }
+  });
+
   it('refuses a body over 10 MB with 413 before invoking anything', async () => {
     const before = calls.length;
 
@@ -216,15 +233,35 @@ describe('the local API Gateway stage', () => {
   });
 });
 
-describe('stage throttling', () => {
-  it('throttles all callers of the stage together, with or without a key', async () => {
-    const api = await startApiGateway(options({ stageThrottle: { rateLimit: 0.001, burstLimit: 2 } }));
+describe('method throttling', () => {
+  it('throttles each method on its own from the stage default, callers with or without a key together', async () => {
+    const api = await startApiGateway(options({ methodThrottles: { default: { rateLimit: 0.001, burstLimit: 2 } } }));
     try {
-      const first = await httpCall(`${api.url}/health`);
-      const second = await httpCall(`${api.url}/jobs/email`, { method: 'POST', body: '{}', headers: { 'x-api-key': 'acme-key-0123456789abcdef' } });
-      const third = await httpCall(`${api.url}/health`);
+      const health = [await httpCall(`${api.url}/health`), await httpCall(`${api.url}/health`), await httpCall(`${api.url}/health`)];
+      const post = (key?: string) => httpCall(`${api.url}/jobs/email`, { method: 'POST', body: '{}', headers: key === undefined ? {} : { 'x-api-key': key } });
+      const posts = [await post('acme-key-0123456789abcdef'), await post('capped-key-0123456789abcdef'), await post('acme-key-0123456789abcdef')];
 
-      expect([first.status, second.status, third.status]).toEqual([200, 202, 429]);
+      // The health checks using up their method's burst left POST /jobs/{queue} its own.
+      expect(health.map((reply) => reply.status)).toEqual([200, 200, 429]);
+      expect(posts.map((reply) => reply.status)).toEqual([202, 202, 429]);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it("applies a method's own settings over the default", async () => {
+    const api = await startApiGateway(
+      options({ methodThrottles: { default: { rateLimit: 1000, burstLimit: 1000 }, methods: [{ resourcePath: '/health', httpMethod: 'GET', rateLimit: 0.001, burstLimit: 1 }] } }),
+    );
+    try {
+      const health = [await httpCall(`${api.url}/health`), await httpCall(`${api.url}/health`)];
+      const jobs = [await httpCall(`${api.url}/jobs/a`, { headers: { 'x-api-key': 'acme-key-0123456789abcdef' } }), await httpCall(`${api.url}/jobs/b`, { headers: { 'x-api-key': 'acme-key-0123456789abcdef' } })];
+
+      expect(health.map((reply) => [reply.status, reply.body.toString()])).toEqual([
+        [200, '{"path":"/health"}'],
+        [429, '{"message":"Too Many Requests"}'],
+      ]);
+      expect(jobs.map((reply) => reply.status)).toEqual([200, 200]);
     } finally {
       await api.stop();
     }

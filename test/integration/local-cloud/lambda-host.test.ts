@@ -139,4 +139,21 @@ describe('FunctionHost', () => {
     expect(viaCallback).toEqual({ via: 'callback' });
     expect(missing).toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
   });
+
+  it("refuses an event over Lambda's 6 MB request payload before starting an instance, and takes one just under it", async () => {
+    // Prepare: the event's JSON is the string plus its two quotes.
+    const target = host();
+    const limit = 6 * 1024 * 1024;
+
+    // Act
+    const refused = await target.invoke('x'.repeat(limit - 1)).catch((error: unknown) => error);
+    const instancesAfterRefusal = target.instanceCount;
+    const taken = await invoke(target, { pad: 'x'.repeat(limit - 100) });
+
+    // Assess
+    expect(refused).toBeInstanceOf(LambdaInvocationError);
+    expect(refused).toMatchObject({ errorType: 'RequestEntityTooLargeException', errorMessage: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
+    expect(instancesAfterRefusal).toBe(0);
+    expect(taken.color).toBe('blue');
+  });
 });

@@ -40,6 +40,7 @@ describe('the local cloud, on a small synthesized stack', () => {
     const echo = (await response.json()) as EchoBody;
     expect(echo).toMatchObject({ path: '/items/abc', resource: '/items/{id}', pathParameters: { id: 'abc' }, body: '{"hello":"world"}' });
     expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ ok: false, error: { code: 'forbidden', message: 'Forbidden' } });
   });
 
   it('runs a function in its own environment: template variables resolved locally, Lambda variables and endpoints injected', async () => {

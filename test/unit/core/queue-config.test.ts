@@ -7,6 +7,7 @@ import {
   parseCatalog,
   parseQueueDefinition,
 } from '../../../functions/core/queue-config';
+import { MAX_STORABLE_PAYLOAD_BYTES } from '../../../functions/core/limits';
 import { aQueueDefinitionInput } from '../../helpers/factories';
 
 /** Runs `act`, which must throw a ConfigError, and returns it. */
@@ -38,7 +39,7 @@ describe('parseQueueDefinition', () => {
       attempts: 3,
       backoff: { type: 'exponential', delayMs: 2000, jitter: 0.5 },
       timeoutMs: 30_000,
-      retention: { completedHours: 24, failedHours: 168 },
+      retention: { completedHours: 24, failedHours: 360 },
       processor: 'http',
       maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
       deferralAllowance: DEFAULT_DEFERRAL_ALLOWANCE,
@@ -56,7 +57,7 @@ describe('parseQueueDefinition', () => {
       lanes: true,
       rateLimit: { max: 100, durationMs: 1000 },
       backoff: { type: 'fixed', delayMs: 0, jitter: 0 },
-      retention: { completedHours: 1, failedHours: 2 },
+      retention: { completedHours: 1, failedHours: 400 },
       timeoutMs: 14 * 60 * 1000,
       oldestMessageAlarmSeconds: 3600,
       reason: 'because',
@@ -72,7 +73,7 @@ describe('parseQueueDefinition', () => {
       lanes: true,
       rateLimit: { max: 100, durationMs: 1000 },
       backoff: { type: 'fixed', delayMs: 0, jitter: 0 },
-      retention: { completedHours: 1, failedHours: 2 },
+      retention: { completedHours: 1, failedHours: 400 },
       timeoutMs: 840_000,
       oldestMessageAlarmSeconds: 3600,
       reason: 'because',
@@ -82,6 +83,11 @@ describe('parseQueueDefinition', () => {
   it('accepts a FIFO queue without lanes', () => {
     // Act / Assess
     expect(parseQueueDefinition(aQueueDefinitionInput({ name: 'order-processing', fifo: true })).fifo).toBe(true);
+  });
+
+  it('accepts a maxPayloadBytes up to what one DynamoDB item can keep', () => {
+    // Act / Assess
+    expect(parseQueueDefinition(aQueueDefinitionInput({ maxPayloadBytes: MAX_STORABLE_PAYLOAD_BYTES })).maxPayloadBytes).toBe(MAX_STORABLE_PAYLOAD_BYTES);
   });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
@@ -104,8 +110,11 @@ describe('parseQueueDefinition', () => {
     ['rateLimit.durationMs 10', { rateLimit: { max: 1, durationMs: 10 } }, 'rateLimit.durationMs', /at least 1000/],
     ['rateLimit a number', { rateLimit: 100 }, 'rateLimit', /\{ max, durationMs \}/],
     ['retention.completedHours 0', { retention: { completedHours: 0 } }, 'retention.completedHours', /at least 1/],
-    ['retention.failedHours 0', { retention: { failedHours: 0 } }, 'retention.failedHours', /at least 1/],
-    ['maxPayloadBytes 2 MiB', { maxPayloadBytes: 2 * 1024 * 1024 }, 'maxPayloadBytes', /at most .*1 MiB/],
+    ['retention.failedHours 0', { retention: { failedHours: 0 } }, 'retention.failedHours', /at least 336 \(14 days, as long as the dead-letter queue keeps its letters/],
+    ['retention.failedHours 7 days', { retention: { failedHours: 168 } }, 'retention.failedHours', /at least 336.*leave it out for 360/],
+    ['reconcileAfterSeconds 10', { reconcileAfterSeconds: 10 }, 'reconcileAfterSeconds', /at least 30/],
+    ['maxPayloadBytes 2 MiB', { maxPayloadBytes: 2 * 1024 * 1024 }, 'maxPayloadBytes', /at most 407552 \(398 KiB\).*DynamoDB item holds at most 400 KB/],
+    ['maxPayloadBytes 1 byte over the storable limit', { maxPayloadBytes: 407_553 }, 'maxPayloadBytes', /at most 407552/],
     ['memoryMb 64', { memoryMb: 64 }, 'memoryMb', /at least 128/],
     ['deferralAllowance 0', { deferralAllowance: 0 }, 'deferralAllowance', /at least 1/],
     ['oldestMessageAlarmSeconds 30', { oldestMessageAlarmSeconds: 30 }, 'oldestMessageAlarmSeconds', /at least 60/],
@@ -182,7 +191,7 @@ describe('parseCatalog', () => {
 
     // Assess
     expect(catalog.map((d) => d.name)).toEqual(['payments', 'webhooks']);
-    expect(catalog[1]?.retention).toEqual({ completedHours: 24, failedHours: 168 });
+    expect(catalog[1]?.retention).toEqual({ completedHours: 24, failedHours: 360 });
   });
 
   it('rejects a name that appears twice', () => {

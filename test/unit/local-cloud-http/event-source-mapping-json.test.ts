@@ -48,6 +48,11 @@ describe('event source mapping JSON', () => {
     expect(transitionState(mapping, { batchSize: 5 })).toBe('Updating');
   });
 
+  it('answers Updating, as Lambda does, to a pause of a mapping already disabled or a resume of one already enabled', () => {
+    expect(transitionState({ ...mapping, enabled: false }, { enabled: false })).toBe('Updating');
+    expect(transitionState(mapping, { enabled: true })).toBe('Updating');
+  });
+
   it('reads a FunctionName filter as a name, a partial ARN or a (qualified) ARN', () => {
     expect(namesFunction('jobs-consumer-email', mapping)).toBe(true);
     expect(namesFunction('000000000000:function:jobs-consumer-email', mapping)).toBe(true);

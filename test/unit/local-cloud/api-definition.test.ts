@@ -23,7 +23,27 @@ const template = aTemplate({
   JobsId: resource({ Ref: 'Jobs' }, '{id}'),
   Batch: resource({ Ref: 'JobsId' }, 'batch'),
   AdminRes: resource({ 'Fn::GetAtt': ['Api', 'RootResourceId'] }, 'admin'),
-  PostJob: method('JobsId', 'POST', { ApiKeyRequired: true, Integration: proxyTo('Ingest') }),
+  PostJob: method('JobsId', 'POST', {
+    ApiKeyRequired: true,
+    Integration: proxyTo('Ingest'),
+    RequestValidatorId: { Ref: 'BodyValidator' },
+    RequestModels: { 'application/json': { Ref: 'JobModel' } },
+  }),
+  BodyValidator: { Type: 'AWS::ApiGateway::RequestValidator', Properties: { RestApiId: { Ref: 'Api' }, ValidateRequestBody: true, ValidateRequestParameters: true } },
+  JobModel: {
+    Type: 'AWS::ApiGateway::Model',
+    Properties: { RestApiId: { Ref: 'Api' }, ContentType: 'application/json', Schema: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['data'] } },
+  },
+  KeyError: {
+    Type: 'AWS::ApiGateway::GatewayResponse',
+    Properties: {
+      RestApiId: { Ref: 'Api' },
+      ResponseType: 'INVALID_API_KEY',
+      ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'" },
+      ResponseTemplates: { 'application/json': '{"ok":false,"error":{"code":"forbidden","message":$context.error.messageString}}' },
+    },
+  },
+  Default5xx: { Type: 'AWS::ApiGateway::GatewayResponse', Properties: { RestApiId: { Ref: 'Api' }, ResponseType: 'DEFAULT_5XX', StatusCode: '500' } },
   PostBatch: method('Batch', 'POST', { ApiKeyRequired: true, Integration: proxyTo('Ingest') }),
   AdminGet: method('AdminRes', 'GET', { AuthorizationType: 'AWS_IAM', Integration: proxyTo('Admin') }),
   Options: method('JobsId', 'OPTIONS', { Integration: { Type: 'MOCK' } }),
@@ -32,7 +52,11 @@ const template = aTemplate({
     Properties: {
       RestApiId: { Ref: 'Api' },
       StageName: 'v1',
-      MethodSettings: [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }],
+      MethodSettings: [
+        { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000, MetricsEnabled: true },
+        { ResourcePath: '/~1jobs~1{id}~1batch', HttpMethod: 'POST', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+        { ResourcePath: '/~1admin', HttpMethod: 'GET', MetricsEnabled: true },
+      ],
     },
   },
   Key: { Type: 'AWS::ApiGateway::ApiKey', Properties: { Enabled: true }, Metadata: { 'aws:cdk:path': 'Demo/Api/Partner-acme/Key/Resource' } },
@@ -59,7 +83,14 @@ describe('apiDefinition', () => {
     // Assess
     expect(api?.stageName).toBe('v1');
     expect(api?.routes).toEqual([
-      { method: 'POST', resourcePath: '/jobs/{id}', authorization: 'NONE', apiKeyRequired: true, functionName: 'ingest' },
+      {
+        method: 'POST',
+        resourcePath: '/jobs/{id}',
+        authorization: 'NONE',
+        apiKeyRequired: true,
+        functionName: 'ingest',
+        requestModels: { 'application/json': { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['data'] } },
+      },
       { method: 'POST', resourcePath: '/jobs/{id}/batch', authorization: 'NONE', apiKeyRequired: true, functionName: 'ingest' },
       { method: 'GET', resourcePath: '/admin', authorization: 'AWS_IAM', apiKeyRequired: false, functionName: 'admin' },
     ]);
@@ -71,13 +102,45 @@ describe('apiDefinition', () => {
     const api = apiDefinition(template, scope, functionOfArn);
 
     // Assess
-    expect(api?.stageThrottle).toEqual({ rateLimit: 500, burstLimit: 1000 });
+    expect(api?.methodThrottles).toEqual({
+      default: { rateLimit: 500, burstLimit: 1000 },
+      methods: [{ resourcePath: '/jobs/{id}/batch', httpMethod: 'POST', rateLimit: 20, burstLimit: 40 }],
+    });
     const [acme, loose] = api?.apiKeys ?? [];
     expect(acme).toMatchObject({ name: 'Api/Partner-acme/Key', enabled: true, usagePlan: { rateLimit: 10, burstLimit: 20, quota: { limit: 1000, period: 'DAY' } } });
     expect(acme?.value).toMatch(/^[A-Za-z0-9_-]{40}$/);
     expect(loose).toMatchObject({ name: 'loose', value: 'loose-key-value-0123456789' });
     expect(loose?.usagePlan).toBeUndefined();
     expect(api?.skipped).toContain('API key loose: in no usage plan of stage v1, so it is refused');
+  });
+
+  it("reads the gateway responses: type, status, templates and static headers", () => {
+    // Act
+    const api = apiDefinition(template, scope, functionOfArn);
+
+    // Assess
+    expect(api?.gatewayResponses).toEqual([
+      {
+        type: 'INVALID_API_KEY',
+        templates: { 'application/json': '{"ok":false,"error":{"code":"forbidden","message":$context.error.messageString}}' },
+        headers: { 'Access-Control-Allow-Origin': "'https://app.example.com'" },
+      },
+      { type: 'DEFAULT_5XX', statusCode: 500 },
+    ]);
+  });
+
+  it('checks no body where the method has no body validator', () => {
+    // Prepare: the same method, its validator checking parameters only.
+    const loose = aTemplate({
+      ...template.Resources,
+      BodyValidator: { Type: 'AWS::ApiGateway::RequestValidator', Properties: { RestApiId: { Ref: 'Api' }, ValidateRequestParameters: true } },
+    });
+
+    // Act
+    const api = apiDefinition(loose, localOf(loose).scope, functionOfArn);
+
+    // Assess
+    expect(api?.routes.every((route) => route.requestModels === undefined)).toBe(true);
   });
 
   it('is undefined for a template without a REST API', () => {

@@ -12,6 +12,9 @@ describe('notEmulated', () => {
       A2: { Type: 'AWS::CloudWatch::Alarm' },
       R: { Type: 'AWS::IAM::Role' },
       M: { Type: 'AWS::CDK::Metadata' },
+      G: { Type: 'AWS::ApiGateway::GatewayResponse' },
+      V: { Type: 'AWS::ApiGateway::RequestValidator' },
+      Mo: { Type: 'AWS::ApiGateway::Model' },
     });
 
     // Act and assess
