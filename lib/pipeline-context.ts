@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ConfigError } from '../functions/core/errors';
+import { ADDRESS_CLASS, classifyHostLiteral, isAddressClassAllowed, type AddressAllowance } from '../functions/processors/address-class';
 
 /** Reads one context value (`scope.node.tryGetContext`). */
 export type ContextReader = (key: string) => unknown;
@@ -30,8 +31,19 @@ export interface PipelineContext {
   readonly production: boolean;
   /** Prefix of every queue name: `jobs-<stage>`. */
   readonly namePrefix: string;
-  /** Each queue's processor URL. */
+  /**
+   * Each queue's processor URL; a queue listed in {@link targetProblems} gets a
+   * placeholder on {@link PLACEHOLDER_TARGET_HOST} instead.
+   */
   readonly targets: Readonly<Record<string, string>>;
+  /**
+   * What is wrong with the targets (missing, not http(s), or pointing at an
+   * address the consumers refuse), one message each, naming the fix. Not
+   * thrown: the stack reports each as an error annotation, which stops `cdk
+   * synth`, `deploy` and `diff` but lets commands that deploy nothing (`destroy`,
+   * `ls`, `bootstrap`) run without targets.
+   */
+  readonly targetProblems: readonly string[];
   /** Partners with their own API key and usage plan. */
   readonly partners: readonly PartnerPlan[];
   /** Origins allowed by CORS; empty when CORS is off. */
@@ -54,6 +66,13 @@ export interface PipelineContext {
   readonly alarmEmails: readonly string[];
 }
 
+/**
+ * The host of the stand-in target a queue gets when its own is missing or
+ * refused. `.invalid` is reserved: it never resolves, so a stand-in can never
+ * deliver anywhere, even if a template carrying it were deployed.
+ */
+export const PLACEHOLDER_TARGET_HOST = 'missing-target.invalid';
+
 /** Partner limits when context names none. */
 export const DEFAULT_PARTNER_LIMITS = { rateLimit: 100, burstLimit: 200, quotaPerDay: 1_000_000 } as const;
 
@@ -63,7 +82,12 @@ const PARTNER_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /**
  * Reads and checks the stack's context. Every bad or missing value throws a
- * `ConfigError` naming the value received and the `-c` option that fixes it.
+ * `ConfigError` naming the value received and the `-c` option that fixes it,
+ * except the targets, whose problems are returned in `targetProblems` (see
+ * there). A target whose host is an IP literal of a class the consumers refuse,
+ * or `localhost`, is a problem unless `allowLoopbackTargets` /
+ * `allowPrivateTargets` lets it through (link-local, metadata and reserved
+ * addresses never are); host names are checked where the consumer connects.
  *
  * | context | default |
  * |---|---|
@@ -88,15 +112,19 @@ export function readPipelineContext(read: ContextReader, queueNames: readonly st
   const production = stage === 'prod';
   const apiRateLimit = numberOf(read, 'apiRateLimit', 500, { min: 1, max: 10_000 });
   const apiBurstLimit = numberOf(read, 'apiBurstLimit', 1000, { min: 1, max: 5_000 });
+  const allowLoopbackTargets = booleanOf(read, 'allowLoopbackTargets');
+  const allowPrivateTargets = booleanOf(read, 'allowPrivateTargets');
+  const { targets, problems } = readTargets(read, queueNames, { allowLoopback: allowLoopbackTargets, allowPrivate: allowPrivateTargets });
   return {
     stage,
     production,
     namePrefix: `jobs-${stage}`,
-    targets: readTargets(read, queueNames),
+    targets,
+    targetProblems: problems,
     partners: readPartners(read, apiRateLimit, apiBurstLimit),
     corsOrigins: listOf(read, 'cors'),
-    allowLoopbackTargets: booleanOf(read, 'allowLoopbackTargets'),
-    allowPrivateTargets: booleanOf(read, 'allowPrivateTargets'),
+    allowLoopbackTargets,
+    allowPrivateTargets,
     logLevel: readLogLevel(read),
     logRetention: readRetention(read, production ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH),
     reconcileAfterSeconds: numberOf(read, 'reconcileAfterSeconds', 900, { min: 30, max: 86_400 }),
@@ -121,46 +149,83 @@ export function readStage(read: ContextReader): string {
   return stage;
 }
 
-function readTargets(read: ContextReader, queueNames: readonly string[]): Record<string, string> {
+function readTargets(
+  read: ContextReader,
+  queueNames: readonly string[],
+  allowance: AddressAllowance,
+): { targets: Record<string, string>; problems: string[] } {
   const nested = read('targets');
   const fromObject = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : {};
+  const problems: string[] = [];
   const defaultTarget = stringOf(read, 'defaultTarget');
-  if (defaultTarget !== undefined) checkUrl(defaultTarget, 'defaultTarget');
+  const viaDefault = queueNames.filter((queue) => !hasValue(read(`targets.${queue}`) ?? fromObject[queue]));
+  const defaultProblem =
+    defaultTarget === undefined || viaDefault.length === 0
+      ? undefined
+      : problemOfUrl(defaultTarget, 'defaultTarget', `queue${viaDefault.length > 1 ? 's' : ''} ${viaDefault.join(', ')}`, allowance);
+  if (defaultProblem !== undefined) problems.push(defaultProblem);
   const targets: Record<string, string> = {};
   const missing: string[] = [];
   for (const queue of queueNames) {
     const given = read(`targets.${queue}`) ?? fromObject[queue];
-    if (given !== undefined && given !== '') {
-      if (typeof given !== 'string') throw new ConfigError(`context targets.${queue} must be a URL string; got ${JSON.stringify(given)}`);
-      targets[queue] = checkUrl(given, `targets.${queue}`);
+    let problem: string | undefined;
+    if (hasValue(given)) {
+      problem =
+        typeof given === 'string'
+          ? problemOfUrl(given, `targets.${queue}`, `queue ${queue}`, allowance)
+          : `context targets.${queue} must be a URL string; got ${JSON.stringify(given)}. Fix: -c targets.${queue}=https://processor.example.com/${queue}`;
+      if (problem !== undefined) problems.push(problem);
+      else targets[queue] = given as string;
     } else if (defaultTarget !== undefined) {
-      targets[queue] = `${defaultTarget.replace(/\/+$/, '')}/${queue}`;
+      problem = defaultProblem;
+      if (problem === undefined) targets[queue] = `${defaultTarget.replace(/\/+$/, '')}/${queue}`;
     } else {
       missing.push(queue);
+      problem = 'missing';
     }
+    if (problem !== undefined) targets[queue] = `https://${PLACEHOLDER_TARGET_HOST}/${queue}`;
   }
   if (missing.length > 0) {
-    throw new ConfigError(
+    problems.unshift(
       `no processor target for queue${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. ` +
         `Fix: pass -c targets.<queue>=URL for each (e.g. -c targets.${missing[0]}=https://processor.example.com/${missing[0]}), ` +
         'or -c defaultTarget=URL to deliver every queue to URL/<queue>.',
-      { context: { missing } },
     );
   }
-  return targets;
+  return { targets, problems };
 }
 
-function checkUrl(value: string, key: string): string {
+function hasValue(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * Why a target URL cannot be deployed, or `undefined` when it can: not an
+ * http(s) URL, or a host the consumers would refuse to deliver to.
+ */
+function problemOfUrl(value: string, key: string, usedBy: string, allowance: AddressAllowance): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`context ${key} must be an http(s) URL; got "${value}". Fix: -c ${key}=https://processor.example.com/jobs`);
+    return `context ${key} must be an http(s) URL; got "${value}". Fix: -c ${key}=https://processor.example.com/jobs`;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`context ${key} must be an http(s) URL; got "${value}". Fix: -c ${key}=https://processor.example.com/jobs`);
+    return `context ${key} must be an http(s) URL; got "${value}". Fix: -c ${key}=https://processor.example.com/jobs`;
   }
-  return value;
+  const addressClass = classifyHostLiteral(url.hostname);
+  if (addressClass === undefined || isAddressClassAllowed(addressClass, allowance)) return undefined;
+  // The host only: a target's path or query may hold a token.
+  const refused = `context ${key} (${usedBy}) points at ${url.host}, a ${addressClass.replace('_', '-')} address, where the consumers refuse to deliver.`;
+  switch (addressClass) {
+    case ADDRESS_CLASS.loopback:
+      return `${refused} Fix: a public URL, or -c allowLoopbackTargets=true when the consumers run on the target's own machine (npm start sets it).`;
+    case ADDRESS_CLASS.private:
+    case ADDRESS_CLASS.sharedCgnat:
+      return `${refused} Fix: a public URL, or -c allowPrivateTargets=true when the target is inside the deployment's own network.`;
+    default:
+      return `${refused} No setting allows it (no webhook receiver lives there, but credentials do). Fix: a public URL.`;
+  }
 }
 
 function readPartners(read: ContextReader, apiRateLimit: number, apiBurstLimit: number): PartnerPlan[] {

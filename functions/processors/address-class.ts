@@ -106,3 +106,53 @@ function ipv6Words(address: string): number[] {
   const zeros = tail === undefined ? [] : Array<string>(8 - headWords.length - tailWords.length).fill('0');
   return [...headWords, ...zeros, ...tailWords].map((word) => Number.parseInt(word, 16));
 }
+
+/** Which otherwise refused address classes a caller lets through. */
+export interface AddressAllowance {
+  /** Let loopback addresses through. @default false */
+  readonly allowLoopback?: boolean;
+  /** Let private and shared CGNAT addresses through. @default false */
+  readonly allowPrivate?: boolean;
+}
+
+/**
+ * Whether a delivery may go to an address of class `addressClass`. Public
+ * addresses always may; loopback and private (with CGNAT) only when allowed;
+ * link-local, metadata, unspecified and reserved never: no webhook receiver
+ * lives there, but credentials do.
+ *
+ * @example
+ * isAddressClassAllowed('loopback', { allowLoopback: true }); // true
+ * isAddressClassAllowed('metadata', { allowLoopback: true, allowPrivate: true }); // false
+ */
+export function isAddressClassAllowed(addressClass: AddressClass, allowance: AddressAllowance = {}): boolean {
+  switch (addressClass) {
+    case ADDRESS_CLASS.public:
+      return true;
+    case ADDRESS_CLASS.loopback:
+      return allowance.allowLoopback === true;
+    case ADDRESS_CLASS.private:
+    case ADDRESS_CLASS.sharedCgnat:
+      return allowance.allowPrivate === true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The class of a URL's host when it can be told without resolving it: an IP
+ * literal (with or without IPv6 brackets) by its address, `localhost` and names
+ * under `.localhost` as loopback (they never leave the machine). `undefined`
+ * for any other name, whose addresses only a lookup can tell.
+ *
+ * @example
+ * classifyHostLiteral('[::1]'); // 'loopback'
+ * classifyHostLiteral('api.localhost'); // 'loopback'
+ * classifyHostLiteral('hooks.example.com'); // undefined
+ */
+export function classifyHostLiteral(hostname: string): AddressClass | undefined {
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  if (isIP(bare.split('%')[0] ?? '') !== 0) return classifyAddress(bare);
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return ADDRESS_CLASS.loopback;
+  return undefined;
+}

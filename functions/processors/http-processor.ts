@@ -1,8 +1,9 @@
 import { ConfigError, JobFailedError, JobTimeoutError, categoryOf } from '../core/errors';
 import { FAILURE_CATEGORY, categoryOfHttpStatus } from '../core/failure';
 import { failureOfResponse, readBodyLimited, resultOfBody, type HttpDeliveryResult } from './http-response';
+import { createNodeTransport, type HttpTransport, type TransportResponse } from './http-transport';
 import type { Processor } from './processor';
-import { assertTargetAllowed } from './target-guard';
+import { assertLiteralTargetAllowed, guardedLookup, type TargetLookup } from './target-guard';
 import { buildWebhookRequest, type WebhookRequest } from './webhook-request';
 import { signWebhook } from './webhook-signature';
 
@@ -32,8 +33,15 @@ export interface HttpProcessorOptions {
    * @default false - refused, as `assertTargetAllowed` explains
    */
   readonly allowPrivate?: boolean;
-  /** @default the global `fetch` */
-  readonly fetch?: typeof fetch;
+  /**
+   * How the target's host name is resolved; every connection resolves it once
+   * and connects only to the addresses that passed the guard.
+   *
+   * @default the system resolver (`dns.promises.lookup`)
+   */
+  readonly lookup?: TargetLookup;
+  /** Sends the request; injected by tests. @default {@link createNodeTransport} */
+  readonly transport?: HttpTransport;
   /** Source of the signature's timestamp and of `Retry-After` dates. @default () => new Date() */
   readonly clock?: () => Date;
   /** @default {@link DEFAULT_USER_AGENT} */
@@ -47,6 +55,11 @@ export interface HttpProcessorOptions {
  * a `JobFailedError` whose category decides between a retry and the DLQ.
  * Redirects are not followed: a 3xx fails as `client`, so a target cannot bounce
  * us to an address the guard would refuse.
+ *
+ * The guard runs where the socket connects: an IP literal target is checked as
+ * is, and a host name is resolved by the connection itself through
+ * `guardedLookup`, which hands it only addresses that passed. There is no
+ * second lookup for a DNS answer to change in (rebinding).
  *
  * Options are checked here, so a bad configuration fails at module load rather
  * than on the first job.
@@ -64,7 +77,8 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
   // A dry signature checks a given secret now rather than on every job.
   if (typeof options.signingSecret === 'string') signWebhook({ id: 'check', timestamp: new Date(0), body: '', secret: options.signingSecret });
   const secretOf = typeof options.signingSecret === 'string' ? ((secret: string) => async () => secret)(options.signingSecret) : options.signingSecret;
-  const send = options.fetch ?? globalThis.fetch;
+  const send = options.transport ?? createNodeTransport();
+  const lookup = guardedLookup(target, options);
   const clock = options.clock ?? (() => new Date());
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const { timeoutMs } = options;
@@ -81,22 +95,23 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
     };
 
     if (signal.aborted) return fail(jobAbortFailure(signal.reason, durationMs(), host));
-    // Started before the lookup so the timeout bounds the whole delivery; a lookup
-    // cannot be cancelled, but fetch refuses to start on a fired signal.
+    // The timeout bounds the whole delivery, the connection's lookup included.
     const deadline = AbortSignal.timeout(timeoutMs);
     const combined = AbortSignal.any([signal, deadline]);
     let request: WebhookRequest;
     try {
-      await assertTargetAllowed(target, options);
+      assertLiteralTargetAllowed(target, options);
       request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: await secretOf(), userAgent });
     } catch (error) {
       return fail(error);
     }
 
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await send(target, { method: 'POST', ...request, signal: combined, redirect: 'manual' });
+      response = await send({ url: target, ...request, signal: combined, lookup });
     } catch (error) {
+      // The guard's refusal (or failure to resolve) comes back from the connection as is.
+      if (error instanceof JobFailedError) return fail(error);
       if (!combined.aborted) return fail(networkFailure(error, host));
       // `any` takes the reason of whichever signal fired first.
       if (combined.reason === deadline.reason) return fail(new JobTimeoutError(timeoutMs, { cause: error, context: { host } }));
@@ -106,7 +121,7 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
     const { status } = response;
     if (categoryOfHttpStatus(status) !== undefined) {
       // Left unread, the body would hold the connection; its content is not ours to log.
-      await response.body?.cancel().catch(() => undefined);
+      response.discard();
       return fail(failureOfResponse(response, host, clock()), status);
     }
 
@@ -135,7 +150,7 @@ function parseTarget(targetUrl: string): URL {
     throw new ConfigError(`targetUrl must be http or https, got ${target.protocol.slice(0, -1)} (host ${target.host})`);
   }
   if (target.username !== '' || target.password !== '') {
-    throw new ConfigError(`targetUrl for ${target.host} must not hold credentials; fetch refuses them`);
+    throw new ConfigError(`targetUrl for ${target.host} must not hold credentials; send them as a header or in the signing secret`);
   }
   return target;
 }
@@ -158,7 +173,7 @@ function networkFailure(error: unknown, host: string): JobFailedError {
   });
 }
 
-/** The system error code fetch hides in `cause` (or, for several addresses, in `cause.errors`). */
+/** The system error code of a connection failure, on the error itself, in `cause`, or (for several addresses) in `errors`. */
 function codeOf(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth += 1) {

@@ -49,31 +49,23 @@ export function failureOfResponse(response: ResponseHead, host: string, now: Dat
 }
 
 /**
- * Reads a body up to `limitBytes` and cancels the rest, so a target that streams
- * forever cannot hold the consumer.
+ * Reads a body up to `limitBytes` and releases the rest (leaving the iteration
+ * cancels a web stream and destroys a Node stream, closing its connection), so
+ * a target that streams forever cannot hold the consumer.
  */
 export async function readBodyLimited(
-  body: ReadableStream<Uint8Array> | null,
+  body: AsyncIterable<Uint8Array> | null,
   limitBytes: number = MAX_RESPONSE_BYTES,
 ): Promise<{ bytes: Buffer; truncated: boolean }> {
   if (body === null) return { bytes: Buffer.alloc(0), truncated: false };
-  const reader = body.getReader();
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return { bytes: Buffer.concat(chunks, size), truncated: false };
-      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-      size += value.byteLength;
-      if (size > limitBytes) {
-        await reader.cancel().catch(() => undefined);
-        return { bytes: Buffer.concat(chunks, size).subarray(0, limitBytes), truncated: true };
-      }
-    }
-  } finally {
-    reader.releaseLock();
+  for await (const chunk of body) {
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    size += chunk.byteLength;
+    if (size > limitBytes) return { bytes: Buffer.concat(chunks, size).subarray(0, limitBytes), truncated: true };
   }
+  return { bytes: Buffer.concat(chunks, size), truncated: false };
 }
 
 /**

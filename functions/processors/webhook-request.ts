@@ -24,7 +24,7 @@ export interface WebhookRequestInput {
   readonly userAgent: string;
 }
 
-/** A signed request, ready for `fetch`. */
+/** A signed request, ready to send. */
 export interface WebhookRequest {
   readonly body: string;
   readonly headers: Record<string, string>;

@@ -1,6 +1,10 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARTNER_LIMITS, readPipelineContext, type ContextReader } from '../../lib/pipeline-context';
+import type { QueueDefinitionInput } from '../../functions/core/queue-config';
+import { DEFAULT_PARTNER_LIMITS, PLACEHOLDER_TARGET_HOST, readPipelineContext, type ContextReader } from '../../lib/pipeline-context';
+import { PipelineStack } from '../../lib/pipeline-stack';
+import { TEST_CONTEXT, testApp } from './support';
 
 const reader =
   (context: Record<string, unknown>): ContextReader =>
@@ -26,6 +30,7 @@ describe('readPipelineContext', () => {
       logRetention: RetentionDays.ONE_MONTH,
       reconcileAfterSeconds: 900,
       alarmEmails: [],
+      targetProblems: [],
     });
     expect(context.partners).toEqual([{ name: 'default', ...DEFAULT_PARTNER_LIMITS }]);
   });
@@ -55,21 +60,90 @@ describe('readPipelineContext', () => {
     expect(context.targets['order-processing']).toBe('https://b.example.com');
   });
 
-  it('fails naming every queue without a target and the -c options that fix it', () => {
+  it('reports every queue without a target and the -c options that fix it, with a placeholder target', () => {
     // Act
-    const read = () => readPipelineContext(reader({ 'targets.payments': 'https://pay.example.com' }), [...QUEUES, 'email']);
+    const context = readPipelineContext(reader({ 'targets.payments': 'https://pay.example.com' }), [...QUEUES, 'email']);
 
     // Assess
-    expect(read).toThrow(/no processor target for queues order-processing, email/);
-    expect(read).toThrow(/-c targets\.<queue>=URL/);
-    expect(read).toThrow(/-c defaultTarget=URL/);
+    expect(context.targetProblems).toHaveLength(1);
+    const [problem] = context.targetProblems;
+    expect(problem).toMatch(/^no processor target for queues order-processing, email\. /);
+    expect(problem).toMatch(/-c targets\.<queue>=URL/);
+    expect(problem).toMatch(/-c defaultTarget=URL/);
+    expect(context.targets).toEqual({
+      payments: 'https://pay.example.com',
+      'order-processing': `https://${PLACEHOLDER_TARGET_HOST}/order-processing`,
+      email: `https://${PLACEHOLDER_TARGET_HOST}/email`,
+    });
   });
 
-  it('refuses a target that is not an http(s) URL', () => {
-    expect(() => readPipelineContext(reader({ 'targets.payments': 'ftp://x', defaultTarget: 'https://x.example.com' }), QUEUES)).toThrow(
-      /targets\.payments must be an http\(s\) URL; got "ftp:\/\/x"/,
+  it('reports a target that is not an http(s) URL', () => {
+    // Act
+    const oneQueue = readPipelineContext(reader({ 'targets.payments': 'ftp://x', defaultTarget: 'https://x.example.com' }), QUEUES);
+    const byDefault = readPipelineContext(reader({ defaultTarget: 'not a url' }), QUEUES);
+
+    // Assess
+    expect(oneQueue.targetProblems).toEqual([expect.stringMatching(/^context targets\.payments must be an http\(s\) URL; got "ftp:\/\/x"/)]);
+    expect(oneQueue.targets.payments).toBe(`https://${PLACEHOLDER_TARGET_HOST}/payments`);
+    expect(byDefault.targetProblems).toEqual([expect.stringMatching(/^context defaultTarget must be an http\(s\) URL/)]);
+  });
+
+  it.each([
+    ['http://127.0.0.1:4000/in?token=s3cret', '127.0.0.1:4000', 'loopback', /-c allowLoopbackTargets=true/],
+    ['http://localhost:4000/in', 'localhost:4000', 'loopback', /-c allowLoopbackTargets=true/],
+    ['http://[::1]/in', '[::1]', 'loopback', /-c allowLoopbackTargets=true/],
+    ['https://10.0.0.5/in', '10.0.0.5', 'private', /-c allowPrivateTargets=true/],
+    ['https://100.64.0.9/in', '100.64.0.9', 'cgnat', /-c allowPrivateTargets=true/],
+    ['http://169.254.169.254/latest', '169.254.169.254', 'metadata', /No setting allows it/],
+    ['http://[fe80::1]/in', '[fe80::1]', 'link-local', /No setting allows it/],
+    ['http://0/in', '0.0.0.0', 'unspecified', /No setting allows it/],
+  ])('refuses the target %s by default, naming queue, host, why and the fix', (url, host, addressClass, fix) => {
+    // Act
+    const context = readPipelineContext(reader({ defaultTarget: 'https://x.example.com', 'targets.payments': url }), QUEUES);
+
+    // Assess
+    expect(context.targetProblems).toEqual([
+      expect.stringContaining(`context targets.payments (queue payments) points at ${host}, a ${addressClass} address, where the consumers refuse to deliver.`),
+    ]);
+    expect(context.targetProblems[0]).toMatch(fix);
+    expect(context.targetProblems[0]).not.toContain('s3cret');
+    expect(context.targets.payments).toBe(`https://${PLACEHOLDER_TARGET_HOST}/payments`);
+  });
+
+  it('names every queue a refused defaultTarget serves', () => {
+    // Act
+    const context = readPipelineContext(reader({ defaultTarget: 'http://192.168.1.20:8080/jobs' }), QUEUES);
+
+    // Assess
+    expect(context.targetProblems).toEqual([
+      expect.stringMatching(/^context defaultTarget \(queues payments, order-processing\) points at 192\.168\.1\.20:8080, a private address/),
+    ]);
+  });
+
+  it('lets a loopback or private target through when its context allows it, and nothing more', () => {
+    // Act
+    const loopback = readPipelineContext(reader({ defaultTarget: 'http://127.0.0.1:4000/deliveries', allowLoopbackTargets: 'true' }), QUEUES);
+    const internal = readPipelineContext(reader({ defaultTarget: 'https://10.0.0.5/jobs', allowPrivateTargets: 'true' }), QUEUES);
+    const metadata = readPipelineContext(
+      reader({ defaultTarget: 'http://169.254.169.254/', allowLoopbackTargets: 'true', allowPrivateTargets: 'true' }),
+      QUEUES,
     );
-    expect(() => readPipelineContext(reader({ defaultTarget: 'not a url' }), QUEUES)).toThrow(/defaultTarget must be an http\(s\) URL/);
+    const privateWithLoopback = readPipelineContext(reader({ defaultTarget: 'https://10.0.0.5/jobs', allowLoopbackTargets: 'true' }), QUEUES);
+
+    // Assess
+    expect(loopback.targetProblems).toEqual([]);
+    expect(loopback.targets.payments).toBe('http://127.0.0.1:4000/deliveries/payments');
+    expect(internal.targetProblems).toEqual([]);
+    expect(metadata.targetProblems).toHaveLength(1);
+    expect(privateWithLoopback.targetProblems).toHaveLength(1);
+  });
+
+  it('leaves host names to the consumer, which checks what they resolve to', () => {
+    // Act
+    const context = readPipelineContext(reader({ defaultTarget: 'https://hooks.internal.example/jobs' }), QUEUES);
+
+    // Assess
+    expect(context.targetProblems).toEqual([]);
   });
 
   it('reads partners and their limits from strings, as -c passes them', () => {
@@ -145,5 +219,51 @@ describe('readPipelineContext', () => {
     // Assess
     expect(one.alarmEmails).toEqual(['ops@example.com']);
     expect(several.alarmEmails).toEqual(['ops@example.com', 'oncall@example.org']);
+  });
+});
+
+/** A one-queue catalog: the stack builds in well under a second. */
+const A_QUEUE: QueueDefinitionInput = {
+  name: 'payments',
+  description: 'payment intents',
+  concurrency: 2,
+  attempts: 3,
+  backoff: { type: 'exponential', delayMs: 2000 },
+  timeoutMs: 30_000,
+};
+
+/** The app collects the errors, as the CLI does, instead of throwing on them at synth as it does under test. */
+const COLLECT_ERRORS = { '@aws-cdk/core:failSynthOnValidationErrors': false } as const;
+
+describe('PipelineStack target problems', () => {
+  it('turns a missing target into an error annotation instead of a throw, and synthesizes with placeholders', () => {
+    // Prepare
+    const app = testApp(COLLECT_ERRORS);
+
+    // Act
+    const construct = () => new PipelineStack(app, 'JobPipeline', { catalog: [A_QUEUE] });
+    expect(construct).not.toThrow();
+    const stack = app.node.findChild('JobPipeline') as PipelineStack;
+
+    // Assess
+    Annotations.fromStack(stack).hasError('/JobPipeline', Match.stringLikeRegexp('^no processor target for queue payments\\. Fix: '));
+    expect(stack.settings.targets.payments).toBe(`https://${PLACEHOLDER_TARGET_HOST}/payments`);
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  it('reports a refused target as an error annotation', () => {
+    // Act
+    const stack = new PipelineStack(testApp({ ...COLLECT_ERRORS, defaultTarget: 'http://127.0.0.1:4000/deliveries' }), 'JobPipeline', { catalog: [A_QUEUE] });
+
+    // Assess
+    Annotations.fromStack(stack).hasError('/JobPipeline', Match.stringLikeRegexp('points at 127\\.0\\.0\\.1:4000, a loopback address'));
+  });
+
+  it('has no error annotation when every target is good', () => {
+    // Act
+    const stack = new PipelineStack(testApp({ ...COLLECT_ERRORS, ...TEST_CONTEXT }), 'JobPipeline', { catalog: [A_QUEUE] });
+
+    // Assess
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
   });
 });

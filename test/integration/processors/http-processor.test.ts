@@ -1,15 +1,25 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JobFailedError, JobTimeoutError } from '../../../functions/core/errors';
 import { isRetryableCategory } from '../../../functions/core/failure';
 import { createHttpProcessor, type HttpProcessorOptions } from '../../../functions/processors/http-processor';
 import { MAX_TEXT_RESULT_BYTES } from '../../../functions/processors/http-response';
+import type { TargetLookup } from '../../../functions/processors/target-guard';
 import { generateSigningSecret } from '../../../functions/processors/webhook-signature';
 import { A_JOB_ID, A_RUN_ID, aJobMessage } from '../../helpers/factories';
 import { aProcessorContext } from '../../unit/processors/processor-context';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './tls-fixture';
+
+/** A name under the reserved `.test` TLD: the system resolver cannot answer it, only an injected one. */
+const TEST_HOST = 'hooks.pipeline.test';
+
+/** A resolver that answers every name with loopback, and counts how often it is asked. */
+const resolvingToLoopback = () => vi.fn<TargetLookup>(async () => [{ address: '127.0.0.1', family: 4 }]);
 
 /** One request as the target saw it. */
 interface Received {
@@ -245,5 +255,82 @@ describe('http processor against a real target', () => {
     expect(failure.category).toBe('non_retryable');
     expect(failure.message).toMatch(/^delivery target 127\.0\.0\.1:\d+ resolves to 127\.0\.0\.1, a loopback address; refused$/);
     expect(received).toEqual([]);
+  });
+
+  it('connects a host name to the address its guarded lookup handed over, looked up once', async () => {
+    // Prepare
+    const lookup = resolvingToLoopback();
+    const port = (server.address() as AddressInfo).port;
+
+    // Act
+    const result = await aProcessor({ targetUrl: `http://${TEST_HOST}:${port}/hooks`, lookup })(aJobMessage(), aProcessorContext());
+
+    // Assess: delivered, though only the injected resolver knows the name.
+    expect(result).toEqual({ status: 204, body: undefined });
+    expect(lookup).toHaveBeenCalledOnce();
+    expect(lookup).toHaveBeenCalledWith(TEST_HOST, { all: true });
+    expect(received.map((request) => request.headers.host)).toEqual([`${TEST_HOST}:${port}`]);
+  });
+
+  it('refuses a host name that resolves to loopback unless allowed, without sending anything', async () => {
+    // Prepare
+    const lookup = resolvingToLoopback();
+    const port = (server.address() as AddressInfo).port;
+
+    // Act
+    const failure = await failureOf(
+      aProcessor({ targetUrl: `http://${TEST_HOST}:${port}/hooks?token=t0ken`, lookup, allowLoopback: false })(aJobMessage(), aProcessorContext()),
+    );
+
+    // Assess
+    expect(failure.category).toBe('non_retryable');
+    expect(failure.message).toBe(`delivery target ${TEST_HOST}:${port} resolves to 127.0.0.1, a loopback address; refused`);
+    expect(lookup).toHaveBeenCalledOnce();
+    expect(received).toEqual([]);
+  });
+});
+
+describe('http processor against a TLS target', () => {
+  let tlsServer: ReturnType<typeof createTlsServer>;
+  let tlsPort: number;
+  let serverNames: (string | false | null)[];
+
+  beforeAll(async () => {
+    tlsServer = createTlsServer({ key: TEST_TLS_KEY, cert: TEST_TLS_CERT }, (_request, response) => response.writeHead(204).end());
+    tlsServer.on('secureConnection', (socket: TLSSocket) => serverNames.push(socket.servername));
+    // A client that refuses the certificate ends the handshake; the server's error is expected.
+    tlsServer.on('tlsClientError', () => undefined);
+    tlsServer.listen(0, '127.0.0.1');
+    await once(tlsServer, 'listening');
+    tlsPort = (tlsServer.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    tlsServer.closeAllConnections();
+    tlsServer.close();
+    await once(tlsServer, 'close');
+  });
+
+  beforeEach(() => {
+    serverNames = [];
+  });
+
+  it('verifies the certificate against the host name, not the address it connects to', async () => {
+    // Prepare: the target's certificate is self-signed, so a verifying client must refuse it.
+    const lookup = resolvingToLoopback();
+    const names: (string | undefined)[] = [];
+    tlsServer.once('tlsClientError', (_error, socket: TLSSocket) => names.push(socket.servername || undefined));
+
+    // Act
+    const failure = await failureOf(
+      aProcessor({ targetUrl: `https://${TEST_HOST}:${tlsPort}/hooks`, lookup })(aJobMessage(), aProcessorContext()),
+    );
+
+    // Assess: refused for the certificate, and the handshake named the host (SNI), not 127.0.0.1.
+    expect(failure.category).toBe('network');
+    expect(failure.message).toBe(`could not reach target ${TEST_HOST}:${tlsPort} (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+    expect(lookup).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(names).toEqual([TEST_HOST]));
+    expect(serverNames).toEqual([]);
   });
 });

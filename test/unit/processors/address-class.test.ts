@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddress } from '../../../functions/processors/address-class';
+import { classifyAddress, classifyHostLiteral, isAddressClassAllowed } from '../../../functions/processors/address-class';
 
 describe('classifyAddress', () => {
   it.each([
@@ -77,5 +77,42 @@ describe('classifyAddress', () => {
 
     // Assess
     expect(classify).toThrow(TypeError);
+  });
+});
+
+describe('isAddressClassAllowed', () => {
+  it.each([
+    ['public', {}, true],
+    ['loopback', {}, false],
+    ['loopback', { allowLoopback: true }, true],
+    ['private', { allowLoopback: true }, false],
+    ['private', { allowPrivate: true }, true],
+    ['cgnat', { allowPrivate: true }, true],
+    ['loopback', { allowPrivate: true }, false],
+    ['metadata', { allowLoopback: true, allowPrivate: true }, false],
+    ['link_local', { allowLoopback: true, allowPrivate: true }, false],
+    ['unspecified', { allowLoopback: true, allowPrivate: true }, false],
+    ['reserved', { allowLoopback: true, allowPrivate: true }, false],
+  ] as const)('%s with %j: %s', (addressClass, allowance, allowed) => {
+    expect(isAddressClassAllowed(addressClass, allowance)).toBe(allowed);
+  });
+});
+
+describe('classifyHostLiteral', () => {
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['[::1]', 'loopback'],
+    ['::1', 'loopback'],
+    ['localhost', 'loopback'],
+    ['LOCALHOST.', 'loopback'],
+    ['receiver.localhost', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['[fd00::5]', 'private'],
+    ['169.254.169.254', 'metadata'],
+    ['203.0.113.10', 'public'],
+    ['hooks.example.com', undefined],
+    ['localhost.example.com', undefined],
+  ])('%s is %s', (hostname, addressClass) => {
+    expect(classifyHostLiteral(hostname)).toBe(addressClass);
   });
 });

@@ -1,35 +1,70 @@
+import type { LookupAddress } from 'node:dns';
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, JobFailedError, JobTimeoutError } from '../../../functions/core/errors';
+import { ConfigError, JobFailedError, JobTimeoutError, NonRetryableError } from '../../../functions/core/errors';
 import { createHttpProcessor, DEFAULT_USER_AGENT, type HttpProcessorOptions } from '../../../functions/processors/http-processor';
+import type { HttpTransport, TransportRequest, TransportResponse } from '../../../functions/processors/http-transport';
+import type { TargetLookup } from '../../../functions/processors/target-guard';
 import { generateSigningSecret } from '../../../functions/processors/webhook-signature';
 import { aJobMessage, FIXED_NOW } from '../../helpers/factories';
 import { aProcessorContext } from './processor-context';
 
 const TARGET = 'http://127.0.0.1:8080/hooks?token=s3cret';
 
-/** A processor on a fake fetch; loopback is allowed so no resolver is involved. */
-function aProcessor(send: typeof fetch, overrides: Partial<HttpProcessorOptions> = {}) {
+/** A processor on a fake transport; loopback is allowed so no resolver is involved. */
+function aProcessor(send: HttpTransport, overrides: Partial<HttpProcessorOptions> = {}) {
   return createHttpProcessor({
     targetUrl: TARGET,
     signingSecret: generateSigningSecret(),
     timeoutMs: 1000,
     allowLoopback: true,
-    fetch: send,
+    transport: send,
     clock: () => FIXED_NOW,
     ...overrides,
   });
 }
 
-/** A fetch that never answers and rejects with the signal's reason once it fires, as undici does. */
-const aHangingFetch = () =>
-  vi.fn<typeof fetch>(
-    (_input, init) =>
+/** An answer with a status, a body given as chunks, and headers. */
+function aResponse(status: number, chunks: AsyncIterable<Uint8Array> | string = '', headers: Record<string, string> = {}) {
+  const body =
+    typeof chunks === 'string'
+      ? (async function* () {
+          if (chunks !== '') yield Buffer.from(chunks);
+        })()
+      : chunks;
+  return {
+    status,
+    headers: { get: (name: string) => headers[name.toLowerCase()] ?? null },
+    body,
+    discard: vi.fn(),
+  } satisfies TransportResponse;
+}
+
+/** A transport that never answers and rejects once the signal fires, as node:http does. */
+const aHangingTransport = () =>
+  vi.fn<HttpTransport>(
+    ({ signal }) =>
       new Promise((_, reject) => {
-        const signal = init?.signal;
-        if (signal?.aborted === true) reject(signal.reason);
-        signal?.addEventListener('abort', () => reject(signal.reason));
+        const abort = (): void => reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', cause: signal.reason }));
+        if (signal.aborted) abort();
+        signal.addEventListener('abort', abort);
       }),
   );
+
+/**
+ * A transport that does what a socket does with a host name: asks the request's
+ * lookup for every address, and connects to what it is handed (recorded here).
+ */
+function aConnectingTransport() {
+  const connectedTo: LookupAddress[][] = [];
+  const send = vi.fn<HttpTransport>(async ({ url, lookup }: TransportRequest) => {
+    const addresses = await new Promise<LookupAddress[]>((resolve, reject) => {
+      lookup(url.hostname, { all: true }, (error, address) => (error ? reject(error) : resolve(address as LookupAddress[])));
+    });
+    connectedTo.push(addresses);
+    return aResponse(204);
+  });
+  return { send, connectedTo };
+}
 
 describe('createHttpProcessor', () => {
   it.each([
@@ -41,32 +76,33 @@ describe('createHttpProcessor', () => {
     ['an empty secret', { signingSecret: 'whsec_' }, /holds no key/],
   ])('refuses %s at creation', (_case, overrides, message) => {
     // Act
-    const create = (): unknown => aProcessor(vi.fn<typeof fetch>(), overrides);
+    const create = (): unknown => aProcessor(vi.fn<HttpTransport>(), overrides);
 
     // Assess
     expect(create).toThrow(ConfigError);
     expect(create).toThrow(message);
   });
 
-  it('POSTs the signed job to the target without following redirects', async () => {
+  it('sends the signed job to the target with a signal and the guarded lookup', async () => {
     // Prepare
-    const send = vi.fn<typeof fetch>(async () => new Response('{"ok":true}', { headers: { 'content-type': 'application/json' } }));
+    const send = vi.fn<HttpTransport>(async () => aResponse(200, '{"ok":true}', { 'content-type': 'application/json' }));
 
     // Act
     const result = await aProcessor(send)(aJobMessage(), aProcessorContext({ attempt: 2 }));
 
     // Assess
     expect(result).toEqual({ status: 200, body: { ok: true } });
-    const [url, init] = send.mock.calls[0] ?? [];
-    expect(String(url)).toBe(TARGET);
-    expect(init).toMatchObject({ method: 'POST', redirect: 'manual' });
-    expect(init?.headers).toMatchObject({ 'user-agent': DEFAULT_USER_AGENT, 'x-job-attempt': '2' });
-    expect(init?.signal).toBeInstanceOf(AbortSignal);
+    const [request] = send.mock.calls[0] ?? [];
+    expect(String(request?.url)).toBe(TARGET);
+    expect(request?.headers).toMatchObject({ 'user-agent': DEFAULT_USER_AGENT, 'x-job-attempt': '2' });
+    expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ attempt: 2 });
+    expect(request?.signal).toBeInstanceOf(AbortSignal);
+    expect(request?.lookup).toBeTypeOf('function');
   });
 
   it('logs host, status and duration, never the payload or the query', async () => {
     // Prepare
-    const send = vi.fn<typeof fetch>(async () => new Response('secret reply'));
+    const send = vi.fn<HttpTransport>(async () => aResponse(200, 'secret reply'));
     const context = aProcessorContext();
 
     // Act
@@ -83,7 +119,7 @@ describe('createHttpProcessor', () => {
     // Prepare
     const controller = new AbortController();
     const reason = new JobTimeoutError(500);
-    const send = aHangingFetch();
+    const send = aHangingTransport();
     const processing = aProcessor(send)(aJobMessage(), aProcessorContext({ signal: controller.signal }));
     await vi.waitFor(() => expect(send).toHaveBeenCalled());
 
@@ -97,7 +133,7 @@ describe('createHttpProcessor', () => {
   it('fails as a timeout when the consumer aborts without a categorised reason', async () => {
     // Prepare
     const controller = new AbortController();
-    const send = aHangingFetch();
+    const send = aHangingTransport();
     const processing = aProcessor(send)(aJobMessage(), aProcessorContext({ signal: controller.signal }));
     await vi.waitFor(() => expect(send).toHaveBeenCalled());
 
@@ -111,7 +147,7 @@ describe('createHttpProcessor', () => {
 
   it('does not call the target when the signal has already fired', async () => {
     // Prepare
-    const send = vi.fn<typeof fetch>();
+    const send = vi.fn<HttpTransport>();
     const reason = new JobTimeoutError(500);
 
     // Act
@@ -124,18 +160,17 @@ describe('createHttpProcessor', () => {
 
   it('fails as a timeout with its own limit when the target is too slow', async () => {
     // Act
-    const processing = aProcessor(aHangingFetch(), { timeoutMs: 50 })(aJobMessage(), aProcessorContext());
+    const processing = aProcessor(aHangingTransport(), { timeoutMs: 50 })(aJobMessage(), aProcessorContext());
 
     // Assess
     await expect(processing).rejects.toThrow(JobTimeoutError);
     await expect(processing).rejects.toMatchObject({ message: 'job ran past its 50 ms timeout', category: 'timeout' });
   });
 
-  it('fails as network, naming the system code, when fetch cannot connect', async () => {
+  it('fails as network, naming the system code, when it cannot connect', async () => {
     // Prepare
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' });
-    const send = vi.fn<typeof fetch>(async () => {
-      throw new TypeError('fetch failed', { cause: refused });
+    const send = vi.fn<HttpTransport>(async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' });
     });
     const context = aProcessorContext();
 
@@ -157,8 +192,8 @@ describe('createHttpProcessor', () => {
   it('finds the code of a failure on several addresses', async () => {
     // Prepare
     const refused = Object.assign(new Error('connect ECONNREFUSED ::1:8080'), { code: 'ECONNREFUSED' });
-    const send = vi.fn<typeof fetch>(async () => {
-      throw new TypeError('fetch failed', { cause: new AggregateError([refused]) });
+    const send = vi.fn<HttpTransport>(async () => {
+      throw new AggregateError([refused]);
     });
 
     // Act
@@ -170,30 +205,35 @@ describe('createHttpProcessor', () => {
 
   it('fails as client on a redirect and releases its body', async () => {
     // Prepare
-    let cancelled = false;
-    const body = new ReadableStream<Uint8Array>({
-      cancel() {
-        cancelled = true;
-      },
-    });
-    const send = vi.fn<typeof fetch>(async () => new Response(body, { status: 302, headers: { location: 'http://10.0.0.1/' } }));
+    const response = aResponse(302, '', { location: 'http://10.0.0.1/' });
+    const send = vi.fn<HttpTransport>(async () => response);
 
     // Act
     const processing = aProcessor(send)(aJobMessage(), aProcessorContext());
 
     // Assess
     await expect(processing).rejects.toMatchObject({ category: 'client', message: expect.stringMatching(/^target answered 302 Found/) });
-    expect(cancelled).toBe(true);
+    expect(response.discard).toHaveBeenCalledOnce();
+  });
+
+  it('reads Retry-After from a 429', async () => {
+    // Prepare
+    const send = vi.fn<HttpTransport>(async () => aResponse(429, 'slow down', { 'retry-after': '7' }));
+
+    // Act
+    const processing = aProcessor(send)(aJobMessage(), aProcessorContext());
+
+    // Assess
+    await expect(processing).rejects.toMatchObject({ category: 'rate_limited', retryAfterMs: 7000 });
   });
 
   it('completes with a 2xx even when its body cannot be read', async () => {
     // Prepare
-    const broken = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        controller.error(new Error('socket hang up'));
-      },
-    });
-    const send = vi.fn<typeof fetch>(async () => new Response(broken, { status: 202 }));
+    const broken = (async function* (): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('par');
+      throw new Error('socket hang up');
+    })();
+    const send = vi.fn<HttpTransport>(async () => aResponse(202, broken));
     const context = aProcessorContext();
 
     // Act
@@ -204,9 +244,9 @@ describe('createHttpProcessor', () => {
     expect(context.logger.lines.map((line) => line.message)).toEqual(['webhook response body unreadable', 'webhook delivered']);
   });
 
-  it('refuses a loopback target unless allowed, without calling it', async () => {
+  it('refuses a loopback literal target unless allowed, without calling it', async () => {
     // Prepare
-    const send = vi.fn<typeof fetch>();
+    const send = vi.fn<HttpTransport>();
 
     // Act
     const processing = aProcessor(send, { allowLoopback: false })(aJobMessage(), aProcessorContext());
@@ -214,5 +254,32 @@ describe('createHttpProcessor', () => {
     // Assess
     await expect(processing).rejects.toMatchObject({ category: 'non_retryable', context: { addressClass: 'loopback' } });
     expect(send).not.toHaveBeenCalled();
+  });
+
+  it('resolves a host name once per delivery, where it connects, and connects only to what passed', async () => {
+    // Prepare: the name answers a public address, then (rebound) a private one.
+    const resolve = vi
+      .fn<TargetLookup>()
+      .mockResolvedValueOnce([{ address: '203.0.113.10', family: 4 }])
+      .mockResolvedValueOnce([{ address: '10.0.0.7', family: 4 }]);
+    const { send, connectedTo } = aConnectingTransport();
+    const processor = aProcessor(send, { targetUrl: 'https://hooks.example.com/in?token=s3cret', allowLoopback: false, lookup: resolve });
+
+    // Act
+    const first = await processor(aJobMessage(), aProcessorContext());
+    const context = aProcessorContext();
+    const second = processor(aJobMessage(), context);
+
+    // Assess: one lookup per delivery; the check's answer is the connection's answer.
+    expect(first).toEqual({ status: 204, body: undefined });
+    await expect(second).rejects.toThrow(NonRetryableError);
+    await expect(second).rejects.toMatchObject({
+      message: 'delivery target hooks.example.com resolves to 10.0.0.7, a private address; refused',
+    });
+    expect(resolve).toHaveBeenCalledTimes(2);
+    expect(connectedTo).toEqual([[{ address: '203.0.113.10', family: 4 }]]);
+    expect(context.logger.lines).toEqual([
+      { level: 'warn', message: 'webhook delivery failed', extra: expect.objectContaining({ host: 'hooks.example.com', category: 'non_retryable' }) },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
-import type { LookupAddress } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { JobFailedError, NonRetryableError } from '../../../functions/core/errors';
-import { assertTargetAllowed, type TargetLookup } from '../../../functions/processors/target-guard';
+import { allowedAddressesOf, assertLiteralTargetAllowed, guardedLookup, type TargetLookup } from '../../../functions/processors/target-guard';
 
 /** A resolver that answers every name with the given addresses. */
 const resolvingTo = (...addresses: string[]) =>
@@ -11,16 +12,19 @@ const resolvingTo = (...addresses: string[]) =>
 
 const target = new URL('https://hooks.example.com/in?token=s3cret');
 
-describe('assertTargetAllowed', () => {
-  it('lets a host with only public addresses through', async () => {
+describe('allowedAddressesOf', () => {
+  it('lets a host with only public addresses through, with its addresses', async () => {
     // Prepare
     const lookup = resolvingTo('203.0.113.10', '2001:db8:85a3::8a2e:370:7334');
 
     // Act
-    const check = assertTargetAllowed(target, { lookup });
+    const check = allowedAddressesOf(target, { lookup });
 
     // Assess
-    await expect(check).resolves.toBeUndefined();
+    await expect(check).resolves.toEqual([
+      { address: '203.0.113.10', family: 4 },
+      { address: '2001:db8:85a3::8a2e:370:7334', family: 6 },
+    ]);
     expect(lookup).toHaveBeenCalledWith('hooks.example.com', { all: true });
   });
 
@@ -39,7 +43,7 @@ describe('assertTargetAllowed', () => {
     ['unspecified', '::'],
   ])('refuses a %s address (%s) by default', async (addressClass, address) => {
     // Act
-    const check = assertTargetAllowed(target, { lookup: resolvingTo(address) });
+    const check = allowedAddressesOf(target, { lookup: resolvingTo(address) });
 
     // Assess
     await expect(check).rejects.toThrow(NonRetryableError);
@@ -52,7 +56,7 @@ describe('assertTargetAllowed', () => {
 
   it('never puts the path or query in the refusal', async () => {
     // Act
-    const check = assertTargetAllowed(target, { lookup: resolvingTo('10.0.0.1') });
+    const check = allowedAddressesOf(target, { lookup: resolvingTo('10.0.0.1') });
 
     // Assess
     await expect(check).rejects.toSatisfy((error: Error) => !error.message.includes('s3cret') && !error.message.includes('/in'));
@@ -60,7 +64,7 @@ describe('assertTargetAllowed', () => {
 
   it('refuses a host when any one of its addresses is refused', async () => {
     // Act
-    const check = assertTargetAllowed(target, { lookup: resolvingTo('203.0.113.10', '10.0.0.7') });
+    const check = allowedAddressesOf(target, { lookup: resolvingTo('203.0.113.10', '10.0.0.7') });
 
     // Assess
     await expect(check).rejects.toMatchObject({ context: { address: '10.0.0.7' } });
@@ -68,24 +72,24 @@ describe('assertTargetAllowed', () => {
 
   it('allows loopback when told to, and nothing more', async () => {
     // Act
-    const loopback = assertTargetAllowed(target, { allowLoopback: true, lookup: resolvingTo('127.0.0.1', '::1') });
-    const privateAddress = assertTargetAllowed(target, { allowLoopback: true, lookup: resolvingTo('10.0.0.1') });
+    const loopback = allowedAddressesOf(target, { allowLoopback: true, lookup: resolvingTo('127.0.0.1', '::1') });
+    const privateAddress = allowedAddressesOf(target, { allowLoopback: true, lookup: resolvingTo('10.0.0.1') });
 
     // Assess
-    await expect(loopback).resolves.toBeUndefined();
+    await expect(loopback).resolves.toHaveLength(2);
     await expect(privateAddress).rejects.toThrow(NonRetryableError);
   });
 
   it('allows private and CGNAT addresses when told to, and not loopback', async () => {
     // Act
-    const internal = assertTargetAllowed(target, {
+    const internal = allowedAddressesOf(target, {
       allowPrivate: true,
       lookup: resolvingTo('10.0.0.1', '172.16.0.1', '192.168.0.1', 'fd00::1', '100.64.0.1'),
     });
-    const loopback = assertTargetAllowed(target, { allowPrivate: true, lookup: resolvingTo('127.0.0.1') });
+    const loopback = allowedAddressesOf(target, { allowPrivate: true, lookup: resolvingTo('127.0.0.1') });
 
     // Assess
-    await expect(internal).resolves.toBeUndefined();
+    await expect(internal).resolves.toHaveLength(5);
     await expect(loopback).rejects.toThrow(NonRetryableError);
   });
 
@@ -93,7 +97,7 @@ describe('assertTargetAllowed', () => {
     'refuses %s even with every allowance',
     async (address) => {
       // Act
-      const check = assertTargetAllowed(target, { allowLoopback: true, allowPrivate: true, lookup: resolvingTo(address) });
+      const check = allowedAddressesOf(target, { allowLoopback: true, allowPrivate: true, lookup: resolvingTo(address) });
 
       // Assess
       await expect(check).rejects.toThrow(NonRetryableError);
@@ -112,7 +116,7 @@ describe('assertTargetAllowed', () => {
     const lookup = resolvingTo('203.0.113.10');
 
     // Act
-    const check = assertTargetAllowed(new URL(url), { lookup });
+    const check = allowedAddressesOf(new URL(url), { lookup });
 
     // Assess
     await expect(check).rejects.toMatchObject({ category: 'non_retryable', context: { address } });
@@ -126,7 +130,7 @@ describe('assertTargetAllowed', () => {
       const lookup = resolvingTo('203.0.113.10');
 
       // Act
-      const check = assertTargetAllowed(new URL(url), { lookup });
+      const check = allowedAddressesOf(new URL(url), { lookup });
 
       // Assess
       await expect(check).rejects.toThrow(/only http and https are allowed/);
@@ -143,7 +147,7 @@ describe('assertTargetAllowed', () => {
     });
 
     // Act
-    const check = assertTargetAllowed(target, { lookup });
+    const check = allowedAddressesOf(target, { lookup });
 
     // Assess
     await expect(check).rejects.toThrow(JobFailedError);
@@ -156,7 +160,7 @@ describe('assertTargetAllowed', () => {
 
   it('reports a host with no address as a network failure', async () => {
     // Act
-    const check = assertTargetAllowed(target, { lookup: resolvingTo() });
+    const check = allowedAddressesOf(target, { lookup: resolvingTo() });
 
     // Assess
     await expect(check).rejects.toMatchObject({ category: 'network' });
@@ -164,9 +168,119 @@ describe('assertTargetAllowed', () => {
 
   it('resolves with the system resolver by default', async () => {
     // Act
-    const check = assertTargetAllowed(new URL('http://localhost:9/'));
+    const check = allowedAddressesOf(new URL('http://localhost:9/'));
 
     // Assess
     await expect(check).rejects.toMatchObject({ category: 'non_retryable', context: { addressClass: 'loopback' } });
+  });
+});
+
+/** What a socket gets from a lookup: the callback's arguments, or its error. */
+function askAsASocket(lookup: LookupFunction, options: LookupOptions): Promise<{ address: string | LookupAddress[]; family?: number }> {
+  return new Promise((resolve, reject) => {
+    lookup('hooks.example.com', options, (error, address, family) => {
+      if (error) reject(error);
+      else resolve({ address, family });
+    });
+  });
+}
+
+describe('guardedLookup', () => {
+  it('hands a socket asking for every address only the checked ones', async () => {
+    // Prepare
+    const resolve = resolvingTo('203.0.113.10', '2001:db8::10');
+
+    // Act
+    const answer = await askAsASocket(guardedLookup(target, { lookup: resolve }), { all: true });
+
+    // Assess
+    expect(answer.address).toEqual([
+      { address: '203.0.113.10', family: 4 },
+      { address: '2001:db8::10', family: 6 },
+    ]);
+    expect(resolve).toHaveBeenCalledOnce();
+  });
+
+  it('hands a socket asking for one address the first of the family it wants', async () => {
+    // Prepare
+    const lookup = guardedLookup(target, { lookup: resolvingTo('203.0.113.10', '2001:db8::10') });
+
+    // Act
+    const either = await askAsASocket(lookup, {});
+    const six = await askAsASocket(lookup, { family: 6 });
+
+    // Assess
+    expect(either).toEqual({ address: '203.0.113.10', family: 4 });
+    expect(six).toEqual({ address: '2001:db8::10', family: 6 });
+  });
+
+  it('gives the socket the refusal instead of any address', async () => {
+    // Act
+    const answer = askAsASocket(guardedLookup(target, { lookup: resolvingTo('203.0.113.10', '169.254.169.254') }), { all: true });
+
+    // Assess
+    await expect(answer).rejects.toThrow(NonRetryableError);
+    await expect(answer).rejects.toMatchObject({
+      message: 'delivery target hooks.example.com resolves to 169.254.169.254, a metadata address; refused',
+    });
+  });
+
+  it('checks the very answer the socket connects to, so a record that changes is caught (DNS rebinding)', async () => {
+    // Prepare: the name answers a public address, then an internal one.
+    const resolve = vi
+      .fn<TargetLookup>()
+      .mockResolvedValueOnce([{ address: '203.0.113.10', family: 4 }])
+      .mockResolvedValueOnce([{ address: '10.0.0.7', family: 4 }]);
+    const lookup = guardedLookup(target, { lookup: resolve });
+
+    // Act: two connections, as a retry would open.
+    const first = await askAsASocket(lookup, { all: true });
+    const second = askAsASocket(lookup, { all: true });
+
+    // Assess: one resolution per connection, and the internal answer never reaches a socket.
+    expect(first.address).toEqual([{ address: '203.0.113.10', family: 4 }]);
+    await expect(second).rejects.toMatchObject({ category: 'non_retryable', context: { address: '10.0.0.7', addressClass: 'private' } });
+    expect(resolve).toHaveBeenCalledTimes(2);
+  });
+
+  it('reports a host without an address of the wanted family as a network failure', async () => {
+    // Act
+    const answer = askAsASocket(guardedLookup(target, { lookup: resolvingTo('203.0.113.10') }), { family: 6 });
+
+    // Assess
+    await expect(answer).rejects.toThrow(JobFailedError);
+    await expect(answer).rejects.toMatchObject({ category: 'network', message: 'delivery target hooks.example.com resolved to no address' });
+  });
+
+  it('reports a resolver failure as a network failure', async () => {
+    // Prepare
+    const resolve = vi.fn<TargetLookup>(async () => {
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND hooks.example.com'), { code: 'ENOTFOUND' });
+    });
+
+    // Act
+    const answer = askAsASocket(guardedLookup(target, { lookup: resolve }), { all: true });
+
+    // Assess
+    await expect(answer).rejects.toMatchObject({ category: 'network', message: 'could not resolve delivery target hooks.example.com' });
+  });
+});
+
+describe('assertLiteralTargetAllowed', () => {
+  it('checks an IP literal and lets a host name through to the connection', () => {
+    // Act
+    const literal = (): void => assertLiteralTargetAllowed(new URL('http://[fd00::1]:8080/hook'));
+    const allowedLiteral = (): void => assertLiteralTargetAllowed(new URL('http://[fd00::1]:8080/hook'), { allowPrivate: true });
+    const name = (): void => assertLiteralTargetAllowed(target);
+
+    // Assess
+    expect(literal).toThrow(NonRetryableError);
+    expect(literal).toThrow('delivery target [fd00::1]:8080 resolves to fd00::1, a private address; refused');
+    expect(allowedLiteral).not.toThrow();
+    expect(name).not.toThrow();
+  });
+
+  it('refuses a scheme other than http(s)', () => {
+    expect(() => assertLiteralTargetAllowed(new URL('ftp://hooks.example.com/in'))).toThrow(/only http and https are allowed/);
   });
 });
