@@ -47,9 +47,12 @@ const RETENTION = Duration.days(14);
  * functions derive (`functions/core/queue-names.ts`), SQS-managed encryption
  * and a TLS-only policy; FIFO entries get FIFO queues with high-throughput
  * settings (throughput and deduplication per message group). Each lane
- * redrives to the DLQ after `maxReceiveCount(definition)` receives, a backstop
- * above `attempts`; the DLQ keeps messages 14 days and accepts only its own
- * lanes as sources.
+ * redrives to the DLQ after `maxReceiveCount(definition)` receives: sized from
+ * the most attempts a request may ask for (and, on FIFO, a whole batch of its
+ * group ahead of a message), so the consumer, which dead-letters by its own
+ * attempt count with the record failed, always decides first; SQS's move is
+ * a backstop for a consumer that crashes before it claims. The DLQ keeps
+ * messages 14 days and accepts only its own lanes as sources.
  *
  * @example
  * const queues = new JobQueues(this, 'payments', { definition, namePrefix: 'jobs-dev' });

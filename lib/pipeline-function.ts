@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, type RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -81,6 +81,13 @@ export interface PipelineFunctionProps {
    * @default - Lambda's default, 2
    */
   readonly retryAttempts?: number;
+  /**
+   * What Lambda does when it sees the function in a recursive loop (a consumer
+   * that sends messages back to its own queue is one by design).
+   *
+   * @default - Lambda's default: the loop is stopped after about 16 hops
+   */
+  readonly recursiveLoop?: RecursiveLoop;
 }
 
 /**
@@ -140,6 +147,7 @@ export class PipelineFunction extends Construct {
       timeout: props.timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       retryAttempts: props.retryAttempts,
+      recursiveLoop: props.recursiveLoop,
       role: this.role,
       logGroup: this.logGroup,
       environment,

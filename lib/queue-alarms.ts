@@ -3,6 +3,7 @@ import {
   Alarm,
   ComparisonOperator,
   MathExpression,
+  Metric,
   Stats,
   TreatMissingData,
   type IAlarmAction,
@@ -53,6 +54,11 @@ export interface QueueAlarmsProps {
  *   concurrency is below its mappings' minimum (a concurrency of 1) is throttled
  *   whenever it has a backlog, and its `deferralAllowance` absorbs that.
  *
+ * - `recursion-dropped`: Lambda stopped a recursive chain of the consumer
+ *   (`RecursiveInvocationsDropped` > 0 in 5 minutes). The consumer allows its
+ *   own loop (deferrals re-send to its queue), so any drop means that setting
+ *   is missing and a deferred job's message was lost to the loop detection.
+ *
  * Missing data is not breaching: an idle function and a queue SQS has stopped
  * reporting on (empty for hours) are healthy.
  *
@@ -68,6 +74,8 @@ export class QueueAlarms extends Construct {
   public readonly consumerErrors: Alarm;
   /** The consumer function was throttled; undefined where throttles are by design. */
   public readonly consumerThrottles?: Alarm;
+  /** Lambda dropped recursive invocations of the consumer. */
+  public readonly recursionDropped: Alarm;
   /** Every alarm above. */
   public readonly alarms: readonly Alarm[];
 
@@ -129,7 +137,31 @@ export class QueueAlarms extends Construct {
       });
     }
 
-    this.alarms = [this.deadLetters, this.oldestMessage, this.consumerErrors, ...(this.consumerThrottles ? [this.consumerThrottles] : [])];
+    this.recursionDropped = new Alarm(this, 'RecursionDropped', {
+      alarmName: name('recursion-dropped'),
+      alarmDescription:
+        `Lambda stopped a recursive loop of the ${definition.name} consumer (RecursiveInvocationsDropped): deferred jobs were not re-sent. ` +
+        'Check that the function has RecursiveLoop set to Allow; the reconciler re-sends jobs left waiting.',
+      metric: new Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'RecursiveInvocationsDropped',
+        dimensionsMap: { FunctionName: fn.functionName },
+        statistic: Stats.SUM,
+        period: FUNCTION_PERIOD,
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.alarms = [
+      this.deadLetters,
+      this.oldestMessage,
+      this.consumerErrors,
+      ...(this.consumerThrottles ? [this.consumerThrottles] : []),
+      this.recursionDropped,
+    ];
     if (props.action) {
       for (const alarm of this.alarms) {
         alarm.addAlarmAction(props.action);

@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { RecursiveLoop, type EventSourceMapping, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { consumerSizing, type ConsumerSizing } from '../functions/core/consumer-sizing';
@@ -63,7 +64,10 @@ export interface QueueConsumerProps {
  * lanes). Its grants are what the handler does and no more: consume its own
  * lanes (the mappings), re-send to its lanes (deferrals) and send to its DLQ,
  * read its lanes' attributes (lane yield), the job store and rate limiter
- * items, and its own signing secret.
+ * items, and its own signing secret. Its recursive-loop detection is off
+ * (`RecursiveLoop: Allow`): deferrals re-send to the function's own queue, and
+ * a stopped chain would leave a job waiting; `QueueAlarms` watches for
+ * dropped recursive invocations instead.
  *
  * @example
  * new QueueConsumer(this, 'payments', { queues, jobs, signingSecret, targetUrl, queueUrlBase });
@@ -89,6 +93,9 @@ export class QueueConsumer extends Construct {
       timeout: Duration.seconds(this.sizing.functionTimeoutSeconds),
       memorySize: definition.memoryMb,
       reservedConcurrentExecutions: this.sizing.reservedConcurrency,
+      // Every lane yield and rate deferral sends the message back to the queue that
+      // invoked the function: a loop by design, which Lambda would stop after ~16 hops.
+      recursiveLoop: RecursiveLoop.ALLOW,
       logLevel: props.logLevel,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
@@ -127,6 +134,32 @@ export class QueueConsumer extends Construct {
     props.jobs.grantJobStore(fn);
     if (definition.rateLimit) props.jobs.grantRateLimiter(fn);
     props.signingSecret.grantRead(fn);
+    this.grantPauseGuard(fn);
+  }
+
+  /**
+   * A consumer that finds its queue paused (a deploy replaced a mapping, enabled
+   * as the template says) disables its own mappings again. A policy of its own,
+   * not the role's default one: the function depends on its default policy and
+   * the mappings on the function, so naming the mappings there would be a cycle.
+   */
+  private grantPauseGuard(fn: IFunction): void {
+    const role = fn.role;
+    if (role === undefined) return;
+    const policy = new Policy(this, 'PauseGuardPolicy', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({ actions: ['lambda:UpdateEventSourceMapping'], resources: [...this.mappings.values()].map((mapping) => mapping.eventSourceMappingArn) }),
+        // Lambda authorizes ListEventSourceMappings on no resource type: `*` is the only resource it takes.
+        new PolicyStatement({ actions: ['lambda:ListEventSourceMappings'], resources: ['*'] }),
+      ],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only lambda:ListEventSourceMappings, which Lambda authorizes on no resource type (resource * only); it reads ' +
+        "mapping configuration, no data. The update is scoped to this consumer's own mapping ARNs.",
+    });
   }
 }
 

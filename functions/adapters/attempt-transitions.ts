@@ -18,6 +18,13 @@ export interface RetriedAttempt {
   readonly now: Date;
   readonly error: JobError;
   readonly entry: AttemptRecord;
+  /**
+   * When the next attempt is due (the backoff or the target's `Retry-After`);
+   * a claim before it is refused as `not_due`, so an early copy of the message
+   * cannot skip the wait.
+   * @default - no fence: the next copy may claim at once
+   */
+  readonly retryAt?: Date;
 }
 
 /** What a job's final failure reports (no entry when no attempt of ours ran: an exhausted job). */
@@ -26,6 +33,13 @@ export interface FailedAttempt {
   readonly error: JobError;
   readonly entry?: AttemptRecord;
   readonly expiresAt: Date;
+  /**
+   * The dead letter is sent after this write: the record says so until the
+   * consumer confirms the send (`markLettered`), and a later copy of the
+   * message whose record still says so sends it.
+   * @default - false
+   */
+  readonly letterPending?: boolean;
 }
 
 const SCHEDULE_KEYS = [JOBS_TABLE.scheduleIndex.partitionKey, JOBS_TABLE.scheduleIndex.sortKey];
@@ -57,7 +71,7 @@ export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec 
     operation: 'retry',
     ref,
     ...holdsAttempt(ref),
-    set: ['#status = :retrying', 'updated_at = :now', '#error = :error'],
+    set: ['#status = :retrying', 'updated_at = :now', '#error = :error', ...(outcome.retryAt === undefined ? [] : ['retry_at_ms = :retryAt'])],
     remove: ['lease_until_ms'],
     names: { '#status': 'status', '#error': 'error' },
     values: {
@@ -65,6 +79,7 @@ export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec 
       ':retrying': JOB_STATUS.retrying,
       ':now': outcome.now.toISOString(),
       ':error': { category: outcome.error.category, message: outcome.error.message },
+      ...(outcome.retryAt === undefined ? {} : { ':retryAt': outcome.retryAt.getTime() }),
     },
     entry: historyItemOf(outcome.entry),
   };
@@ -84,8 +99,14 @@ export function failSpec(ref: AttemptRef, outcome: FailedAttempt): FinishSpec {
       item.run_id === ref.runId &&
       item.attempts === ref.attempt &&
       (item.status === JOB_STATUS.active || (item.status === JOB_STATUS.retrying && item.attempts >= item.max_attempts)),
-    set: ['#status = :failed', 'updated_at = :now', '#error = :error', 'expires_at = :expires'],
-    remove: ['lease_until_ms', ...SCHEDULE_KEYS, 'payload'],
+    set: [
+      '#status = :failed',
+      'updated_at = :now',
+      '#error = :error',
+      'expires_at = :expires',
+      ...(outcome.letterPending === true ? ['letter_pending = :letterPending'] : []),
+    ],
+    remove: ['lease_until_ms', 'retry_at_ms', ...SCHEDULE_KEYS, 'payload'],
     names: { '#status': 'status', '#error': 'error' },
     values: {
       ...holdsAttemptValues(ref),
@@ -94,6 +115,7 @@ export function failSpec(ref: AttemptRef, outcome: FailedAttempt): FinishSpec {
       ':now': outcome.now.toISOString(),
       ':error': { category: outcome.error.category, message: outcome.error.message },
       ':expires': epochSeconds(outcome.expiresAt),
+      ...(outcome.letterPending === true ? { ':letterPending': true } : {}),
     },
     ...(outcome.entry === undefined ? {} : { entry: historyItemOf(outcome.entry) }),
   };

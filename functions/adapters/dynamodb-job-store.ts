@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { JobNotFoundError, TransitionConflictError } from '../core/errors';
-import { JOB_STATUS, type JobRecord } from '../core/job';
+import { JOB_STATUS, type JobError, type JobRecord } from '../core/job';
 import { JOBS_TABLE } from '../core/table-schema';
 import { completeSpec, failSpec, retrySpec, type CompletedAttempt, type FailedAttempt, type RetriedAttempt } from './attempt-transitions';
 import { claimRefusalOf } from './claim-refusal';
@@ -13,7 +13,8 @@ import { finishAttempt } from './finish-attempt';
 import type { CleanableState, FailedPage, JobAdminStore, ListFailedOptions } from './job-admin-store';
 import { jobRecordFromItem, jobRecordOf, parseStateItem, type StateItem } from './job-item';
 import { delayedPartition, pendingPartition, scheduleShard } from './job-keys';
-import type { AttemptRef, ClaimOutcome, CreateOutcome, JobStore, NewJob, PendingJob } from './job-store';
+import type { AttemptRef, ClaimOptions, ClaimOutcome, CreateOutcome, JobStore, NewJob, PendingJob } from './job-store';
+import { abandonJob, claimLetter, markLettered } from './letter-transitions';
 import { epochSeconds, newJobItems } from './new-job-item';
 import { cleanRecords } from './record-cleaning';
 import { markPurged, resetForRedrive } from './redrive-transitions';
@@ -80,9 +81,12 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
       return { created: true, job: jobRecordFromItem(items.state) };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw storeFailure('create', error, { jobId });
-      if (items.payload !== undefined) await this.forgetPayload(items.payload);
       const old = oldItemOf(error);
       const existing = old === undefined ? await readState(this.context, jobId) : parseStateItem(old);
+      // Our own write: it was applied, its answer lost (a 500 after the write), and the SDK's retry
+      // met it. It is this run, not a twin: its payload stays, and the caller goes on to send it.
+      if (existing?.run_id === job.message.runId) return { created: true, job: jobRecordOf(existing) };
+      if (items.payload !== undefined) await this.forgetPayload(items.payload);
       // The twin vanished between the refusal and the read (TTL): the caller may try again.
       if (existing === undefined) throw new TransitionConflictError(jobId, 'create', { cause: error });
       return { created: false, existing: jobRecordOf(existing) };
@@ -95,13 +99,17 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
     return item === undefined ? undefined : jobRecordOf(item);
   }
 
-  /** Claims one attempt; a refusal says why, with the record as it was. */
-  public async claim(jobId: string, runId: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+  /**
+   * Claims one attempt; a refusal says why, with the record as it was. A
+   * retrying job is claimed only once its `retry_at` has passed. A redriven
+   * letter whose claim is refused gets a second chance (see `letter-transitions.ts`).
+   */
+  public async claim(jobId: string, runId: string, now: Date, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimOutcome> {
     const nowMs = now.getTime();
     const outcome = await conditionalUpdate(this.context, jobId, 'claim', {
-      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, updated_at = :now REMOVE ${SCHEDULE_KEYS}, payload`,
+      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, updated_at = :now REMOVE ${SCHEDULE_KEYS}, payload, retry_at_ms`,
       ConditionExpression:
-        'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed, :retrying) OR (#status = :active AND lease_until_ms < :nowMs))',
+        'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed) OR (#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)) OR (#status = :active AND lease_until_ms < :nowMs))',
       ExpressionAttributeNames: NAMES,
       ExpressionAttributeValues: {
         ':run': runId,
@@ -116,6 +124,7 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
       },
     });
     if (outcome.applied) return { claimed: true, job: jobRecordFromItem(outcome.item) };
+    if (options.letter !== undefined) return claimLetter(this.context, options.letter, outcome.current, now, leaseMs);
     const reason = claimRefusalOf(outcome.current, runId, nowMs);
     return outcome.current === undefined
       ? { claimed: false, reason }
@@ -141,13 +150,29 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
     return jobRecordFromItem(await finishAttempt(this.context, withFailedIndex(failSpec(ref, outcome), outcome.now)));
   }
 
-  /** waiting | delayed → cancelled; the schedule entry and inline payload go with it. */
-  public async cancel(jobId: string, now: Date, expiresAt: Date): Promise<JobRecord> {
+  /** Any unfinished state of this run → failed, letter pending (see `letter-transitions.ts`). */
+  public async abandon(jobId: string, runId: string, outcome: { readonly now: Date; readonly error: JobError; readonly expiresAt: Date }): Promise<JobRecord> {
+    return abandonJob(this.context, jobId, runId, outcome);
+  }
+
+  /** The dead letter of the failure at `failedAt` is sent. */
+  public async markLettered(jobId: string, runId: string, failedAt: Date): Promise<void> {
+    await markLettered(this.context, jobId, runId, failedAt);
+  }
+
+  /**
+   * waiting | delayed → cancelled, for the job's own partner only; the schedule
+   * entry and inline payload go with it. The partner is part of the condition,
+   * so no read-then-write race lets one partner cancel another's job, and a
+   * refusal over a job another partner owns is reported as not found.
+   */
+  public async cancel(jobId: string, partner: string, now: Date, expiresAt: Date): Promise<JobRecord> {
     const outcome = await conditionalUpdate(this.context, jobId, 'cancel', {
       UpdateExpression: `SET #status = :cancelled, updated_at = :now, expires_at = :expires REMOVE ${SCHEDULE_KEYS}, payload`,
-      ConditionExpression: '#status IN (:waiting, :delayed)',
-      ExpressionAttributeNames: NAMES,
+      ConditionExpression: '#status IN (:waiting, :delayed) AND #partner = :partner',
+      ExpressionAttributeNames: { ...NAMES, '#partner': 'partner' },
       ExpressionAttributeValues: {
+        ':partner': partner,
         ':cancelled': JOB_STATUS.cancelled,
         ':waiting': JOB_STATUS.waiting,
         ':delayed': JOB_STATUS.delayed,
@@ -156,7 +181,9 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
       },
     });
     if (outcome.applied) return jobRecordFromItem(outcome.item);
-    throw refusal(jobId, 'cancel', outcome.current);
+    // Another partner's job (or one that records none) must not even be seen to exist.
+    const owned = outcome.current !== undefined && outcome.current.partner === partner;
+    throw refusal(jobId, 'cancel', owned ? outcome.current : undefined);
   }
 
   /**

@@ -45,8 +45,16 @@ export const stateItemSchema = z.object({
   dedup_key: z.string().optional(),
   group_id: z.string().optional(),
   correlation_id: z.string().optional(),
+  /** The partner who added the job; absent on items written before jobs recorded it. */
+  partner: z.string().optional(),
   payload_bytes: z.number().nonnegative(),
   lease_until_ms: z.number().optional(),
+  /** While retrying: the earliest time (epoch ms) a claim may take the job again, so an early copy cannot skip the backoff. */
+  retry_at_ms: z.number().optional(),
+  /** While failed and in the failed index: when it failed (epoch ms), as its dead letter's `failed_at` says. */
+  failed_at: z.number().optional(),
+  /** Failed, and its dead letter not yet known to be sent: the next copy of its message sends it. */
+  letter_pending: z.boolean().optional(),
   result: z.unknown().optional(),
   error: z.object({ category: z.enum(FAILURE_CATEGORIES), message: z.string() }).optional(),
   history: z.array(historyItemSchema).default([]),
@@ -116,8 +124,12 @@ export function jobRecordOf(item: StateItem): JobRecord {
     ...(item.dedup_key === undefined ? {} : { dedupKey: item.dedup_key }),
     ...(item.group_id === undefined ? {} : { groupId: item.group_id }),
     ...(item.correlation_id === undefined ? {} : { correlationId: item.correlation_id }),
+    ...(item.partner === undefined ? {} : { partner: item.partner }),
     payloadBytes: item.payload_bytes,
     ...(item.lease_until_ms === undefined ? {} : { leaseUntil: new Date(item.lease_until_ms).toISOString() }),
+    ...(item.retry_at_ms === undefined ? {} : { retryAt: new Date(item.retry_at_ms).toISOString() }),
+    ...(item.failed_at === undefined ? {} : { failedAt: new Date(item.failed_at).toISOString() }),
+    ...(item.letter_pending === true ? { letterPending: true } : {}),
     ...(item.result === undefined ? {} : { result: item.result }),
     ...(item.error === undefined ? {} : { error: item.error }),
     history: item.history.map(attemptRecordOf),

@@ -16,6 +16,8 @@ export interface NewJob {
   readonly delaySeconds: number;
   readonly dedupKey?: string;
   readonly payloadBytes: number;
+  /** The partner who adds the job; kept on its record so only that partner can read or cancel it. */
+  readonly partner: string;
 }
 
 /** The outcome of a create: a new record, or the live twin that stopped it. */
@@ -35,14 +37,40 @@ export const CLAIM_REFUSAL = {
   held: 'held',
   /** The lease of a crashed holder ran out and no attempts are left. Dead-letter it. */
   exhausted: 'exhausted',
+  /** Retrying, and its backoff (`retry_at`) has not passed: an early copy. Return it for the rest of the wait. */
+  notDue: 'not_due',
+  /** Failed for this run and its dead letter not yet sent (the send failed): send it from the record, then drop the message. */
+  letterDue: 'letter_due',
 } as const;
 
 /** One of the values of {@link CLAIM_REFUSAL}. */
 export type ClaimRefusal = (typeof CLAIM_REFUSAL)[keyof typeof CLAIM_REFUSAL];
 
+/**
+ * A dead letter come back to a lane (a redrive moves letters with their body
+ * and message attributes): what the claim needs to reopen the job's failed
+ * record, or rebuild a record that is gone.
+ */
+export interface RedrivenLetter {
+  /** The letter's `failed_at`: only a record failed at that very time is reopened, so an older letter cannot reopen a later failure. */
+  readonly failedAt: Date;
+  /** The job, as the letter's body carries it. */
+  readonly message: JobMessage;
+  /** The lane a rebuilt record names (by the message's priority). */
+  readonly lane: Lane;
+  /** Attempts a rebuilt record allows (a reopened one keeps its own). */
+  readonly maxAttempts: number;
+}
+
+/** What else a claim may take. */
+export interface ClaimOptions {
+  /** The message is a redriven dead letter: a failed record of the same failure is reopened, a missing one rebuilt. */
+  readonly letter?: RedrivenLetter;
+}
+
 /** The outcome of a claim. */
 export type ClaimOutcome =
-  | { readonly claimed: true; readonly job: JobRecord }
+  | { readonly claimed: true; readonly job: JobRecord; readonly reopened?: 'reopened' | 'rebuilt' }
   | { readonly claimed: false; readonly reason: ClaimRefusal; readonly job?: JobRecord };
 
 /** A job that is due to be sent (by the sweeper) or was never claimed (for the reconciler). */
@@ -74,19 +102,42 @@ export interface JobStore {
   /** The record, or undefined. */
   get(jobId: string): Promise<JobRecord | undefined>;
   /**
-   * Claims a job for one attempt: from waiting, delayed or retrying, or from
-   * active whose lease ran out; sets active, attempts + 1, a lease until
-   * `now + leaseMs`, drops the kept payload.
+   * Claims a job for one attempt: from waiting, delayed or retrying (once its
+   * `retry_at` has passed), or from active whose lease ran out; sets active,
+   * attempts + 1, a lease until `now + leaseMs`, drops the kept payload. With
+   * a redriven letter, a record failed by that letter's failure is reopened
+   * (attempts start over) and a missing record is rebuilt from the letter.
    */
-  claim(jobId: string, runId: string, now: Date, leaseMs: number): Promise<ClaimOutcome>;
+  claim(jobId: string, runId: string, now: Date, leaseMs: number, options?: ClaimOptions): Promise<ClaimOutcome>;
   /** active → completed, with result and history; sets the expiry. */
   complete(ref: AttemptRef, outcome: { readonly now: Date; readonly result: unknown; readonly entry: AttemptRecord; readonly expiresAt: Date }): Promise<JobRecord>;
-  /** active → retrying, with the error and history. */
-  retry(ref: AttemptRef, outcome: { readonly now: Date; readonly error: JobError; readonly entry: AttemptRecord }): Promise<void>;
-  /** active (or retrying, or active with a lapsed lease) → failed, with the error and history; sets the expiry. */
-  fail(ref: AttemptRef, outcome: { readonly now: Date; readonly error: JobError; readonly entry?: AttemptRecord; readonly expiresAt: Date }): Promise<JobRecord>;
-  /** waiting | delayed → cancelled; throws `JobNotFoundError` or `TransitionConflictError`. */
-  cancel(jobId: string, now: Date, expiresAt: Date): Promise<JobRecord>;
+  /** active → retrying, with the error and history, fenced until `retryAt`. */
+  retry(ref: AttemptRef, outcome: { readonly now: Date; readonly error: JobError; readonly entry: AttemptRecord; readonly retryAt?: Date }): Promise<void>;
+  /**
+   * active (or retrying, or active with a lapsed lease) → failed, with the
+   * error and history, in the failed index; sets the expiry. `letterPending`
+   * records that the dead letter is still to be sent.
+   */
+  fail(
+    ref: AttemptRef,
+    outcome: { readonly now: Date; readonly error: JobError; readonly entry?: AttemptRecord; readonly expiresAt: Date; readonly letterPending?: boolean },
+  ): Promise<JobRecord>;
+  /**
+   * Any unfinished state of this run (waiting, delayed, retrying, or active
+   * with a lapsed lease) → failed, in the failed index, letter pending: for a
+   * message the consumer must dead-letter before SQS's receive limit moves it
+   * without its record.
+   */
+  abandon(jobId: string, runId: string, outcome: { readonly now: Date; readonly error: JobError; readonly expiresAt: Date }): Promise<JobRecord>;
+  /** The dead letter of the failure at `failedAt` is sent: the record stops saying it is pending. Best effort. */
+  markLettered(jobId: string, runId: string, failedAt: Date): Promise<void>;
+  /**
+   * waiting | delayed → cancelled, only for the partner who owns the job;
+   * throws `JobNotFoundError` when there is no such job or another partner
+   * owns it (the two look alike), `TransitionConflictError` when the job is
+   * past cancelling.
+   */
+  cancel(jobId: string, partner: string, now: Date, expiresAt: Date): Promise<JobRecord>;
   /**
    * Once a job's message is sent: delayed (kept for the sweeper) → waiting; a
    * waiting job re-sent by the reconciler keeps its status and restarts its

@@ -1,3 +1,5 @@
+import type { JobMessage, JobStatus } from '../core/job';
+import type { Lane } from '../core/lanes';
 import { JOBS_TABLE } from '../core/table-schema';
 import type { NewJob } from './job-store';
 import { WRITE_UNIT_BYTES, itemSize } from './item-size';
@@ -24,6 +26,46 @@ export function epochSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
+/** What a state item is first written from: a new job's message, or a redriven letter's. */
+export interface StateItemSource {
+  readonly message: JobMessage;
+  readonly lane: Lane;
+  readonly status: JobStatus;
+  readonly maxAttempts: number;
+  readonly now: Date;
+}
+
+/**
+ * The attributes every first write of a job's state item has, whoever writes
+ * it (the ingest, or a claim rebuilding a record from a redriven letter): one
+ * place, so a new attribute of the message reaches both. No attempts yet, no
+ * history; the caller adds what its write needs.
+ */
+export function stateItemOf(source: StateItemSource): Record<string, unknown> {
+  const { message } = source;
+  const now = source.now.toISOString();
+  return {
+    ...stateKey(message.jobId),
+    job_id: message.jobId,
+    run_id: message.runId,
+    queue: message.queue,
+    name: message.name,
+    lane: source.lane,
+    status: source.status,
+    priority: message.priority,
+    attempts: 0,
+    max_attempts: source.maxAttempts,
+    created_at: now,
+    updated_at: now,
+    group_id: message.groupId,
+    correlation_id: message.correlationId,
+    partner: message.partner,
+    payload_bytes: Buffer.byteLength(JSON.stringify(message.data) ?? 'null', 'utf8'),
+    history: [],
+    delay_seconds: 0,
+  };
+}
+
 /**
  * The items for a new job. The payload sits inline while it is small and the
  * state item stays within one write unit with it; otherwise it goes to its own
@@ -32,26 +74,11 @@ export function epochSeconds(date: Date): number {
 export function newJobItems(job: NewJob): NewJobItems {
   const { message } = job;
   const shard = scheduleShard(message.jobId);
-  const now = job.now.toISOString();
   const state: Record<string, unknown> = {
-    ...stateKey(message.jobId),
-    job_id: message.jobId,
-    run_id: message.runId,
-    queue: message.queue,
-    name: message.name,
-    lane: job.lane,
-    status: job.status,
-    priority: message.priority,
-    attempts: 0,
-    max_attempts: job.maxAttempts,
-    created_at: now,
-    updated_at: now,
+    ...stateItemOf({ message: { ...message, partner: job.partner }, lane: job.lane, status: job.status, maxAttempts: job.maxAttempts, now: job.now }),
     due_at: job.dueAt.getTime() > job.now.getTime() ? job.dueAt.toISOString() : undefined,
     dedup_key: job.dedupKey,
-    group_id: message.groupId,
-    correlation_id: message.correlationId,
     payload_bytes: job.payloadBytes,
-    history: [],
     delay_seconds: job.delaySeconds,
     [JOBS_TABLE.scheduleIndex.partitionKey]: job.viaSweeper ? delayedPartition(shard) : pendingPartition(shard),
     [JOBS_TABLE.scheduleIndex.sortKey]: job.dueAt.getTime(),

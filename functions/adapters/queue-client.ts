@@ -10,7 +10,17 @@ export interface OutgoingJob {
   readonly groupId?: string;
   /** FIFO only: the deduplication id (defaults to the run id). */
   readonly deduplicationId?: string;
+  /**
+   * When the job was first enqueued, for a copy sent again (a deferral): it
+   * travels as the message attribute {@link FIRST_ENQUEUED_AT_ATTRIBUTE}, so
+   * the job's queue wait counts from its first send, not from the copy's.
+   * @default - none: the message's own send time is its first enqueue
+   */
+  readonly firstEnqueuedAt?: Date;
 }
+
+/** The message attribute (Number, epoch ms) that carries a re-sent job's first enqueue time. */
+export const FIRST_ENQUEUED_AT_ATTRIBUTE = 'first_enqueued_at';
 
 /** Why a job was dead-lettered, carried as message attributes. */
 export interface DeadLetterReason {

@@ -11,7 +11,7 @@ import {
 import { PipelineError } from '../core/errors';
 import { encodeJobMessage } from '../core/job-message';
 import { deadLetterAttributes } from './dead-letter-attributes';
-import type { DeadLetter, OutgoingJob, QueueClient, QueueDepth, SendFailure, VisibilityChange } from './queue-client';
+import { FIRST_ENQUEUED_AT_ATTRIBUTE, type DeadLetter, type OutgoingJob, type QueueClient, type QueueDepth, type SendFailure, type VisibilityChange } from './queue-client';
 import { chunkForSqs, isFifoQueue, messageBytes, runBatches } from './sqs-batches';
 
 /** What an {@link SqsQueueClient} needs. */
@@ -166,15 +166,20 @@ export class SqsQueueClient implements QueueClient {
 /** The SendMessage parameters of one job on this queue. */
 function sendParameters(queueUrl: string, job: OutgoingJob) {
   const body = encodeJobMessage(job.message);
+  const attributes =
+    job.firstEnqueuedAt === undefined
+      ? {}
+      : { MessageAttributes: { [FIRST_ENQUEUED_AT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(job.firstEnqueuedAt.getTime()) } } };
   if (isFifoQueue(queueUrl)) {
     return {
       MessageBody: body,
       MessageGroupId: job.groupId ?? job.message.groupId ?? job.message.jobId,
       MessageDeduplicationId: job.deduplicationId ?? job.message.runId,
+      ...attributes,
     };
   }
   const delay = Math.ceil(job.delaySeconds ?? 0);
-  return delay > 0 ? { MessageBody: body, DelaySeconds: delay } : { MessageBody: body };
+  return delay > 0 ? { MessageBody: body, DelaySeconds: delay, ...attributes } : { MessageBody: body, ...attributes };
 }
 
 /** A FIFO dead-letter deduplication id unique to this failure (a redriven job that fails again is a new letter). */

@@ -1,5 +1,6 @@
 import { laneConcurrency, type Lane } from './lanes';
 import type { QueueDefinition } from './queue-config';
+import { slotHorizonMs } from './rate-limit';
 
 /** Lambda's longest run, in seconds. */
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
@@ -13,7 +14,7 @@ export const SQS_MAX_BATCH_SIZE = 10;
 /** Per job, beyond the processor's own timeout: claim, settle and counter writes, queue calls. */
 export const STORE_AND_QUEUE_SECONDS = 5;
 
-/** Per job, beyond the processor's own timeout: the longest wait for a rate-limit slot. */
+/** Per job, beyond the processor's own timeout: the longest wait for a rate-limit slot (more on a FIFO queue: see `slotHorizonMs`). */
 export const RATE_LIMIT_WAIT_SECONDS = 2;
 
 /** Per batch: start-up (a cold start, reading the signing secret) and the final batch response. */
@@ -44,7 +45,8 @@ export interface ConsumerSizing {
  * The consumer runs the jobs of a batch one at a time, so the function's
  * concurrency is the number of batches in flight and the catalog's
  * `concurrency` holds. Each job is budgeted its `timeoutMs` plus
- * {@link STORE_AND_QUEUE_SECONDS} and {@link RATE_LIMIT_WAIT_SECONDS}; the batch
+ * {@link STORE_AND_QUEUE_SECONDS} and {@link RATE_LIMIT_WAIT_SECONDS} (or, on a
+ * rate-limited FIFO queue, its longer in-process wait for a slot); the batch
  * is as many jobs as fit in Lambda's 15 minutes after
  * {@link BATCH_OVERHEAD_SECONDS}, between 1 and 10; the function timeout covers
  * a full batch. Larger batches mean fewer invocations and fewer SQS calls per
@@ -75,10 +77,11 @@ export interface ConsumerSizing {
  * //   laneMaximumConcurrency: { default: 5 }, maximumBatchingWindowSeconds: 0 }
  */
 export function consumerSizing(
-  definition: Pick<QueueDefinition, 'fifo' | 'lanes' | 'concurrency' | 'timeoutMs'>,
+  definition: Pick<QueueDefinition, 'fifo' | 'lanes' | 'concurrency' | 'timeoutMs'> & Partial<Pick<QueueDefinition, 'rateLimit'>>,
 ): ConsumerSizing {
   const jobTimeoutSeconds = Math.ceil(definition.timeoutMs / 1000);
-  const perJobSeconds = jobTimeoutSeconds + STORE_AND_QUEUE_SECONDS + RATE_LIMIT_WAIT_SECONDS;
+  const rateWaitSeconds = Math.max(RATE_LIMIT_WAIT_SECONDS, Math.ceil(slotHorizonMs(definition) / 1000));
+  const perJobSeconds = jobTimeoutSeconds + STORE_AND_QUEUE_SECONDS + rateWaitSeconds;
   const fitting = Math.floor((LAMBDA_MAX_TIMEOUT_SECONDS - BATCH_OVERHEAD_SECONDS) / perJobSeconds);
   const batchSize = Math.min(Math.max(fitting, 1), SQS_MAX_BATCH_SIZE);
   const functionTimeoutSeconds = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, batchSize * perJobSeconds + BATCH_OVERHEAD_SECONDS);

@@ -48,3 +48,42 @@ export function reserveSlots(nextFreeMs: number | undefined, limit: RateLimit, r
   const deferMs = slots.length === request.wanted ? 0 : Math.max(Math.ceil(nextFree - request.nowMs), 0);
   return { slots, nextFreeMs: nextFree, deferMs };
 }
+
+/** How late a rate-limited start may be after its slot before the slot is given up. */
+export const LATE_START_TOLERANCE_MS = 50;
+
+/** How far ahead a consumer of a standard queue waits in process for a slot before deferring the job (a fresh copy, no receive spent). */
+export const SLOT_HORIZON_MS = 2000;
+
+/** The longest a FIFO consumer waits in process for a slot: beyond it, the group is put back for the real wait. */
+export const MAX_FIFO_SLOT_HORIZON_MS = 30_000;
+
+/** The limiter as consumers apply it: the window padded by the start tolerance, so late starts never crowd a window. */
+export function paddedLimit(limit: RateLimit): RateLimit {
+  return { max: limit.max, durationMs: limit.durationMs + LATE_START_TOLERANCE_MS };
+}
+
+/**
+ * How far ahead a consumer of this queue waits in process for a rate slot.
+ *
+ * A standard queue waits {@link SLOT_HORIZON_MS}: a job whose slot is further
+ * away is deferred as a fresh copy, which spends no receive. A FIFO queue
+ * cannot re-send without breaking its group's order, so each deferral spends a
+ * receive of every message of the group in the batch; its consumers wait for
+ * any slot within (concurrency + 1) slot intervals instead. Every consumer
+ * holds at most one reserved slot at a time, so the other consumers hold at
+ * most `concurrency − 1` slots ahead, and the next free slot is never further
+ * than `concurrency` intervals away: a FIFO group is then deferred only when
+ * the limiter's writes keep colliding, or when that wait would pass
+ * {@link MAX_FIFO_SLOT_HORIZON_MS} (a very slow limit).
+ *
+ * @example
+ * slotHorizonMs({ fifo: true, concurrency: 5, rateLimit: { max: 100, durationMs: 60_000 } }); // 3603 (6 × 600.5 ms)
+ * slotHorizonMs({ fifo: false, concurrency: 5, rateLimit: { max: 100, durationMs: 60_000 } }); // 2000
+ */
+export function slotHorizonMs(definition: { readonly fifo: boolean; readonly concurrency: number; readonly rateLimit?: RateLimit }): number {
+  if (!definition.fifo || definition.rateLimit === undefined) return SLOT_HORIZON_MS;
+  const padded = paddedLimit(definition.rateLimit);
+  const intervals = Math.max(definition.concurrency, 2) + 1;
+  return Math.min(Math.max(Math.ceil((intervals * padded.durationMs) / padded.max), SLOT_HORIZON_MS), MAX_FIFO_SLOT_HORIZON_MS);
+}

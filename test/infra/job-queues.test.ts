@@ -30,18 +30,28 @@ describe('JobQueues', () => {
     );
   });
 
-  it('redrives every lane to its DLQ after maxReceiveCount receives, above attempts', () => {
+  it('redrives every lane to its DLQ after maxReceiveCount receives, sized from the most attempts a request may ask for', () => {
     // Act
     const { stack, definition } = queuesTemplate({ lanes: true, attempts: 5, deferralAllowance: 7 });
     const template = Template.fromStack(stack);
 
-    // Assess
+    // Assess: 25 + 7, not the catalog's 5 + 7
     const [dlqId] = resourceAt(template, 'AWS::SQS::Queue', 'Test/Queues/DeadLetter');
-    expect(maxReceiveCount(definition)).toBe(12);
+    expect(maxReceiveCount(definition)).toBe(32);
     for (const lane of ['urgent', 'high', 'normal', 'low']) {
       const [, queue] = resourceAt(template, 'AWS::SQS::Queue', `Test/Queues/Lane-${lane}`);
-      expect(queue.Properties?.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 12 });
+      expect(queue.Properties?.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 32 });
     }
+  });
+
+  it('gives a FIFO lane room for a whole batch of its group retrying ahead of a message', () => {
+    // Act
+    const { stack } = queuesTemplate({ name: 'order-processing', fifo: true, attempts: 3 });
+    const template = Template.fromStack(stack);
+
+    // Assess: 10 × 25 + 10
+    const [, queue] = resourceAt(template, 'AWS::SQS::Queue', 'Test/Queues/Lane-default');
+    expect(queue.Properties?.RedrivePolicy).toMatchObject({ maxReceiveCount: 260 });
   });
 
   it('keeps DLQ messages 14 days and lets only its own lanes use it, without a reference cycle', () => {

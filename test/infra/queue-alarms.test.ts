@@ -13,7 +13,11 @@ import { aQueueDefinition } from '../helpers/factories';
 import { resourceAt, resourcesOf, synthPipeline, testStack, type TemplateResource } from './support';
 
 const definitions = parseCatalog(catalog);
-const { template } = synthPipeline();
+const { template, stack } = synthPipeline();
+/** Per queue: DLQ, oldest message, errors, throttles (not report-generation, by design), dropped recursion. */
+const queueAlarmCount = definitions.length * 5 - 1;
+/** The pipeline's own alarms (functions, API, table, stuck jobs): see pipeline-alarms.test.ts. */
+const pipelineAlarmCount = (): number => stack.pipelineAlarms.alarms.length;
 
 const queueIdNamed = (source: Template, name: string): string => {
   const match = Object.entries(resourcesOf(source, 'AWS::SQS::Queue')).find(([, queue]) => queue.Properties?.QueueName === name);
@@ -108,7 +112,7 @@ describe('QueueAlarms in the pipeline stack', () => {
   it('has no alarm actions and no topic without alarmEmail', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', definitions.length * 4 - 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', queueAlarmCount + pipelineAlarmCount());
     for (const alarm of Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties?.AlarmActions).toBeUndefined();
       expect(alarm.Properties?.OKActions).toBeUndefined();
@@ -123,7 +127,7 @@ describe('QueueAlarms in the pipeline stack', () => {
     // Assess
     const [topicId] = resourceAt(notified, 'AWS::SNS::Topic', 'JobPipeline/AlarmTopic/Topic');
     const alarms = Object.values(resourcesOf(notified, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(definitions.length * 4 - 1);
+    expect(alarms).toHaveLength(queueAlarmCount + pipelineAlarmCount());
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({ AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
     }
@@ -160,6 +164,22 @@ describe('QueueAlarms', () => {
     expect(alarmsFor({ concurrency: 2 }).alarms.consumerThrottles).toBeDefined();
     const single = alarmsFor({ concurrency: 1 });
     expect(single.alarms.consumerThrottles).toBeUndefined();
-    expect(single.alarms.alarms).toHaveLength(3);
+    expect(single.alarms.alarms).toHaveLength(4);
+  });
+
+  it.each(definitions.map((definition) => [definition.name] as const))('%s alarms when Lambda drops recursive invocations of its consumer', (name) => {
+    // Assess: the consumer allows its own loop, so any drop is a lost deferral
+    const alarm = alarmNamed(template, `jobs-dev-${name}-recursion-dropped`).Properties ?? {};
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'RecursiveInvocationsDropped',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/Consumer.*Handler.*Function/) } }]);
   });
 });

@@ -79,6 +79,18 @@ describe('QueueConsumer', () => {
     });
   });
 
+  it('lets its function loop through its own queues: deferrals re-send to them', () => {
+    // Prepare
+    const { stack, make } = consumerStack({ name: 'order-processing', fifo: true, rateLimit: { max: 100, durationMs: 60_000 } });
+
+    // Act
+    make();
+    const template = Template.fromStack(stack);
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { RecursiveLoop: 'Allow' });
+  });
+
   it('gives a FIFO queue no batching window', () => {
     // Prepare
     const { stack, make } = consumerStack({ name: 'order-processing', fifo: true });
@@ -145,7 +157,14 @@ describe('QueueConsumer', () => {
     expect(targets('secretsmanager:GetSecretValue')).toEqual([secretId]);
     expect(targets('dynamodb:UpdateItem')).toEqual([tableId]);
     expect(targets('logs:PutLogEvents')).toEqual([logsId]);
-    expect(statements.flatMap(resourceListOf)).not.toContain('*');
+    // Only ListEventSourceMappings, which Lambda authorizes on `*` alone, is granted on `*`.
+    const onAnything = statements.filter((statement) => resourceListOf(statement).includes('*'));
+    expect(onAnything.flatMap(actionsOf)).toEqual(['lambda:ListEventSourceMappings']);
+    const mappings = ['urgent', 'high', 'normal', 'low'].map((lane) => resourceAt(template, 'AWS::Lambda::EventSourceMapping', `Test/Consumer/Handler/Function/Lane-${lane}`)[0]);
+    // A mapping's ARN is built from its id (Fn::Join around its Ref): each of the consumer's own, and nothing else.
+    const updated = statements.filter((statement) => actionsOf(statement).includes('lambda:UpdateEventSourceMapping')).flatMap(resourceListOf);
+    expect(updated).toHaveLength(mappings.length);
+    for (const mapping of mappings) expect(JSON.stringify(updated)).toContain(`{"Ref":"${mapping}"}`);
     expect(statements.flatMap(actionsOf).every((action) => !action.endsWith('*'))).toBe(true);
   });
 

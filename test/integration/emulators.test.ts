@@ -35,7 +35,7 @@ async function attributesOf(sqs: SQSClient, url: string | undefined): Promise<Re
 }
 
 describe('provisioning on the emulators', () => {
-  it('creates the jobs table with its keys, the schedule and failed indexes and TTL', async () => {
+  it('creates the jobs table with its keys, the active, schedule and failed indexes and TTL', async () => {
     const { dynamoDb } = testEnvironment();
     const tableName = uniqueName('jobs');
 
@@ -58,6 +58,14 @@ describe('provisioning on the emulators', () => {
     );
     const byName = (left: { IndexName?: string }, right: { IndexName?: string }) => (left.IndexName ?? '').localeCompare(right.IndexName ?? '');
     expect([...(Table?.GlobalSecondaryIndexes ?? [])].sort(byName)).toEqual([
+      expect.objectContaining({
+        IndexName: 'active',
+        KeySchema: [
+          { AttributeName: 'job_id', KeyType: 'HASH' },
+          { AttributeName: 'lease_until_ms', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      }),
       expect.objectContaining({
         IndexName: 'failed',
         KeySchema: [
@@ -106,7 +114,8 @@ describe('provisioning on the emulators', () => {
       expect(attributes.FifoQueue).toBeUndefined();
       expect(JSON.parse(attributes.RedrivePolicy ?? '{}')).toEqual({
         deadLetterTargetArn: queue?.deadLetterArn,
-        maxReceiveCount: 3 + 10,
+        // the most attempts a request may ask for (25) plus the deferral allowance (10)
+        maxReceiveCount: 35,
       });
     }
   });
@@ -122,7 +131,7 @@ describe('provisioning on the emulators', () => {
     expect(queue?.deadLetterUrl).toBe(queueUrl(queueUrlBase, deadLetterQueueName(prefix, fifo)));
     const source = await attributesOf(sqs, queue?.laneUrls.default);
     expect(source).toMatchObject({ FifoQueue: 'true', ContentBasedDeduplication: 'false', VisibilityTimeout: '30' });
-    expect(JSON.parse(source.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: queue?.deadLetterArn, maxReceiveCount: 7 });
+    expect(JSON.parse(source.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: queue?.deadLetterArn, maxReceiveCount: 10 * 25 + 4 });
     expect(await attributesOf(sqs, queue?.deadLetterUrl)).toMatchObject({ FifoQueue: 'true' });
   });
 

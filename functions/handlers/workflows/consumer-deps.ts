@@ -8,6 +8,8 @@ import type { BatchMetrics } from '../../adapters/emf-metrics';
 import type { Lane } from '../../core/lanes';
 import type { QueueDefinition } from '../../core/queue-config';
 import type { Processor } from '../../processors/processor';
+import type { PauseGuard } from './paused-batch';
+import { LATE_START_TOLERANCE_MS as CORE_LATE_START_TOLERANCE_MS, SLOT_HORIZON_MS as CORE_SLOT_HORIZON_MS } from '../../core/rate-limit';
 
 /** One lane of the consumer's queue. */
 export interface LaneEndpoint {
@@ -32,18 +34,44 @@ export interface ConsumerDeps {
   readonly cloudWatch?: BatchMetrics;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Jitter source for backoff; injected by tests. */
+  /** Jitter source for backoff and the wait after an unexpected error; injected by tests. */
   readonly random?: () => number;
+  /** The queue's pause state (`paused-batch.ts`); left out, every batch runs. */
+  readonly pause?: PauseGuard;
 }
 
-/** A lease covers the job's timeout plus this margin for the store and queue calls around it. */
+/**
+ * A failed job's letter is re-sent by a later copy of its message only this
+ * long after the failure was recorded: before that, the consumer that failed
+ * the job may still be sending the letter (record first, then letter, then the
+ * mark that it went), and two senders would letter the job twice.
+ */
+export const LETTER_GRACE_MS = 60_000;
+
+/**
+ * A lease covers the job's timeout plus this margin for the store and queue
+ * calls around it, and for the short wait between the claim and the job's
+ * rate-limit slot (at most half of it: see `awaitStart`).
+ */
 export const LEASE_MARGIN_MS = 30_000;
 
 /** How late a rate-limited start may be after its slot before the slot is given up. */
-export const LATE_START_TOLERANCE_MS = 50;
+export const LATE_START_TOLERANCE_MS = CORE_LATE_START_TOLERANCE_MS;
 
-/** How far ahead a rate-limited consumer waits for a slot before deferring the job instead. */
-export const SLOT_HORIZON_MS = 2000;
+/** How far ahead a rate-limited consumer of a standard queue waits for a slot before deferring the job instead (FIFO: `slotHorizonMs`). */
+export const SLOT_HORIZON_MS = CORE_SLOT_HORIZON_MS;
 
 /** How long a lower lane's message waits when a higher lane has a backlog. */
 export const YIELD_DELAY_SECONDS = 2;
+
+/**
+ * After an unexpected error (a store or queue call failed) the message comes
+ * back after this many seconds, plus up to {@link ERROR_RETRY_JITTER_SECONDS}
+ * at random: soon, so a FIFO group is not blocked for the queue's whole
+ * visibility timeout (6 × the function timeout), and spread, so a hiccup
+ * that returned many messages does not bring them all back at once.
+ */
+export const ERROR_RETRY_SECONDS = 2;
+
+/** The random part of the wait after an unexpected error, at most. */
+export const ERROR_RETRY_JITTER_SECONDS = 4;

@@ -1,26 +1,55 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { FAILURE_CATEGORY } from '../../core/failure';
-import { CLAIM_REFUSAL } from '../../adapters/job-store';
+import { CLAIM_REFUSAL, type ClaimOptions } from '../../adapters/job-store';
+import { FAILURE_CATEGORY, type FailureCategory } from '../../core/failure';
 import { decodeJobMessage } from '../../core/job-message';
+import { describeMalformed, malformedReason, type MalformedMessage } from '../../core/malformed-message';
 import type { JobMessage } from '../../core/job';
-import { LEASE_MARGIN_MS, YIELD_DELAY_SECONDS, type ConsumerDeps, type LaneEndpoint } from './consumer-deps';
+import { MAX_ATTEMPTS } from '../../core/job-request';
+import { laneFor } from '../../core/lanes';
+import {
+  ERROR_RETRY_JITTER_SECONDS,
+  ERROR_RETRY_SECONDS,
+  LEASE_MARGIN_MS,
+  LETTER_GRACE_MS,
+  YIELD_DELAY_SECONDS,
+  type ConsumerDeps,
+  type LaneEndpoint,
+} from './consumer-deps';
+import { sendPendingLetter } from './dead-lettering';
 import { LaneYield } from './lane-yield';
-import { awaitStart, reserveStart } from './rate-gate';
+import { putBack, resend, type ReceivedJob } from './put-back';
+import { approachSlot, awaitStart, reserveStart } from './rate-gate';
+import { readReceived, type ReceivedMessage } from './received-message';
 import { runWithTimeout } from './run-with-timeout';
 import { deadLetter, settleAttempt, type Disposition, type Outcome } from './settle-attempt';
+import { pausedBatch } from './paused-batch';
 
 /** How a batch went, for logs and metrics. */
 export type BatchTally = Record<Outcome, number>;
 
 /** A received message with its decoded job, or the reason it could not be decoded. */
-type Parsed = { readonly record: SQSRecord; readonly message?: JobMessage; readonly problem?: string };
+type Parsed = { readonly record: SQSRecord; readonly message?: JobMessage; readonly problem?: MalformedMessage };
 
 function parse(record: SQSRecord): Parsed {
   try {
     return { record, message: decodeJobMessage(record.body) };
   } catch (error) {
-    return { record, problem: `malformed job message: ${(error as Error).message.slice(0, 120)}` };
+    // Described, never quoted: the parsers' messages carry bytes of the body.
+    return { record, problem: describeMalformed(error) };
   }
+}
+
+/** Where a message goes back to after an unexpected error, and what it carries. */
+interface ReturnPoint {
+  readonly lane: LaneEndpoint;
+  readonly record: SQSRecord;
+  readonly job?: ReceivedJob;
+}
+
+/** A FIFO group that went back to its queue: the rest of it in the batch follows, for as long. */
+interface BlockedGroup {
+  readonly seconds?: number;
+  readonly category: FailureCategory;
 }
 
 /**
@@ -40,28 +69,25 @@ export class BatchProcessor {
     const failures: { itemIdentifier: string }[] = [];
     const first = event.Records[0];
     if (!first) return { batchItemFailures: [], tally };
+    const paused = await pausedBatch(this.deps, event);
+    if (paused !== undefined) return { ...paused, tally };
     const lane = this.laneOf(first.eventSourceARN);
     const parsed = event.Records.map(parse);
     const yieldAll = await this.laneYield.shouldYield(lane.lane, this.deps.clock.now().getTime());
-    const blockedGroups = new Map<string, number | undefined>();
+    const blockedGroups = new Map<string, BlockedGroup>();
     const processingMs: number[] = [];
     const queueWaitMs: number[] = [];
 
     for (let index = 0; index < parsed.length; index += 1) {
       const item = parsed[index] as Parsed;
-      const group = item.record.attributes.MessageGroupId;
+      const group = this.deps.definition.fifo ? item.record.attributes.MessageGroupId : undefined;
+      const blocked = group === undefined ? undefined : blockedGroups.get(group);
       let disposition: Disposition;
-      if (this.deps.definition.fifo && group !== undefined && blockedGroups.has(group)) {
-        disposition = { kind: 'return', outcome: 'deferred', visibilitySeconds: blockedGroups.get(group) };
-        if (disposition.visibilitySeconds !== undefined) {
-          const seconds = disposition.visibilitySeconds;
-          disposition = await this.safely(async () => {
-            await this.deps.queues.changeVisibility(lane.url, [{ receiptHandle: item.record.receiptHandle, seconds }]);
-            return { kind: 'return', outcome: 'deferred', visibilitySeconds: seconds };
-          });
-        }
+      if (blocked !== undefined) {
+        disposition = await this.follow(lane, item, blocked);
       } else if (yieldAll && item.message) {
-        disposition = await this.defer(lane, item.record, item.message, YIELD_DELAY_SECONDS * 1000);
+        const job = receivedJob(item.record, item.message);
+        disposition = await this.safely(() => this.defer(lane, job, YIELD_DELAY_SECONDS * 1000), { lane, record: item.record, job });
       } else {
         disposition = await this.handle(lane, item);
       }
@@ -70,7 +96,9 @@ export class BatchProcessor {
       if (disposition.queueWaitMs !== undefined) queueWaitMs.push(disposition.queueWaitMs);
       if (disposition.kind === 'return') {
         failures.push({ itemIdentifier: item.record.messageId });
-        if (this.deps.definition.fifo && group !== undefined && !blockedGroups.has(group)) blockedGroups.set(group, disposition.visibilitySeconds);
+        if (group !== undefined && blocked === undefined) {
+          blockedGroups.set(group, { seconds: disposition.visibilitySeconds, category: categoryOfReturn(disposition) });
+        }
       }
     }
     this.deps.logger.info('batch done', { lane: lane.lane, size: event.Records.length, ...tally });
@@ -110,10 +138,32 @@ export class BatchProcessor {
     return lane;
   }
 
+  /**
+   * A message behind one of its FIFO group that went back: it goes back too,
+   * for as long (the group's order holds), through the receive-limit guard.
+   */
+  private async follow(lane: LaneEndpoint, item: Parsed, blocked: BlockedGroup): Promise<Disposition> {
+    const { seconds } = blocked;
+    if (seconds === undefined) return { kind: 'return', outcome: 'deferred' };
+    if (!item.message) {
+      return this.safely(async () => {
+        await this.deps.queues.changeVisibility(lane.url, [{ receiptHandle: item.record.receiptHandle, seconds }]);
+        return { kind: 'return', outcome: 'deferred', visibilitySeconds: seconds };
+      }, { lane, record: item.record });
+    }
+    const job = receivedJob(item.record, item.message);
+    return this.safely(() => putBack(this.deps, lane, job, seconds, 'deferred', blocked.category), { lane, record: item.record, job });
+  }
+
   private async handle(lane: LaneEndpoint, item: Parsed): Promise<Disposition> {
     const { record, message } = item;
     if (!message) {
-      this.deps.logger.error('malformed message dead-lettered', { message_id: record.messageId, problem: item.problem });
+      this.deps.logger.error('malformed message dead-lettered', {
+        message_id: record.messageId,
+        body_bytes: Buffer.byteLength(record.body, 'utf8'),
+        problem: item.problem?.problem,
+        fields: item.problem?.fields,
+      });
       return this.safely(async () => {
         await this.deps.queues.moveToDeadLetter(this.deps.deadLetterUrl, [
           {
@@ -122,7 +172,7 @@ export class BatchProcessor {
             groupId: record.attributes.MessageGroupId,
             deduplicationId: record.messageId,
             failure: {
-              reason: item.problem ?? 'malformed job message',
+              reason: item.problem ? malformedReason(item.problem) : 'malformed job message',
               category: FAILURE_CATEGORY.validation,
               attempts: 0,
               sourceQueue: this.deps.definition.name,
@@ -131,81 +181,141 @@ export class BatchProcessor {
           },
         ]);
         return { kind: 'delete', outcome: 'failed' };
-      });
+      }, { lane, record });
     }
+    const job = receivedJob(record, message);
     return this.safely(async () => {
       const slot = await reserveStart(this.deps);
-      if (!slot.granted) return this.defer(lane, record, message, slot.deferMs);
-      return this.attempt(lane, record, message, slot.slotMs);
-    });
+      if (!slot.granted) return this.defer(lane, job, slot.deferMs);
+      await approachSlot(this.deps, slot.slotMs);
+      return this.attempt(lane, job, slot.slotMs);
+    }, { lane, record, job });
   }
 
-  private async attempt(lane: LaneEndpoint, record: SQSRecord, message: JobMessage, slotMs?: number): Promise<Disposition> {
+  /**
+   * Claims the job (its lease starts now, just before its rate-limit slot, so
+   * the lease covers the run), runs it, and settles the attempt.
+   */
+  private async attempt(lane: LaneEndpoint, job: ReceivedJob, slotMs?: number): Promise<Disposition> {
     const { deps } = this;
+    const { message, received } = job;
     const now = deps.clock.now();
-    const claim = await deps.store.claim(message.jobId, message.runId, now, deps.definition.timeoutMs + LEASE_MARGIN_MS);
+    const claim = await deps.store.claim(message.jobId, message.runId, now, deps.definition.timeoutMs + LEASE_MARGIN_MS, this.claimOptions(message, received));
     const fields = { job_id: message.jobId, correlation_id: message.correlationId };
     if (!claim.claimed) {
       switch (claim.reason) {
         case CLAIM_REFUSAL.held: {
           const leaseEnds = claim.job?.leaseUntil ? Date.parse(claim.job.leaseUntil) : now.getTime() + LEASE_MARGIN_MS;
           const seconds = Math.max(Math.ceil((leaseEnds - now.getTime()) / 1000), 1);
-          await deps.queues.changeVisibility(lane.url, [{ receiptHandle: record.receiptHandle, seconds }]);
           deps.logger.info('job held by another consumer', { ...fields, retry_in_s: seconds });
-          return { kind: 'return', outcome: 'held', visibilitySeconds: seconds };
+          return putBack(deps, lane, job, seconds, 'held', claim.job?.error?.category ?? FAILURE_CATEGORY.timeout);
+        }
+        case CLAIM_REFUSAL.notDue: {
+          const dueAt = claim.job?.retryAt ? Date.parse(claim.job.retryAt) : now.getTime();
+          const seconds = Math.max(Math.ceil((dueAt - now.getTime()) / 1000), 1);
+          deps.logger.info('early copy of a retrying job returned until its retry is due', { ...fields, retry_in_s: seconds });
+          return putBack(deps, lane, job, seconds, 'deferred', claim.job?.error?.category ?? FAILURE_CATEGORY.server);
         }
         case CLAIM_REFUSAL.exhausted:
-          return deadLetter(deps, record, message, { attempts: claim.job?.attempts ?? 0 }, {
+          return deadLetter(deps, job.record, message, { attempts: claim.job?.attempts ?? 0 }, {
             category: FAILURE_CATEGORY.timeout,
             message: 'the consumer holding the job stopped (crash or timeout) and no attempts are left',
           });
+        case CLAIM_REFUSAL.letterDue: {
+          if (!claim.job) return { kind: 'delete', outcome: 'dropped' };
+          // The consumer that failed the job sends its letter right after the record: a copy that comes
+          // within the grace waits it out, so the letter is sent once, not by both.
+          const failedAtMs = claim.job.failedAt === undefined ? 0 : Date.parse(claim.job.failedAt);
+          const graceLeftMs = failedAtMs + LETTER_GRACE_MS - now.getTime();
+          if (graceLeftMs > 0) {
+            deps.logger.info('letter of a failed job not yet confirmed; copy returned', { ...fields, retry_in_s: Math.ceil(graceLeftMs / 1000) });
+            return putBack(deps, lane, job, Math.ceil(graceLeftMs / 1000), 'held', claim.job.error?.category ?? FAILURE_CATEGORY.server);
+          }
+          return sendPendingLetter(deps, job.record, message, claim.job);
+        }
         default:
-          deps.logger.info('message dropped', { ...fields, reason: claim.reason });
+          deps.logger.info('message dropped', { ...fields, reason: claim.reason, redriven_letter: received.letter !== undefined });
           return { kind: 'delete', outcome: 'dropped' };
       }
     }
-    const job = claim.job;
-    const logger = deps.logger.createChild({ persistentKeys: { job_id: job.jobId, queue: job.queue, attempt: job.attempts, correlation_id: message.correlationId } });
-    await awaitStart(deps, slotMs);
+    const claimed = claim.job;
+    const logger = deps.logger.createChild({ persistentKeys: { job_id: claimed.jobId, queue: claimed.queue, attempt: claimed.attempts, correlation_id: message.correlationId } });
+    if (claim.reopened) logger.info('redriven dead letter put its job back to work', { record: claim.reopened });
+    await awaitStart(deps, slotMs, now.getTime() + LEASE_MARGIN_MS / 2);
     const started = Date.now();
-    const sentAt = Number(record.attributes.SentTimestamp);
-    const queueWaitMs = Number.isFinite(sentAt) ? Math.max(started - sentAt, 0) : undefined;
-    logger.info('job started', { max_attempts: job.maxAttempts, lane: lane.lane, queue_wait_ms: queueWaitMs });
+    const queueWaitMs = received.firstEnqueuedAt === undefined ? undefined : Math.max(started - received.firstEnqueuedAt.getTime(), 0);
+    logger.info('job started', { max_attempts: claimed.maxAttempts, lane: lane.lane, queue_wait_ms: queueWaitMs });
     let settled: Disposition;
     try {
-      const value = await runWithTimeout(deps.processor, message, { attempt: job.attempts, timeoutMs: deps.definition.timeoutMs, logger });
-      settled = await settleAttempt(deps, record, lane.url, job, message, { ok: true, value, durationMs: Date.now() - started });
+      const value = await runWithTimeout(deps.processor, message, { attempt: claimed.attempts, timeoutMs: deps.definition.timeoutMs, logger });
+      settled = await settleAttempt(deps, lane, job, claimed, { ok: true, value, durationMs: Date.now() - started });
     } catch (error) {
-      settled = await settleAttempt(deps, record, lane.url, job, message, { ok: false, error, durationMs: Date.now() - started });
+      settled = await settleAttempt(deps, lane, job, claimed, { ok: false, error, durationMs: Date.now() - started });
     }
     return { ...settled, queueWaitMs };
   }
 
-  /**
-   * Puts a message back without spending an attempt. On a standard queue a copy
-   * is sent with a delay and the original deleted, so the receive count (and the
-   * redrive backstop) is untouched; a FIFO message keeps its place in its group
-   * and waits out the delay as its visibility instead.
-   */
-  private async defer(lane: LaneEndpoint, record: SQSRecord, message: JobMessage, waitMs: number): Promise<Disposition> {
-    const seconds = Math.min(Math.max(Math.ceil(waitMs / 1000), 1), 900);
-    return this.safely(async () => {
-      if (this.deps.definition.fifo) {
-        await this.deps.queues.changeVisibility(lane.url, [{ receiptHandle: record.receiptHandle, seconds }]);
-        return { kind: 'return', outcome: 'deferred', visibilitySeconds: seconds };
-      }
-      await this.deps.queues.send(lane.url, { message, delaySeconds: seconds });
-      return { kind: 'delete', outcome: 'deferred' };
-    });
+  /** A redriven dead letter may reopen its failed record, or rebuild a lost one, with attempts starting over. */
+  private claimOptions(message: JobMessage, received: ReceivedMessage): ClaimOptions {
+    if (received.letter === undefined) return {};
+    const { definition } = this.deps;
+    return {
+      letter: {
+        failedAt: received.letter.failedAt,
+        message,
+        lane: laneFor(definition, message.priority),
+        maxAttempts: Math.min(Math.max(definition.attempts, received.letter.attempts ?? 0), MAX_ATTEMPTS),
+      },
+    };
   }
 
-  /** Runs a step; an unexpected error returns the message to the queue (it is retried, not lost). */
-  private async safely(step: () => Promise<Disposition>): Promise<Disposition> {
+  /**
+   * Puts a message back without spending an attempt. On a standard queue a copy
+   * is sent with a delay (carrying the job's first enqueue time) and the
+   * original deleted, so the receive count is untouched; a FIFO message keeps
+   * its place in its group and waits out the real wait as its visibility
+   * instead (the rest of its group in the batch follows it).
+   */
+  private async defer(lane: LaneEndpoint, job: ReceivedJob, waitMs: number): Promise<Disposition> {
+    const seconds = Math.min(Math.max(Math.ceil(waitMs / 1000), 1), 900);
+    if (this.deps.definition.fifo) return putBack(this.deps, lane, job, seconds, 'deferred', FAILURE_CATEGORY.rateLimited);
+    await resend(this.deps, lane, job, seconds);
+    return { kind: 'delete', outcome: 'deferred' };
+  }
+
+  /**
+   * Runs a step; an unexpected error returns the message to the queue (it is
+   * retried, not lost) after a few seconds, not the queue's long visibility
+   * timeout. When even that call fails, the message comes back after the
+   * visibility timeout, and the log says so.
+   */
+  private async safely(step: () => Promise<Disposition>, point?: ReturnPoint): Promise<Disposition> {
     try {
       return await step();
     } catch (error) {
       this.deps.logger.error('message returned to the queue after an unexpected error', { error: error as Error });
-      return { kind: 'return', outcome: 'error' };
+      if (point === undefined) return { kind: 'return', outcome: 'error' };
+      const seconds = ERROR_RETRY_SECONDS + Math.round((this.deps.random ?? Math.random)() * ERROR_RETRY_JITTER_SECONDS);
+      try {
+        if (point.job) return await putBack(this.deps, point.lane, point.job, seconds, 'error', FAILURE_CATEGORY.server);
+        await this.deps.queues.changeVisibility(point.lane.url, [{ receiptHandle: point.record.receiptHandle, seconds }]);
+        return { kind: 'return', outcome: 'error', visibilitySeconds: seconds };
+      } catch (again) {
+        this.deps.logger.error('could not shorten the returned message\'s visibility: it comes back after the queue\'s visibility timeout', {
+          message_id: point.record.messageId,
+          error: again as Error,
+        });
+        return { kind: 'return', outcome: 'error' };
+      }
     }
   }
+}
+
+function receivedJob(record: SQSRecord, message: JobMessage): ReceivedJob {
+  return { record, message, received: readReceived(record, message.jobId) };
+}
+
+/** The category a follower reports if it must be dead-lettered at the receive limit: its group head's. */
+function categoryOfReturn(disposition: Disposition): FailureCategory {
+  return disposition.outcome === 'deferred' ? FAILURE_CATEGORY.rateLimited : FAILURE_CATEGORY.server;
 }

@@ -1,55 +1,74 @@
-import { LATE_START_TOLERANCE_MS, SLOT_HORIZON_MS, type ConsumerDeps } from './consumer-deps';
+import { paddedLimit, slotHorizonMs } from '../../core/rate-limit';
+import { LATE_START_TOLERANCE_MS, type ConsumerDeps } from './consumer-deps';
 
 /** A job may start (at `slotMs`, when the queue is rate limited), or should be deferred for `deferMs`. */
 export type SlotDecision = { readonly granted: true; readonly slotMs?: number } | { readonly granted: false; readonly deferMs: number };
 
-/** Slots are asked for this far ahead, so the claim between reservation and start does not make the start late. */
+/** The claim is made this long before the job's slot, so the claim's round trip does not make the start late. */
 export const CLAIM_LEAD_MS = 100;
 
-/** How far ahead a consumer that already holds a job waits for a fresh slot after missing its own. */
-const HELD_JOB_HORIZON_MS = 60_000;
+/** How far ahead a consumer that already holds a job asks for a fresh slot after missing its own (within its lease's margin). */
+const HELD_JOB_HORIZON_MS = 10_000;
 
-function paddedLimit(deps: ConsumerDeps) {
+function limiterOf(deps: ConsumerDeps) {
   const limit = deps.definition.rateLimit;
   if (!limit) return undefined;
   if (!deps.limiter) throw new Error(`queue ${deps.definition.name} has a rate limit but its consumer has no limiter`);
-  return { limiter: deps.limiter, limit: { max: limit.max, durationMs: limit.durationMs + LATE_START_TOLERANCE_MS } };
+  return { limiter: deps.limiter, limit: paddedLimit(limit) };
 }
 
 /**
  * Asks the queue's rate limiter for one start, before the job is claimed, so a
  * job that gets no slot is deferred without spending an attempt. Slots are
- * spaced by `(duration + tolerance) / max`.
+ * spaced by `(duration + tolerance) / max`; a slot further ahead than the
+ * queue's horizon (`slotHorizonMs`: 2 s, longer on a FIFO queue) is refused,
+ * and `deferMs` is the real wait the limiter sees until its next free slot.
  */
 export async function reserveStart(deps: ConsumerDeps): Promise<SlotDecision> {
-  const padded = paddedLimit(deps);
-  if (!padded) return { granted: true };
+  const gate = limiterOf(deps);
+  if (!gate) return { granted: true };
   const asOf = new Date(deps.clock.now().getTime() + CLAIM_LEAD_MS);
-  const reservation = await padded.limiter.reserve(deps.definition.name, padded.limit, { wanted: 1, now: asOf, horizonMs: SLOT_HORIZON_MS });
+  const reservation = await gate.limiter.reserve(deps.definition.name, gate.limit, { wanted: 1, now: asOf, horizonMs: slotHorizonMs(deps.definition) });
   const slot = reservation.slots[0];
-  return slot === undefined ? { granted: false, deferMs: reservation.deferMs } : { granted: true, slotMs: slot };
+  return slot === undefined ? { granted: false, deferMs: Math.max(reservation.deferMs, 1) } : { granted: true, slotMs: slot };
+}
+
+/**
+ * Waits until just before a reserved slot ({@link CLAIM_LEAD_MS}), so the job
+ * is claimed (and its lease starts) only when its start is due: a lease
+ * taken earlier could run out while the job waits for its slot.
+ */
+export async function approachSlot(deps: ConsumerDeps, slotMs: number | undefined): Promise<void> {
+  if (slotMs === undefined) return;
+  const waitMs = slotMs - CLAIM_LEAD_MS - deps.clock.now().getTime();
+  if (waitMs > 0) await deps.clock.sleep(waitMs);
 }
 
 /**
  * Waits for a reserved slot before the job starts. A start later than its slot
  * by more than the tolerance gives the slot up and waits for a fresh one, so
  * every start lies within the tolerance after its own slot and no window of
- * `duration` ever holds more than `max` starts, across every consumer.
+ * `duration` ever holds more than `max` starts, across every consumer. The
+ * job is already claimed, so the waiting stops at `deadlineMs` (inside the
+ * lease's margin) and the job starts anyway, with a warning.
  */
-export async function awaitStart(deps: ConsumerDeps, slotMs: number | undefined): Promise<void> {
-  const padded = paddedLimit(deps);
-  if (!padded || slotMs === undefined) return;
-  let slot = slotMs;
+export async function awaitStart(deps: ConsumerDeps, slotMs: number | undefined, deadlineMs: number): Promise<void> {
+  const gate = limiterOf(deps);
+  if (!gate || slotMs === undefined) return;
+  let slot: number | undefined = slotMs;
   for (let tries = 0; tries < 5; tries += 1) {
-    const waitMs = slot - deps.clock.now().getTime();
-    if (waitMs > 0) await deps.clock.sleep(waitMs);
-    if (deps.clock.now().getTime() - slot <= LATE_START_TOLERANCE_MS) return;
-    const reservation = await padded.limiter.reserve(deps.definition.name, padded.limit, {
+    const until = slot === undefined ? deadlineMs : Math.min(slot, deadlineMs);
+    // A timer may wake a millisecond early: sleep again until the time has come.
+    for (let nowMs = deps.clock.now().getTime(); nowMs < until; nowMs = deps.clock.now().getTime()) await deps.clock.sleep(until - nowMs);
+    const nowMs = deps.clock.now().getTime();
+    if (slot !== undefined && nowMs >= slot && nowMs - slot <= LATE_START_TOLERANCE_MS) return;
+    if (nowMs >= deadlineMs) break;
+    const reservation = await gate.limiter.reserve(deps.definition.name, gate.limit, {
       wanted: 1,
-      now: deps.clock.now(),
-      horizonMs: HELD_JOB_HORIZON_MS,
+      now: new Date(nowMs),
+      horizonMs: Math.min(HELD_JOB_HORIZON_MS, deadlineMs - nowMs),
     });
-    slot = reservation.slots[0] ?? deps.clock.now().getTime() + HELD_JOB_HORIZON_MS;
+    slot = reservation.slots[0];
   }
-  deps.logger.warn('started late for its rate-limit slot five times; starting anyway');
+  deps.logger.warn('could not start within its rate-limit slot before its lease margin ran short; starting anyway');
 }

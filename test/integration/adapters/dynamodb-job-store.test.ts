@@ -4,7 +4,7 @@ import { itemSize } from '../../../functions/adapters/item-size';
 import { CLAIM_REFUSAL } from '../../../functions/adapters/job-store';
 import { JobNotFoundError, TransitionConflictError } from '../../../functions/core/errors';
 import { MAX_HISTORY_ENTRIES } from '../../../functions/core/job';
-import { FIXED_NOW, aJobMessage, aNewJob, anAttemptRecord } from '../../helpers/factories';
+import { A_PARTNER, FIXED_NOW, OTHER_PARTNER, aJobMessage, aNewJob, anAttemptRecord } from '../../helpers/factories';
 import { jobStoreFixture, type JobStoreFixture } from './job-store-fixture';
 
 let fixture: JobStoreFixture;
@@ -156,24 +156,38 @@ describe('DynamoDbJobStore against DynamoDB Local', () => {
     await fixture.store.claim(active.message.jobId, active.message.runId, at(1), LEASE_MS);
 
     // Act
-    const cancelled = await fixture.store.cancel(waiting.message.jobId, at(2), expiresAt);
-    const cancelledDelayed = await fixture.store.cancel(delayed.message.jobId, at(2), expiresAt);
+    const cancelled = await fixture.store.cancel(waiting.message.jobId, A_PARTNER, at(2), expiresAt);
+    const cancelledDelayed = await fixture.store.cancel(delayed.message.jobId, A_PARTNER, at(2), expiresAt);
 
     // Assess
     expect(cancelled.status).toBe('cancelled');
     expect(cancelledDelayed.status).toBe('cancelled');
-    await expect(fixture.store.cancel(waiting.message.jobId, at(3), expiresAt)).rejects.toMatchObject({
+    await expect(fixture.store.cancel(waiting.message.jobId, A_PARTNER, at(3), expiresAt)).rejects.toMatchObject({
       name: 'TransitionConflictError',
       context: { status: 'cancelled' },
     });
-    await expect(fixture.store.cancel(active.message.jobId, at(3), expiresAt)).rejects.toMatchObject({
+    await expect(fixture.store.cancel(active.message.jobId, A_PARTNER, at(3), expiresAt)).rejects.toMatchObject({
       name: 'TransitionConflictError',
       context: { status: 'active' },
     });
-    await expect(fixture.store.cancel(`job-${randomUUID()}`, at(3), expiresAt)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(fixture.store.cancel(`job-${randomUUID()}`, A_PARTNER, at(3), expiresAt)).rejects.toBeInstanceOf(JobNotFoundError);
     const stored = await fixture.rawItem(`JOB#${delayed.message.jobId}`, 'STATE');
     expect(stored).not.toHaveProperty('sched_pk');
     expect(stored).not.toHaveProperty('payload');
+  });
+
+  it("refuses to cancel another partner's job as if it did not exist, and leaves it waiting", async () => {
+    // Prepare
+    const theirs = freshJob();
+    await fixture.store.create(theirs);
+
+    // Act
+    const refusal = await fixture.store.cancel(theirs.message.jobId, OTHER_PARTNER, at(2), expiresAt).catch((error: unknown) => error);
+
+    // Assess
+    expect(refusal).toBeInstanceOf(JobNotFoundError);
+    expect(await fixture.store.get(theirs.message.jobId)).toMatchObject({ status: 'waiting', partner: A_PARTNER });
+    expect(await fixture.rawItem(`JOB#${theirs.message.jobId}`, 'STATE')).toMatchObject({ partner: A_PARTNER });
   });
 
   it('keeps only the latest history entries however many attempts there were', async () => {

@@ -13,10 +13,10 @@ describe('scheduleShard', () => {
     const ids = Array.from({ length: 200 }, (_, i) => `job-${i}`);
 
     // Act
-    const shards = ids.map(scheduleShard);
+    const shards = ids.map((id) => scheduleShard(id));
 
     // Assess
-    expect(ids.map(scheduleShard)).toEqual(shards);
+    expect(ids.map((id) => scheduleShard(id))).toEqual(shards);
     expect(new Set(shards)).toEqual(new Set(Array.from({ length: JOBS_TABLE.scheduleShards }, (_, i) => i)));
   });
 });

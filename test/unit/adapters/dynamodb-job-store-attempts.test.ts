@@ -148,7 +148,7 @@ describe('DynamoDbJobStore.fail', () => {
       '(run_id = :run AND attempts = :attempt AND (#status = :active OR (#status = :retrying AND attempts >= max_attempts)))',
     );
     expect(input?.UpdateExpression).not.toContain('#history');
-    expect(input?.UpdateExpression).toContain('REMOVE lease_until_ms, sched_pk, sched_at, payload');
+    expect(input?.UpdateExpression).toContain('REMOVE lease_until_ms, retry_at_ms, sched_pk, sched_at, payload');
   });
 
   it('throws TransitionConflictError for a retrying job that still has attempts', async () => {

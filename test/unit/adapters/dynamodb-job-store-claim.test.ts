@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { scheduleShard } from '../../../functions/adapters/job-keys';
 import { JobNotFoundError, TransitionConflictError } from '../../../functions/core/errors';
-import { A_JOB_ID, A_RUN_ID, FIXED_NOW } from '../../helpers/factories';
+import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, OTHER_PARTNER } from '../../helpers/factories';
 import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
@@ -29,7 +29,8 @@ describe('DynamoDbJobStore.claim', () => {
     const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toContain('run_id = :run AND attempts < max_attempts');
     expect(input?.ConditionExpression).toContain('#status = :active AND lease_until_ms < :nowMs');
-    expect(input?.UpdateExpression).toMatch(/REMOVE sched_pk, sched_at, payload$/);
+    expect(input?.ConditionExpression).toContain('#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)');
+    expect(input?.UpdateExpression).toMatch(/REMOVE sched_pk, sched_at, payload, retry_at_ms$/);
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':run': A_RUN_ID, ':lease': nowMs + 60_000, ':nowMs': nowMs });
     expect(input?.ReturnValues).toBe('ALL_NEW');
     expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
@@ -42,6 +43,9 @@ describe('DynamoDbJobStore.claim', () => {
     ['held', aStateItem({ status: 'active', attempts: 1, lease_until_ms: nowMs + 1 })],
     ['exhausted', aStateItem({ status: 'active', attempts: 3, lease_until_ms: nowMs - 1 })],
     ['exhausted', aStateItem({ status: 'retrying', attempts: 3 })],
+    ['not_due', aStateItem({ status: 'retrying', attempts: 1, retry_at_ms: nowMs + 5000 })],
+    ['letter_due', aStateItem({ status: 'failed', attempts: 3, failed_at: nowMs - 1000, letter_pending: true })],
+    ['final', aStateItem({ status: 'failed', attempts: 3, failed_at: nowMs - 1000 })],
   ])('explains a refusal as %s from the old item, without a read', async (reason, old) => {
     // Prepare
     documents.on(UpdateCommand).rejects(conditionFailed(old));
@@ -68,32 +72,49 @@ describe('DynamoDbJobStore.claim', () => {
 });
 
 describe('DynamoDbJobStore.cancel', () => {
-  it('cancels a waiting job, dropping its schedule entry and setting its expiry', async () => {
+  it('cancels a waiting job of the partner, dropping its schedule entry and setting its expiry', async () => {
     // Prepare
-    documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'cancelled', sched_pk: undefined, sched_at: undefined }) });
+    documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'cancelled', partner: A_PARTNER, sched_pk: undefined, sched_at: undefined }) });
     const expiresAt = new Date(nowMs + 86_400_000);
 
     // Act
-    const job = await store.cancel(A_JOB_ID, FIXED_NOW, expiresAt);
+    const job = await store.cancel(A_JOB_ID, A_PARTNER, FIXED_NOW, expiresAt);
 
     // Assess
-    expect(job.status).toBe('cancelled');
+    expect(job).toMatchObject({ status: 'cancelled', partner: A_PARTNER });
     const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.ConditionExpression).toBe('#status IN (:waiting, :delayed)');
+    expect(input?.ConditionExpression).toBe('#status IN (:waiting, :delayed) AND #partner = :partner');
+    expect(input?.ExpressionAttributeNames).toMatchObject({ '#partner': 'partner' });
+    expect(input?.ExpressionAttributeValues?.[':partner']).toBe(A_PARTNER);
     expect(input?.UpdateExpression).toContain('REMOVE sched_pk, sched_at, payload');
     expect(input?.ExpressionAttributeValues?.[':expires']).toBe(Math.floor(expiresAt.getTime() / 1000));
   });
 
-  it('throws TransitionConflictError with the current status once the job is active', async () => {
+  it('throws TransitionConflictError with the current status once the partner\'s job is active', async () => {
     // Prepare
-    documents.on(UpdateCommand).rejects(conditionFailed(aStateItem({ status: 'active', attempts: 1 })));
+    documents.on(UpdateCommand).rejects(conditionFailed(aStateItem({ status: 'active', attempts: 1, partner: A_PARTNER })));
 
     // Act
-    const cancelling = store.cancel(A_JOB_ID, FIXED_NOW, FIXED_NOW);
+    const cancelling = store.cancel(A_JOB_ID, A_PARTNER, FIXED_NOW, FIXED_NOW);
 
     // Assess
     await expect(cancelling).rejects.toBeInstanceOf(TransitionConflictError);
     await expect(cancelling).rejects.toMatchObject({ context: { status: 'active', transition: 'cancel' } });
+  });
+
+  it.each([
+    ['another partner', { partner: OTHER_PARTNER }],
+    ['no partner (an item from before partners were recorded)', {}],
+  ])('throws JobNotFoundError, not a conflict, for a waiting job of %s', async (_owner, owner) => {
+    // Prepare: the condition fails on the partner alone
+    documents.on(UpdateCommand).rejects(conditionFailed(aStateItem({ status: 'waiting', ...owner })));
+
+    // Act
+    const cancelling = store.cancel(A_JOB_ID, A_PARTNER, FIXED_NOW, FIXED_NOW);
+
+    // Assess
+    await expect(cancelling).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(cancelling).rejects.not.toHaveProperty('context.status');
   });
 
   it('throws JobNotFoundError for a job with no record', async () => {
@@ -102,7 +123,7 @@ describe('DynamoDbJobStore.cancel', () => {
     documents.on(GetCommand).resolves({});
 
     // Act / Assess
-    await expect(store.cancel(A_JOB_ID, FIXED_NOW, FIXED_NOW)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(store.cancel(A_JOB_ID, A_PARTNER, FIXED_NOW, FIXED_NOW)).rejects.toBeInstanceOf(JobNotFoundError);
   });
 });
 

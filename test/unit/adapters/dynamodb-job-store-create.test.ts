@@ -6,7 +6,7 @@ import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store
 import { itemSize } from '../../../functions/adapters/item-size';
 import { scheduleShard } from '../../../functions/adapters/job-keys';
 import { PipelineError } from '../../../functions/core/errors';
-import { A_JOB_ID, A_RUN_ID, FIXED_NOW, aJobMessage, aNewJob } from '../../helpers/factories';
+import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, OTHER_PARTNER, aJobMessage, aNewJob } from '../../helpers/factories';
 import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
@@ -46,6 +46,20 @@ describe('DynamoDbJobStore.create', () => {
     expect(input?.Item).not.toHaveProperty('expires_at');
   });
 
+  it('records the partner in the state item and the record, and the item stays within one write unit', async () => {
+    // Prepare
+    documents.on(PutCommand).resolves({});
+
+    // Act
+    const outcome = await store.create(aNewJob({ partner: OTHER_PARTNER, message: aJobMessage({ partner: OTHER_PARTNER }) }));
+
+    // Assess
+    const item = documents.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({ partner: OTHER_PARTNER });
+    expect(itemSize(item ?? {})).toBeLessThan(1024);
+    expect(outcome).toMatchObject({ created: true, job: { partner: OTHER_PARTNER } });
+  });
+
   it('keeps a job the sweeper sends in the DELAYED partition, due at its due time', async () => {
     // Prepare
     documents.on(PutCommand).resolves({});
@@ -82,7 +96,7 @@ describe('DynamoDbJobStore.create', () => {
 
   it('returns the live twin from the refusal itself, without a read', async () => {
     // Prepare
-    documents.on(PutCommand).rejects(conditionFailed(aStateItem({ status: 'active', attempts: 1, lease_until_ms: 1 })));
+    documents.on(PutCommand).rejects(conditionFailed(aStateItem({ run_id: 'run-of-the-twin', status: 'active', attempts: 1, lease_until_ms: 1 })));
 
     // Act
     const outcome = await store.create(aNewJob());
@@ -97,7 +111,7 @@ describe('DynamoDbJobStore.create', () => {
     documents
       .on(PutCommand)
       .resolvesOnce({})
-      .rejectsOnce(conditionFailed(aStateItem()));
+      .rejectsOnce(conditionFailed(aStateItem({ run_id: 'run-of-the-twin' })));
     documents.on(DeleteCommand).rejects(new Error('throttled'));
 
     // Act
@@ -108,10 +122,25 @@ describe('DynamoDbJobStore.create', () => {
     expect(documents.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({ pk: `JOB#${A_JOB_ID}`, sk: `PAYLOAD#${A_RUN_ID}` });
   });
 
+  it("takes its own write, applied but answered with a 500 and met by the SDK's retry, as created, and keeps its payload", async () => {
+    // Prepare: the refusal's old item is this very run's
+    documents
+      .on(PutCommand)
+      .resolvesOnce({})
+      .rejectsOnce(conditionFailed(aStateItem({ run_id: A_RUN_ID, status: 'waiting' })));
+
+    // Act
+    const outcome = await store.create(aNewJob({ message: aJobMessage({ data: 'y'.repeat(700) }) }));
+
+    // Assess: the caller sends it, as for any new job
+    expect(outcome).toMatchObject({ created: true, job: { jobId: A_JOB_ID, runId: A_RUN_ID, status: 'waiting' } });
+    expect(documents.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
   it('reads the twin when the refusal carries no old item', async () => {
     // Prepare
     documents.on(PutCommand).rejects(conditionFailed());
-    documents.on(GetCommand).resolves({ Item: aStateItem({ status: 'delayed' }) });
+    documents.on(GetCommand).resolves({ Item: aStateItem({ run_id: 'run-of-the-twin', status: 'delayed' }) });
 
     // Act
     const outcome = await store.create(aNewJob());
@@ -159,6 +188,20 @@ describe('DynamoDbJobStore.get', () => {
       Key: { pk: `JOB#${A_JOB_ID}`, sk: 'STATE' },
       ConsistentRead: true,
     });
+  });
+
+  it('maps the partner, and reads an item from before partners were recorded as a job of no partner', async () => {
+    // Prepare
+    documents.on(GetCommand).resolvesOnce({ Item: aStateItem({ partner: A_PARTNER }) }).resolvesOnce({ Item: aStateItem() });
+
+    // Act
+    const owned = await store.get(A_JOB_ID);
+    const old = await store.get(A_JOB_ID);
+
+    // Assess
+    expect(owned?.partner).toBe(A_PARTNER);
+    expect(old).toBeDefined();
+    expect(old).not.toHaveProperty('partner');
   });
 
   it('returns undefined for a job with no record', async () => {

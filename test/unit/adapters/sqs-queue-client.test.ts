@@ -37,6 +37,22 @@ beforeEach(() => {
 });
 
 describe('SqsQueueClient.send', () => {
+  it('carries a re-sent job\'s first enqueue time as a Number message attribute', async () => {
+    // Prepare
+    sqs.on(SendMessageCommand).resolves({});
+    const firstEnqueuedAt = new Date(FIXED_NOW.getTime() - 60_000);
+
+    // Act
+    await queues.send(STANDARD, { message: aJobMessage(), delaySeconds: 2, firstEnqueuedAt });
+    await queues.send(FIFO, { message: aJobMessage(), firstEnqueuedAt });
+
+    // Assess
+    for (const call of sqs.commandCalls(SendMessageCommand)) {
+      expect(call.args[0].input.MessageAttributes).toEqual({ first_enqueued_at: { DataType: 'Number', StringValue: String(firstEnqueuedAt.getTime()) } });
+    }
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
+  });
+
   it('sends to a standard queue with DelaySeconds when delayed', async () => {
     // Prepare
     sqs.on(SendMessageCommand).resolves({});

@@ -106,3 +106,19 @@ describe('consumerSizing', () => {
     }
   });
 });
+
+describe('consumerSizing of a rate-limited FIFO queue', () => {
+  it('budgets each job its longer in-process wait for a rate slot', () => {
+    // Prepare
+    const plain = aQueueDefinition({ name: 'order-processing', fifo: true, concurrency: 5, timeoutMs: 120_000 });
+    const limited = aQueueDefinition({ name: 'order-processing', fifo: true, concurrency: 5, timeoutMs: 120_000, rateLimit: { max: 100, durationMs: 60_000 } });
+
+    // Act
+    const withoutLimit = consumerSizing(plain);
+    const withLimit = consumerSizing(limited);
+
+    // Assess: 120 + 5 + 2 s per job without, 120 + 5 + 4 s with (a 3.6 s wait), 6 jobs a batch
+    expect(withoutLimit.functionTimeoutSeconds).toBe(6 * 127 + 30);
+    expect(withLimit.functionTimeoutSeconds).toBe(6 * 129 + 30);
+  });
+});

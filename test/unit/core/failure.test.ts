@@ -50,6 +50,7 @@ describe('isRetryableCategory', () => {
     ['auth', false],
     ['validation', false],
     ['non_retryable', false],
+    ['stuck', false],
   ])('%s → retryable %s', (category, retryable) => {
     // Act / Assess
     expect(isRetryableCategory(category)).toBe(retryable);
@@ -58,7 +59,7 @@ describe('isRetryableCategory', () => {
   it('covers every category the project defines', () => {
     // Assess: a new category must be added to the table above
     expect([...FAILURE_CATEGORIES].sort()).toEqual(
-      ['auth', 'client', 'network', 'non_retryable', 'rate_limited', 'server', 'timeout', 'validation'],
+      ['auth', 'client', 'network', 'non_retryable', 'rate_limited', 'server', 'stuck', 'timeout', 'validation'],
     );
     expect(FAILURE_CATEGORIES).toEqual(Object.values(FAILURE_CATEGORY));
   });

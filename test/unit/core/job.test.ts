@@ -6,6 +6,8 @@ import {
   CLAIMABLE_STATUSES,
   FINAL_STATUSES,
   isFinal,
+  isOwnedBy,
+  jobMessageOf,
   JOB_STATUS,
   MAX_ERROR_MESSAGE_LENGTH,
   MAX_HISTORY_ENTRIES,
@@ -14,7 +16,7 @@ import {
   storableResult,
   type JobStatus,
 } from '../../../functions/core/job';
-import { anAttemptRecord } from '../../helpers/factories';
+import { anAttemptRecord, aJobRecord } from '../../helpers/factories';
 
 const ALL_STATUSES = Object.values(JOB_STATUS);
 
@@ -91,6 +93,18 @@ describe('isFinal', () => {
   it('treats completed, failed and cancelled as final', () => {
     // Assess
     expect([...FINAL_STATUSES].sort()).toEqual(['cancelled', 'completed', 'failed']);
+  });
+});
+
+describe('isOwnedBy', () => {
+  it.each<[string, { partner?: string }, string, boolean]>([
+    ['its own partner', { partner: 'acme' }, 'acme', true],
+    ['another partner', { partner: 'acme' }, 'globex', false],
+    ['anyone, for a job that records no partner', {}, 'acme', false],
+    ['an empty name, for a job that records no partner', {}, '', false],
+  ])('lets %s own the job: %j', (_case, job, partner, owned) => {
+    // Act / Assess
+    expect(isOwnedBy(job, partner)).toBe(owned);
   });
 });
 
@@ -206,5 +220,36 @@ describe('storableResult', () => {
     expect(storableResult(null)).toBeNull();
     expect(storableResult(0)).toBe(0);
     expect(storableResult('')).toBe('');
+  });
+});
+
+describe('jobMessageOf', () => {
+  it("rebuilds the run's message from its record and data, keeping the partner, group and correlation id", () => {
+    // Prepare
+    const job = aJobRecord({ jobId: 'job-9', runId: 'run-9', groupId: 'order-1', correlationId: 'corr-1', partner: 'acme' });
+
+    // Act
+    const message = jobMessageOf(job, { amount: 5 });
+
+    // Assess
+    expect(message).toEqual({
+      jobId: 'job-9',
+      runId: 'run-9',
+      queue: job.queue,
+      name: job.name,
+      data: { amount: 5 },
+      priority: job.priority,
+      correlationId: 'corr-1',
+      groupId: 'order-1',
+      partner: 'acme',
+    });
+  });
+
+  it('leaves out what the record does not have', () => {
+    // Act
+    const message = jobMessageOf(aJobRecord({ partner: undefined, groupId: undefined, correlationId: undefined }), null);
+
+    // Assess
+    expect(Object.keys(message).sort()).toEqual(['data', 'jobId', 'name', 'priority', 'queue', 'runId']);
   });
 });

@@ -1,3 +1,4 @@
+import { MAX_ATTEMPTS } from '../../../functions/core/job-request';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LANE,
@@ -102,23 +103,33 @@ describe('laneConcurrency', () => {
 });
 
 describe('maxReceiveCount', () => {
-  it.each([1, 3, 5, 25])('is above attempts (%i) by the deferral allowance', (attempts) => {
+  it.each([1, 3, 5, 25])('on a standard queue, covers the most attempts a request may ask for whatever the catalog says (%i)', (attempts) => {
     // Prepare
     const definition = aQueueDefinition({ attempts });
 
     // Act
     const count = maxReceiveCount(definition);
 
-    // Assess
-    expect(count).toBeGreaterThan(attempts);
-    expect(count).toBe(attempts + 10);
+    // Assess: 25 attempts (MAX_ATTEMPTS) plus the allowance, above any request's attempts
+    expect(count).toBe(MAX_ATTEMPTS + 10);
+    expect(count).toBeGreaterThan(MAX_ATTEMPTS);
   });
 
-  it('honours a larger allowance', () => {
+  it('on a FIFO queue, covers a whole batch of one group ahead of a message, each retrying to its last attempt', () => {
     // Prepare
-    const definition = aQueueDefinition({ attempts: 3, deferralAllowance: 50 });
+    const definition = aQueueDefinition({ name: 'order-processing', fifo: true, attempts: 3 });
+
+    // Act / Assess: 10 × 25 + 10
+    expect(maxReceiveCount(definition)).toBe(260);
+  });
+
+  it('honours a larger allowance, within SQS\'s limit of 1000', () => {
+    // Prepare
+    const standard = aQueueDefinition({ attempts: 3, deferralAllowance: 50 });
+    const fifo = aQueueDefinition({ name: 'order-processing', fifo: true, attempts: 3, deferralAllowance: 900 });
 
     // Act / Assess
-    expect(maxReceiveCount(definition)).toBe(53);
+    expect(maxReceiveCount(standard)).toBe(75);
+    expect(maxReceiveCount(fifo)).toBe(1000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reserveSlots, type RateLimit } from '../../../functions/core/rate-limit';
+import { MAX_FIFO_SLOT_HORIZON_MS, reserveSlots, SLOT_HORIZON_MS, slotHorizonMs, type RateLimit } from '../../../functions/core/rate-limit';
 import { seededRandom } from '../../helpers/factories';
 
 describe('reserveSlots', () => {
@@ -167,5 +167,47 @@ describe('reserveSlots', () => {
       expect(new Set(granted).size).toBe(granted.length);
       expect(granted).toHaveLength(100);
     });
+  });
+});
+
+describe('slotHorizonMs', () => {
+  const perMinute: RateLimit = { max: 100, durationMs: 60_000 };
+
+  it('waits (concurrency + 1) slot intervals on a rate-limited FIFO queue, covering every slot the other consumers can hold', () => {
+    // Act
+    const horizon = slotHorizonMs({ fifo: true, concurrency: 5, rateLimit: perMinute });
+
+    // Assess: 6 × (60 000 + 50) / 100
+    expect(horizon).toBe(3603);
+  });
+
+  it('waits the standard horizon on a standard queue, and on a FIFO queue whose slots are close together', () => {
+    // Act / Assess
+    expect(slotHorizonMs({ fifo: false, concurrency: 5, rateLimit: perMinute })).toBe(SLOT_HORIZON_MS);
+    expect(slotHorizonMs({ fifo: true, concurrency: 5, rateLimit: { max: 100, durationMs: 1000 } })).toBe(SLOT_HORIZON_MS);
+    expect(slotHorizonMs({ fifo: true, concurrency: 5 })).toBe(SLOT_HORIZON_MS);
+  });
+
+  it('caps the in-process wait of a very slow limit', () => {
+    // Act / Assess
+    expect(slotHorizonMs({ fifo: true, concurrency: 5, rateLimit: { max: 1, durationMs: 60_000 } })).toBe(MAX_FIFO_SLOT_HORIZON_MS);
+  });
+
+  it('never lets the consumers of a FIFO queue find the next free slot beyond the horizon when each holds one slot', () => {
+    // Prepare: every other consumer reserves one slot, back to back, at the same instant
+    const limit = { max: perMinute.max, durationMs: perMinute.durationMs + 50 };
+    const concurrency = 5;
+    const horizonMs = slotHorizonMs({ fifo: true, concurrency, rateLimit: perMinute });
+    let nextFree: number | undefined;
+    for (let consumer = 0; consumer < concurrency - 1; consumer += 1) {
+      nextFree = reserveSlots(nextFree, limit, { wanted: 1, nowMs: 0, horizonMs }).nextFreeMs;
+    }
+
+    // Act: the last consumer asks
+    const last = reserveSlots(nextFree, limit, { wanted: 1, nowMs: 0, horizonMs });
+
+    // Assess
+    expect(last.slots).toHaveLength(1);
+    expect(last.deferMs).toBe(0);
   });
 });

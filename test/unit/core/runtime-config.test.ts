@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../functions/core/errors';
-import { consumerConfigSchema, consumerConfigWithSecretSchema, parseConfig, pipelineConfigSchema, queueSettingsOf } from '../../../functions/core/runtime-config';
+import {
+  consumerConfigSchema,
+  consumerConfigWithSecretSchema,
+  parseConfig,
+  partnerApiConfigSchema,
+  pipelineConfigSchema,
+  queueSettingsOf,
+} from '../../../functions/core/runtime-config';
 import { parseQueueDefinition } from '../../../functions/core/queue-config';
 import { aQueueDefinitionInput } from '../../helpers/factories';
 
@@ -58,5 +65,40 @@ describe('function configuration', () => {
 
     // Assess
     expect(attempt).toThrow(/QUEUE_SETTINGS.attempts/);
+  });
+});
+
+describe('partner-facing function configuration', () => {
+  const pipeline = { ...base, QUEUES: JSON.stringify([queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput()))]) };
+
+  it('reads each partner of PARTNER_KEYS', () => {
+    // Prepare
+    const keys = [{ key_id: 'abc123', partner: 'acme' }, { key_id: 'def456', partner: 'globex' }];
+
+    // Act
+    const config = parseConfig(partnerApiConfigSchema, { ...pipeline, PARTNER_KEYS: JSON.stringify(keys) });
+
+    // Assess
+    expect(config.PARTNER_KEYS).toEqual(keys);
+  });
+
+  it.each([
+    ['missing', undefined, /PARTNER_KEYS is required/],
+    ['not JSON', '[{', /PARTNER_KEYS must be JSON/],
+    ['empty', '[]', /at least one partner key/],
+    ['without a partner', JSON.stringify([{ key_id: 'abc123' }]), /PARTNER_KEYS/],
+    ['listing a key id twice', JSON.stringify([{ key_id: 'k', partner: 'acme' }, { key_id: 'k', partner: 'globex' }]), /key_id twice/],
+  ])('refuses PARTNER_KEYS %s', (_case, value, message) => {
+    // Act
+    const attempt = () => parseConfig(partnerApiConfigSchema, { ...pipeline, PARTNER_KEYS: value });
+
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
+  });
+
+  it('is not needed by the other ingest-side functions', () => {
+    // Act / Assess
+    expect(() => parseConfig(pipelineConfigSchema, pipeline)).not.toThrow();
   });
 });

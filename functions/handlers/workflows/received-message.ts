@@ -1,0 +1,63 @@
+import type { SQSRecord } from 'aws-lambda';
+import { FIRST_ENQUEUED_AT_ATTRIBUTE } from '../../adapters/queue-client';
+
+/**
+ * The dead-letter attribute that marks a message as a dead letter: every
+ * letter the consumer sends carries it (with `job_id`, `failure_reason`,
+ * `failure_category`, `attempts`, `source_queue`), and SQS's message move task
+ * keeps message attributes, so a letter redriven to a lane still carries it.
+ */
+export const LETTER_MARKER_ATTRIBUTE = 'failed_at';
+
+/** What a redriven dead letter says about the failure that sent it to the DLQ. */
+export interface LetterMarks {
+  /** The letter's `failed_at`: the failure it reports. */
+  readonly failedAt: Date;
+  /** Attempts the failed run had spent, when the letter says. */
+  readonly attempts?: number;
+}
+
+/** What the consumer reads from a received record besides its body. */
+export interface ReceivedMessage {
+  /** SQS's `ApproximateReceiveCount` of this receive (1 on the first). */
+  readonly receiveCount: number;
+  /** When the job was first enqueued: a re-sent copy's `first_enqueued_at`, else the message's own `SentTimestamp`. */
+  readonly firstEnqueuedAt?: Date;
+  /** Set when the message is a redriven dead letter. */
+  readonly letter?: LetterMarks;
+}
+
+/**
+ * Reads a record's attributes as AWS shapes them in an SQS event: system
+ * attributes as strings (`ApproximateReceiveCount`, `SentTimestamp`), message
+ * attributes as `{ stringValue, dataType }`. A missing or unreadable value is
+ * left out rather than guessed, except the receive count, which reads 1.
+ *
+ * @example
+ * readReceived(record); // { receiveCount: 3, firstEnqueuedAt: 2026-01-01T00:00:00.000Z }
+ */
+export function readReceived(record: SQSRecord, jobId?: string): ReceivedMessage {
+  const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+  const firstEnqueuedMs = Number(attribute(record, FIRST_ENQUEUED_AT_ATTRIBUTE) ?? record.attributes.SentTimestamp);
+  const letter = letterOf(record, jobId);
+  return {
+    receiveCount: Number.isFinite(receiveCount) && receiveCount >= 1 ? receiveCount : 1,
+    ...(Number.isFinite(firstEnqueuedMs) && firstEnqueuedMs > 0 ? { firstEnqueuedAt: new Date(firstEnqueuedMs) } : {}),
+    ...(letter === undefined ? {} : { letter }),
+  };
+}
+
+/** The letter's marks, when the record carries a readable `failed_at` (and, if it names one, the same job). */
+function letterOf(record: SQSRecord, jobId: string | undefined): LetterMarks | undefined {
+  const failedAt = Date.parse(attribute(record, LETTER_MARKER_ATTRIBUTE) ?? '');
+  if (!Number.isFinite(failedAt)) return undefined;
+  const named = attribute(record, 'job_id');
+  if (named !== undefined && jobId !== undefined && named !== jobId) return undefined;
+  const attempts = Number(attribute(record, 'attempts'));
+  return { failedAt: new Date(failedAt), ...(Number.isInteger(attempts) && attempts > 0 ? { attempts } : {}) };
+}
+
+function attribute(record: SQSRecord, name: string): string | undefined {
+  const value = record.messageAttributes?.[name]?.stringValue;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
