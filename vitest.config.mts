@@ -38,6 +38,17 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          // Fault injection through the local cloud: its own synth and cloud, with hooks (see test/faults/global-setup.ts).
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/faults/global-setup.ts'],
+          hookTimeout: 300_000,
+          testTimeout: 240_000,
+        },
+      },
     ],
   },
 });

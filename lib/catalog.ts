@@ -8,7 +8,7 @@ import type { QueueDefinitionInput } from '../functions/core/queue-config';
  * queue, the field and the fix.
  *
  * Times are in milliseconds, except `oldestMessageAlarmSeconds`. Left out: `fifo`,
- * `dedup`, `lanes` false; retention 24 h completed, 7 days failed;
+ * `dedup`, `lanes` false; retention 24 h completed, 15 days failed (a day past the DLQ's 14);
  * `maxPayloadBytes` 256 KiB; jitter 0.5; the oldest-message alarm at 15 minutes
  * of waiting (`oldestMessageAlarmSeconds: 900`).
  */

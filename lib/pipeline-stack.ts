@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { parseCatalog, type QueueDefinition, type QueueDefinitionInput } from '../functions/core/queue-config';
 import { queueSettingsOf, queueSettingsSchema, type QueueSettings } from '../functions/core/runtime-config';
@@ -14,9 +14,19 @@ import { OperationsDashboard } from './operations-dashboard';
 import { readPipelineContext, readStage, type PipelineContext } from './pipeline-context';
 import { PipelineFunction, type PipelineFunctionProps } from './pipeline-function';
 import { QueueAlarms } from './queue-alarms';
+import { PipelineAlarms } from './pipeline-alarms';
+import { queueTimingsVariable } from '../functions/core/queue-timings';
+import { JOBS_TABLE } from '../functions/core/table-schema';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { QueueConsumer } from './queue-consumer';
 import { Schedules } from './schedules';
 import { SigningSecret } from './signing-secret';
+
+/** Reserved concurrency of the job-status function: a cap, so long-polls cannot starve the consumers. */
+export const JOB_STATUS_CONCURRENCY = 50;
+
+/** Reserved concurrency of the health function: a cap on what its public and keyed routes can cost. */
+export const HEALTH_CONCURRENCY = 5;
 
 /** Properties of {@link PipelineStack}. */
 export interface PipelineStackProps extends StackProps {
@@ -67,6 +77,10 @@ export class PipelineStack extends Stack {
   public readonly sweeper: PipelineFunction;
   /** Sends again jobs never claimed, every 5 minutes. */
   public readonly reconciler: PipelineFunction;
+  /** Finds, repairs and counts stuck jobs, every 5 minutes. */
+  public readonly stuckDetector: PipelineFunction;
+  /** The pipeline-wide alarms (function errors, API, DynamoDB throttles, stuck jobs). */
+  public readonly pipelineAlarms: PipelineAlarms;
   /** The REST API. */
   public readonly ingestApi: IngestApi;
   /** The admin routes of the REST API. */
@@ -94,6 +108,8 @@ export class PipelineStack extends Stack {
     this.definitions = parseCatalog(props.catalog ?? shippedCatalog);
     const settings = readPipelineContext(read, this.definitions.map((definition) => definition.name));
     this.settings = settings;
+    // Errors, not exceptions: synth and deploy stop on them, destroy, ls and bootstrap need no targets.
+    for (const problem of settings.targetProblems) Annotations.of(this).addError(problem);
     const removalPolicy = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const queueUrlBase = Fn.join('', ['https://sqs.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', Aws.ACCOUNT_ID]);
     const logging = { logLevel: settings.logLevel, logRetention: settings.logRetention, removalPolicy };
@@ -162,21 +178,33 @@ export class PipelineStack extends Stack {
       serviceName: 'job-status',
       description: 'GET /jobs/{id} (with ?wait long-polling) and DELETE /jobs/{id}',
       timeout: Duration.seconds(25),
+      // A ?wait long-poll holds an instance up to 20 s: 50 serve 2.5 long-polls a second, or hundreds of
+      // plain reads (tens of ms each), and a flood of long-polls cannot take the consumers' account concurrency.
+      reservedConcurrentExecutions: JOB_STATUS_CONCURRENCY,
     });
     this.health = pipelineFunction('Health', {
       handlerName: 'health',
       serviceName: 'health',
       description: 'GET /health, GET /health/queue and the admin GET /queue/status',
       timeout: Duration.seconds(15),
+      // Answers take a GetItem (tens of ms); one caller per 15 s refreshes the counts (a second or two) and,
+      // before the first snapshot exists, others wait for it up to 2 s. The routes' throttles (20 requests
+      // a second in all) need one or two instances; the cap keeps a flood off the account’s pool.
+      reservedConcurrentExecutions: HEALTH_CONCURRENCY,
     });
     this.sweeper = pipelineFunction('Sweeper', {
       handlerName: 'sweeper',
       serviceName: 'sweeper',
-      description: 'Every minute: sends delayed jobs that are due',
+      description: 'Every minute: sends delayed jobs that are due, looping until its time is nearly spent',
       timeout: Duration.seconds(55),
       reservedConcurrentExecutions: 1,
       retryAttempts: 0,
     });
+    // Each queue's reconcile threshold and stuck bound, for the two functions that judge waiting and active jobs.
+    const scheduledEnvironment = {
+      RECONCILE_AFTER_SECONDS: String(settings.reconcileAfterSeconds),
+      QUEUE_TIMINGS: queueTimingsVariable(this.definitions, settings.reconcileAfterSeconds),
+    };
     this.reconciler = pipelineFunction('Reconciler', {
       handlerName: 'reconciler',
       serviceName: 'reconciler',
@@ -184,13 +212,30 @@ export class PipelineStack extends Stack {
       timeout: Duration.minutes(2),
       reservedConcurrentExecutions: 1,
       retryAttempts: 0,
-      extraEnvironment: { RECONCILE_AFTER_SECONDS: String(settings.reconcileAfterSeconds) },
+      extraEnvironment: scheduledEnvironment,
+    });
+    this.stuckDetector = pipelineFunction('StuckDetector', {
+      handlerName: 'stuck-detector',
+      serviceName: 'stuck-detector',
+      description: 'Every 5 minutes: repairs or counts jobs that stopped moving',
+      timeout: Duration.minutes(2),
+      reservedConcurrentExecutions: 1,
+      retryAttempts: 0,
+      extraEnvironment: scheduledEnvironment,
     });
 
-    for (const fn of [this.ingest, this.jobStatus, this.sweeper, this.reconciler]) this.jobs.grantJobStore(fn.function);
+    for (const fn of [this.ingest, this.jobStatus, this.sweeper, this.reconciler, this.stuckDetector]) this.jobs.grantJobStore(fn.function);
+    // The detector scans the sparse active index, which holds only the jobs running now.
+    this.stuckDetector.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Scan'], resources: [`${this.jobs.table.tableArn}/index/${JOBS_TABLE.activeIndex.name}`] }),
+    );
     this.jobs.grantRead(this.health.function);
+    this.jobs.grantHealthSnapshot(this.health.function);
     for (const queueSet of this.queues.values()) {
-      for (const fn of [this.ingest, this.sweeper, this.reconciler]) queueSet.grantSendToLanes(fn.function);
+      for (const fn of [this.ingest, this.sweeper, this.reconciler, this.stuckDetector]) queueSet.grantSendToLanes(fn.function);
+      // The reconciler counts a lane before it re-sends into a backlog; the detector dead-letters stuck jobs.
+      queueSet.grantReadAttributes(this.reconciler.function, { includeDeadLetter: false });
+      queueSet.grantSendToDeadLetter(this.stuckDetector.function);
       queueSet.grantReadAttributes(this.health.function);
     }
 
@@ -206,6 +251,9 @@ export class PipelineStack extends Stack {
       logRetention: settings.logRetention,
       removalPolicy,
     });
+    // The keys exist only once the API does: the partner-facing functions map each request's key id to its partner.
+    const partnerKeys = this.toJsonString([...this.ingestApi.apiKeys].map(([partner, key]) => ({ key_id: key.keyId, partner })));
+    for (const fn of [this.ingest, this.jobStatus]) fn.function.addEnvironment('PARTNER_KEYS', partnerKeys);
     this.adminApi = new AdminApi(this, 'Admin', { api: this.ingestApi.api, statusFunction: this.health.function });
     this.admin = new AdminFunction(this, 'AdminFunction', {
       jobs: this.jobs,
@@ -215,7 +263,11 @@ export class PipelineStack extends Stack {
       ...logging,
     });
     this.admin.addRoutes(this.adminApi);
-    this.schedules = new Schedules(this, 'Schedules', { sweeper: this.sweeper.function, reconciler: this.reconciler.function });
+    this.schedules = new Schedules(this, 'Schedules', {
+      sweeper: this.sweeper.function,
+      reconciler: this.reconciler.function,
+      stuckDetector: this.stuckDetector.function,
+    });
 
     if (settings.alarmEmails.length > 0) {
       this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { emails: settings.alarmEmails, alarmNamePrefix: settings.namePrefix, removalPolicy });
@@ -227,18 +279,36 @@ export class PipelineStack extends Stack {
         new QueueAlarms(alarmScope, queueSet.definition.name, { queues: queueSet, consumer, action: this.alarmTopic?.action }),
       ]),
     );
+    this.pipelineAlarms = new PipelineAlarms(this, 'PipelineAlarms', {
+      namePrefix: settings.namePrefix,
+      functions: {
+        ingest: this.ingest.function,
+        'job-status': this.jobStatus.function,
+        sweeper: this.sweeper.function,
+        reconciler: this.reconciler.function,
+        'stuck-detector': this.stuckDetector.function,
+      },
+      api: this.ingestApi.api,
+      ingestRoutes: [
+        { path: '/jobs/{id}', method: 'POST' },
+        { path: '/jobs/{id}/batch', method: 'POST' },
+      ],
+      table: this.jobs.table,
+      indexNames: [...this.jobs.indexArns.keys()],
+      action: this.alarmTopic?.action,
+    });
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       dashboardName: `${settings.namePrefix}-operations`,
       queues: this.queues,
       consumers: this.consumers,
-      alarms: [...this.alarms.values()].flatMap((queueAlarms) => queueAlarms.alarms),
+      alarms: [...[...this.alarms.values()].flatMap((queueAlarms) => queueAlarms.alarms), ...this.pipelineAlarms.alarms],
     });
     const consumerLogGroups = [...this.consumers.values()].map((consumer) => consumer.handler.logGroup);
     this.logQueries = new LogQueries(this, 'LogQueries', {
       folder: this.stackName,
       consumerLogGroups,
       functionLogGroups: [
-        ...[this.ingest, this.jobStatus, this.health, this.sweeper, this.reconciler, this.admin.handler].map((fn) => fn.logGroup),
+        ...[this.ingest, this.jobStatus, this.health, this.sweeper, this.reconciler, this.stuckDetector, this.admin.handler].map((fn) => fn.logGroup),
         ...consumerLogGroups,
       ],
     });

@@ -12,6 +12,18 @@ export interface SchedulesProps {
   /** Sends again jobs accepted but never claimed. */
   readonly reconciler: IFunction;
   /**
+   * Finds, repairs and counts stuck jobs.
+   *
+   * @default - no stuck-job detector rule
+   */
+  readonly stuckDetector?: IFunction;
+  /**
+   * How often the stuck-job detector runs.
+   *
+   * @default - 5 minutes
+   */
+  readonly detectEvery?: Duration;
+  /**
    * How often the sweeper runs: the lateness of a delayed job is at most this.
    *
    * @default - 1 minute
@@ -26,8 +38,8 @@ export interface SchedulesProps {
 }
 
 /**
- * EventBridge rules that run the sweeper (every minute) and the reconciler
- * (every 5 minutes). A missed run is not retried for long: the next one
+ * EventBridge rules that run the sweeper (every minute), the reconciler
+ * (every 5 minutes) and, when given, the stuck-job detector (every 5 minutes). A missed run is not retried for long: the next one
  * catches up, and the claim step makes a duplicate send harmless.
  *
  * @example
@@ -38,12 +50,15 @@ export class Schedules extends Construct {
   public readonly sweeperRule: Rule;
   /** The reconciler's rule. */
   public readonly reconcilerRule: Rule;
+  /** The stuck-job detector's rule, when there is a detector. */
+  public readonly stuckDetectorRule?: Rule;
 
   public constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
     const sweepEvery = props.sweepEvery ?? Duration.minutes(1);
     const reconcileEvery = props.reconcileEvery ?? Duration.minutes(5);
-    for (const [name, every] of [['sweepEvery', sweepEvery], ['reconcileEvery', reconcileEvery]] as const) {
+    const detectEvery = props.detectEvery ?? Duration.minutes(5);
+    for (const [name, every] of [['sweepEvery', sweepEvery], ['reconcileEvery', reconcileEvery], ['detectEvery', detectEvery]] as const) {
       const minutes = every.toSeconds() / 60;
       if (!Number.isInteger(minutes) || minutes < 1) {
         throw new ConfigError(`Schedules ${id}: ${name} must be a whole number of minutes, at least 1; got ${every.toHumanString()}`);
@@ -56,6 +71,14 @@ export class Schedules extends Construct {
       reconcileEvery,
       props.reconciler,
     );
+    if (props.stuckDetector !== undefined) {
+      this.stuckDetectorRule = this.rule(
+        'StuckDetectorRule',
+        'Runs the stuck-job detector: repairs or counts jobs that stopped moving',
+        detectEvery,
+        props.stuckDetector,
+      );
+    }
   }
 
   private rule(id: string, description: string, every: Duration, handler: IFunction): Rule {

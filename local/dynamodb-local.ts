@@ -14,6 +14,8 @@ export interface DynamoDbLocal {
   /** Base URL for the SDK's `endpoint`, e.g. `http://127.0.0.1:41234`. */
   readonly endpoint: string;
   readonly port: number;
+  /** The Java process's id, so that tests can freeze it (SIGSTOP) as a hung database. */
+  readonly pid?: number;
   /** Stops the Java process and waits until it has exited. */
   stop(): Promise<void>;
 }
@@ -102,7 +104,7 @@ async function startOnPort(
     await child.stop();
     throw error;
   }
-  return { endpoint, port, stop: () => child.stop() };
+  return { endpoint, port, pid: child.pid, stop: () => child.stop() };
 }
 
 async function waitUntilAnswering(endpoint: string, child: GuardedProcess, timeoutMs: number): Promise<void> {

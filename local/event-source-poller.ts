@@ -24,6 +24,12 @@ export interface EventSourcePollerOptions {
   readonly onError?: (error: Error) => void;
   /** Whether the mapping starts enabled. @default true */
   readonly enabled?: boolean;
+  /**
+   * Fault injection (tests): how many times each received batch is handed to
+   * the function at once, as SQS's at-least-once delivery may hand a message
+   * to two consumers; each copy's answer decides its own deletes. @default 1
+   */
+  readonly copiesOfBatch?: () => number;
 }
 
 /** Long-poll wait of each receive: short, so that stop and disable take effect within a second. */
@@ -135,7 +141,8 @@ export class EventSourcePoller {
       }
       // A batch found means there may be more waiting: scale up, as Lambda's pollers do.
       this.spawn(false);
-      await this.invoke(messages);
+      const copies = this.options.copiesOfBatch?.() ?? 1;
+      await Promise.all(Array.from({ length: Math.max(1, copies) }, () => this.invoke(messages)));
     }
   }
 

@@ -21,49 +21,36 @@ export interface ProvisionedTable {
 
 /**
  * Creates the jobs table with the key layout in `JOBS_TABLE`: on-demand, the
- * sparse `schedule` and `failed` indexes projecting everything, TTL on `expires_at` where the
+ * sparse `schedule`, `failed` (projecting everything) and `active` (keys only) indexes, TTL on `expires_at` where the
  * emulator supports it. Resolves once the table is active.
  *
  * @example
  * await createJobsTable(dynamo, uniqueName('jobs'));
  */
 export async function createJobsTable(client: DynamoDBClient, tableName: string): Promise<ProvisionedTable> {
-  const index = JOBS_TABLE.scheduleIndex;
-  const failed = JOBS_TABLE.failedIndex;
+  const indexes = [JOBS_TABLE.scheduleIndex, JOBS_TABLE.failedIndex, JOBS_TABLE.activeIndex];
+  const keyTypes = new Map<string, 'S' | 'N'>([
+    [JOBS_TABLE.partitionKey, 'S'],
+    [JOBS_TABLE.sortKey, 'S'],
+    ...indexes.flatMap((gsi) => [[gsi.partitionKey, 'S'], [gsi.sortKey, 'N']] as const),
+  ]);
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: JOBS_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: JOBS_TABLE.sortKey, AttributeType: 'S' },
-        { AttributeName: index.partitionKey, AttributeType: 'S' },
-        { AttributeName: index.sortKey, AttributeType: 'N' },
-        { AttributeName: failed.partitionKey, AttributeType: 'S' },
-        { AttributeName: failed.sortKey, AttributeType: 'N' },
-      ],
+      AttributeDefinitions: [...keyTypes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
       KeySchema: [
         { AttributeName: JOBS_TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: JOBS_TABLE.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: failed.name,
-          KeySchema: [
-            { AttributeName: failed.partitionKey, KeyType: 'HASH' },
-            { AttributeName: failed.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      GlobalSecondaryIndexes: indexes.map((gsi) => ({
+        IndexName: gsi.name,
+        KeySchema: [
+          { AttributeName: gsi.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: gsi.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'projection' in gsi ? gsi.projection : ('ALL' as const) },
+      })),
     }),
   );
   await waitUntilActive(client, tableName);

@@ -4,7 +4,6 @@
  * `npm start --` go to `cdk synth`, e.g. `npm start -- -c partners=acme`.
  * `PORT` picks the API port (default 3000).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulators, type Emulators } from './emulators';
@@ -13,12 +12,13 @@ import { startLocalCloud, type LocalCloud } from './cloud/local-cloud';
 import { watchParentDeath } from './cloud/parent-watch';
 import { assertPortFree } from './cloud/port-check';
 import { localCloudFile, readyText } from './cloud/ready-report';
+import { StateFile, stopSignals } from './cloud/state-file';
 import { startLocalReceiver, type LocalReceiver } from './cloud/receiver';
 import { synthesize } from './cloud/synth';
 import { synthArguments } from './cloud/synth-args';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const STATE_FILE = join(PROJECT_ROOT, '.local-cloud.json');
+const STATE_FILE = new StateFile(join(PROJECT_ROOT, '.local-cloud.json'));
 const HOST = '127.0.0.1';
 
 const log = (line: string): void => console.log(line);
@@ -26,34 +26,27 @@ const aborted = new AbortController();
 let cloud: LocalCloud | undefined;
 let receiver: LocalReceiver | undefined;
 let emulators: Promise<Emulators> | undefined;
-/** What this run wrote to the state file, so that it removes only its own. */
-let written: string | undefined;
 let stopping = false;
 
 /**
- * Stops whatever has started, removes the state file if it is still this run's
- * (its credentials die with the cloud), and exits; says why unless `reason` is
- * undefined (a failed start, already explained).
+ * Removes the state file if it is still this run's (its credentials die with
+ * the cloud), stops whatever has started, and exits; says why unless `reason`
+ * is undefined (a failed start, already explained). The file goes first, at
+ * once and synchronously: once stopping has begun the cloud is not there to
+ * use, and whatever ends this process before the stop completes (a second
+ * Ctrl-C, a SIGKILL from the launcher) cannot leave it behind.
  */
 async function shutdown(reason: string | undefined, exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  STATE_FILE.removeIfOurs();
   if (reason !== undefined) log(`\nstopping the local cloud (${reason})…`);
   aborted.abort();
   // Until the cloud has taken the emulators over, they are stopped here.
   if (cloud === undefined) await emulators?.then((running) => running.stop(), () => undefined);
   await cloud?.stop();
   await receiver?.stop();
-  if (written !== undefined && readIfPresent(STATE_FILE) === written) rmSync(STATE_FILE, { force: true });
   process.exit(exitCode);
-}
-
-function readIfPresent(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function portFromEnvironment(): number {
@@ -73,10 +66,16 @@ function progress(step: string, count: number): void {
 async function main(): Promise<void> {
   // The warning is about this machine's Node (older than Lambda's), not the app.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Every way out (process.exit included) removes the state file: an exit listener runs synchronously, last.
+  process.on('exit', () => STATE_FILE.removeIfOurs());
+  const decide = stopSignals(() => Date.now());
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      // A second Ctrl-C while stopping gives up on a clean stop; the emulators' watchdog still stops Java.
-      if (stopping) process.exit(130);
+      const action = decide();
+      // One Ctrl-C reaches this process two or three times (see stopSignals): only a later one is a second Ctrl-C.
+      if (action === 'ignore') return;
+      // A second Ctrl-C gives up on a clean stop; the emulators' watchdog still stops Java.
+      if (action === 'force' || stopping) process.exit(130);
       void shutdown(signal, signal === 'SIGINT' ? 130 : 143);
     });
   }
@@ -102,9 +101,8 @@ async function main(): Promise<void> {
   cloud = await startLocalCloud({ cdkOut: resolve(PROJECT_ROOT, synth.outdir), port, host: HOST, receiver, log, emulators: running });
   if (stopping) return;
   const file = localCloudFile(cloud);
-  written = `${JSON.stringify(file, null, 2)}\n`;
-  // It holds credentials and keys: readable by this user only.
-  writeFileSync(STATE_FILE, written, { mode: 0o600 });
+  // It holds credentials and keys: readable by this user only. Refused once stopping has begun.
+  if (!STATE_FILE.write(`${JSON.stringify(file, null, 2)}\n`)) return;
   // From this process's start: npm and the TypeScript loader add about a second before it.
   log(readyText(file, { seconds: performance.now() / 1000, file: '.local-cloud.json' }));
 }

@@ -20,12 +20,23 @@ export interface MappingState {
 /** States in which a mapping does not poll, or is about to stop. */
 const STOPPED_STATES: ReadonlySet<string> = new Set(['Disabled', 'Disabling']);
 
+/** States in which a mapping polls, or is about to start. */
+const POLLING_STATES: ReadonlySet<string> = new Set(['Enabled', 'Enabling', 'Creating']);
+
 /**
- * Whether a consumer is paused: it has mappings, and every one is disabled or
- * disabling (Lambda finishes the batches in flight, then stops polling).
+ * Whether every mapping has stopped polling or is stopping (Lambda finishes
+ * the batches in flight, then stops). Not the pause state of a queue: that is
+ * the queue's pause item (`pause-store.ts`). An update answers `Updating` for
+ * a mapping that was already as asked, so an answer to an update cannot say
+ * this; a later read can.
  */
-export function isPaused(mappings: readonly Pick<MappingState, 'state'>[]): boolean {
+export function allStopped(mappings: readonly Pick<MappingState, 'state'>[]): boolean {
   return mappings.length > 0 && mappings.every((mapping) => STOPPED_STATES.has(mapping.state));
+}
+
+/** How many mappings poll or are about to (`Enabled`, `Enabling`, `Creating`); `Updating` says neither. */
+export function pollingCount(mappings: readonly Pick<MappingState, 'state'>[]): number {
+  return mappings.filter((mapping) => POLLING_STATES.has(mapping.state)).length;
 }
 
 /** A consumer function's event source mappings, read and switched on or off (pause / resume). */

@@ -17,19 +17,22 @@ export function payloadKey(jobId: string, runId: string): ItemKey {
 }
 
 /**
- * The schedule shard of a job: a stable hash (32-bit FNV-1a) of its id, so every
- * write of one job lands in the same index partition.
+ * The schedule shard of a job: a stable hash (32-bit FNV-1a) of its id modulo
+ * the shard count, so every write of one job lands in the same index
+ * partition. An item written under an older, smaller count (4) sits in a
+ * shard numbered below it, which every listing still reads; its next write
+ * moves it to its shard under the current count.
  *
  * @example
  * scheduleShard('job-1') === scheduleShard('job-1'); // true, and always < JOBS_TABLE.scheduleShards
  */
-export function scheduleShard(jobId: string): number {
+export function scheduleShard(jobId: string, shards: number = JOBS_TABLE.scheduleShards): number {
   let hash = 0x811c9dc5;
   for (const byte of Buffer.from(jobId, 'utf8')) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % JOBS_TABLE.scheduleShards;
+  return hash % shards;
 }
 
 /** The schedule partition of a job the sweeper sends when due. */

@@ -1,12 +1,13 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PipelineError } from '../core/errors';
-import { JOB_STATUS } from '../core/job';
+import { JOB_STATUS, jobMessageOf } from '../core/job';
 import { JOBS_TABLE } from '../core/table-schema';
 import type { PendingJob } from './job-store';
 import type { StoreContext } from './conditional-update';
 import { storeFailure } from './dynamodb-errors';
-import { parseStateItem, type StateItem } from './job-item';
+import { jobRecordOf, parseStateItem, type StateItem } from './job-item';
 import { allShards, payloadKey } from './job-keys';
+import { mapBounded, SHARD_QUERY_CONCURRENCY } from './bounded';
 
 /** Which schedule partitions to read, and up to when. */
 export interface ScheduleQuery {
@@ -25,13 +26,14 @@ const BATCH_GET_ROUNDS = 5;
 
 /**
  * Jobs in the schedule index: every shard is queried (each for at most `limit`
- * jobs, oldest first), the results are merged oldest first and cut to `limit`,
+ * jobs, oldest first; a few shards at a time, so 32 queries do not burst at
+ * once), the results are merged oldest first and cut to `limit`,
  * and payloads too large to sit inline are fetched in batches. A job whose
  * payload item has expired cannot be sent again and is left out.
  */
 export async function listScheduled(context: StoreContext, query: ScheduleQuery): Promise<PendingJob[]> {
   if (query.limit <= 0) return [];
-  const perShard = await Promise.all(allShards().map((shard) => queryShard(context, query, shard)));
+  const perShard = await mapBounded(allShards(), SHARD_QUERY_CONCURRENCY, (shard) => queryShard(context, query, shard));
   const due = perShard
     .flat()
     .filter((item) => item.status === JOB_STATUS.waiting || item.status === JOB_STATUS.delayed)
@@ -74,7 +76,7 @@ async function queryShard(context: StoreContext, query: ScheduleQuery, shard: nu
 }
 
 /** Payload items by job id. */
-async function fetchPayloads(context: StoreContext, items: readonly StateItem[]): Promise<Map<string, string>> {
+export async function fetchPayloads(context: StoreContext, items: readonly StateItem[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (let start = 0; start < items.length; start += BATCH_GET_KEYS) {
     let keys: Record<string, unknown>[] = items
@@ -99,18 +101,10 @@ async function fetchPayloads(context: StoreContext, items: readonly StateItem[])
   return found;
 }
 
-function pendingJobOf(item: StateItem, payload: string): PendingJob {
+/** The job to send, from its state item and its payload. */
+export function pendingJobOf(item: StateItem, payload: string): PendingJob {
   return {
-    message: {
-      jobId: item.job_id,
-      runId: item.run_id,
-      queue: item.queue,
-      name: item.name,
-      data: JSON.parse(payload) as unknown,
-      priority: item.priority,
-      ...(item.correlation_id === undefined ? {} : { correlationId: item.correlation_id }),
-      ...(item.group_id === undefined ? {} : { groupId: item.group_id }),
-    },
+    message: jobMessageOf(jobRecordOf(item), JSON.parse(payload) as unknown),
     lane: item.lane,
     status: item.status === JOB_STATUS.delayed ? JOB_STATUS.delayed : JOB_STATUS.waiting,
     dueAt: new Date(item.due_at ?? item.sched_at ?? item.created_at),

@@ -11,6 +11,12 @@ export const FAILURE_CATEGORY = {
   auth: 'auth',
   validation: 'validation',
   nonRetryable: 'non_retryable',
+  /**
+   * Failed by the stuck-job detector, not by an attempt: the job was active
+   * long past its lease and its message was gone, so nothing would ever
+   * finish it. Final; its letter lets an operator redrive it.
+   */
+  stuck: 'stuck',
 } as const;
 
 /** One of the values of {@link FAILURE_CATEGORY}. */

@@ -49,6 +49,34 @@ export const pipelineConfigSchema = baseSchema.extend({
   RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
 });
 
+/** One partner's API key: the key's id (as API Gateway gives it to the function) and the partner's name. */
+export const partnerKeySchema = z.object({
+  key_id: z.string().min(1, { error: 'key_id must be the API key id' }),
+  partner: z.string().min(1, { error: 'partner must name the partner' }),
+});
+
+/** One entry of `PARTNER_KEYS`. */
+export type PartnerKey = z.output<typeof partnerKeySchema>;
+
+/**
+ * Every partner's API key id: at least one, each key id once (a key mapped to
+ * two partners could not say whose jobs it may see).
+ */
+export const partnerKeysSchema = z
+  .array(partnerKeySchema)
+  .min(1, { error: 'PARTNER_KEYS must list at least one partner key' })
+  .refine((keys) => new Set(keys.map((key) => key.key_id)).size === keys.length, { error: 'PARTNER_KEYS lists a key_id twice' });
+
+/**
+ * Configuration of the partner-facing functions (ingest and job status): the
+ * pipeline's, plus `PARTNER_KEYS`, a JSON array `[{ "key_id", "partner" }]`
+ * the stack builds from the partners' API keys, so each request is tied to the
+ * partner whose key it carries.
+ */
+export const partnerApiConfigSchema = pipelineConfigSchema.extend({
+  PARTNER_KEYS: jsonOf(partnerKeysSchema, 'PARTNER_KEYS'),
+});
+
 /** Configuration of a queue's consumer function. */
 export const consumerConfigSchema = baseSchema.extend({
   QUEUE_SETTINGS: jsonOf(queueDefinitionSchema, 'QUEUE_SETTINGS'),
@@ -69,6 +97,9 @@ export const consumerConfigWithSecretSchema = consumerConfigSchema.refine(
 
 /** Checked ingest-side configuration. */
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
+
+/** Checked configuration of the ingest and job-status functions. */
+export type PartnerApiConfig = z.output<typeof partnerApiConfigSchema>;
 
 /** Checked consumer configuration. */
 export type ConsumerConfig = z.output<typeof consumerConfigSchema>;

@@ -14,8 +14,14 @@ export const JOBS_TABLE = {
    * for jobs sent (or to be sent) but not claimed yet; `sched_at` is epoch ms.
    */
   scheduleIndex: { name: 'schedule', partitionKey: 'sched_pk', sortKey: 'sched_at' },
-  /** Schedule keys are spread over this many shards so one index partition never runs hot. */
-  scheduleShards: 4,
+  /**
+   * Schedule keys are spread over this many shards so one index partition
+   * never runs hot (a partition takes about 1,000 writes a second, and every
+   * job writes its schedule entry two or three times). The shard is the job
+   * id's hash modulo this count: raise it only to a multiple of the old count,
+   * so each old shard number is still one of the shards every listing reads.
+   */
+  scheduleShards: 32,
   /**
    * Sparse index of failed jobs whose message waits in the dead-letter queue:
    * `failed_pk` is the queue name, `failed_at` epoch ms. A job's final failure
@@ -23,6 +29,15 @@ export const JOBS_TABLE = {
    * exactly the failed jobs an operator can still put back.
    */
   failedIndex: { name: 'failed', partitionKey: 'failed_pk', sortKey: 'failed_at' },
+  /**
+   * Sparse index of active jobs, for the stuck-job detector: a state item is
+   * in it while it has `lease_until_ms`, which a claim sets and every
+   * finishing transition removes, so no write of the pipeline needs to know
+   * about it. Keyed by the job id (writes spread evenly) and read with a scan
+   * that only ever sees the jobs running now; keys only, since a stuck job is
+   * read again before anything is done to it.
+   */
+  activeIndex: { name: 'active', partitionKey: 'job_id', sortKey: 'lease_until_ms', projection: 'KEYS_ONLY' },
 } as const;
 
 /** Key prefixes of the items in the jobs table. */
@@ -36,6 +51,12 @@ export const ITEM_KEY = {
   metricsPrefix: 'METRICS#',
   minuteSortKeyPrefix: 'M#',
   hourSortKeyPrefix: 'H#',
+  /** The health routes' shared queue-counts snapshot (see `core/health-snapshot.ts`). */
+  healthPrefix: 'HEALTH#',
+  snapshotSortKey: 'SNAPSHOT',
+  /** The one partition of the queues' pause items (sort key `QUEUE#<name>`), so one query reads every queue's. */
+  pausePartition: 'PAUSE',
+  pauseSortKeyPrefix: 'QUEUE#',
 } as const;
 
 /** Attributes the operations routes write on a job's state item. */

@@ -1,7 +1,5 @@
 import { createReconcilerHandler } from './factories/scheduled-handlers';
-import { pipelineRuntime } from './runtime';
-
-const runtime = pipelineRuntime(process.env, 'reconciler');
+import { scheduledRuntime } from './scheduled-runtime';
 
 /** Lambda entry: re-sends jobs accepted but never claimed. */
-export const handler = createReconcilerHandler(runtime, runtime.config.RECONCILE_AFTER_SECONDS);
+export const handler = createReconcilerHandler(scheduledRuntime(process.env, 'reconciler'));

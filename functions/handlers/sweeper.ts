@@ -1,5 +1,5 @@
 import { createSweeperHandler } from './factories/scheduled-handlers';
-import { pipelineRuntime } from './runtime';
+import { scheduledRuntime } from './scheduled-runtime';
 
 /** Lambda entry: the every-minute sweep of due delayed jobs. */
-export const handler = createSweeperHandler(pipelineRuntime(process.env, 'sweeper'));
+export const handler = createSweeperHandler(scheduledRuntime(process.env, 'sweeper'));

@@ -22,6 +22,8 @@ export interface EventSourceMappingsOptions {
   /** Most batches at once for a mapping without `MaximumConcurrency`: the function's own cap. */
   readonly concurrencyOf: (functionName: string) => number;
   readonly log: (line: string) => void;
+  /** Fault injection (tests): how many times a batch from the lane at the URL is handed over at once. @default - once */
+  readonly copiesOfBatch?: (queueUrl: string) => number;
 }
 
 /**
@@ -159,6 +161,7 @@ export class EventSourceMappings implements MappingRegistry {
       maximumBatchingWindowMs: state.maximumBatchingWindowInSeconds * 1000,
       reportBatchItemFailures: state.reportBatchItemFailures,
       enabled: state.enabled,
+      ...(options.copiesOfBatch === undefined ? {} : { copiesOfBatch: () => options.copiesOfBatch?.(queueUrl) ?? 1 }),
       handler: async (event) => (await options.invoke(state.functionName, event)) as SQSBatchResponse | void,
       onError: (error) => {
         // The host has already logged what the function threw, as Lambda's runtime does.

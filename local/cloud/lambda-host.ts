@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { LAMBDA_REQUEST_PAYLOAD_BYTES } from '../../functions/core/limits';
 import { LambdaInvocationError } from './lambda-invocation-error';
 import type { InstanceData, InstanceMessage } from './lambda-protocol';
 import { prefixLines } from './log-lines';
@@ -84,18 +85,39 @@ export class FunctionHost {
   /**
    * Runs one invocation and resolves with the handler's result as JSON would carry it.
    *
-   * @throws LambdaInvocationError when the handler throws, times out, or its instance dies; or when throttled
+   * @throws LambdaInvocationError when the handler throws, times out, or its instance dies; when throttled; or
+   *   (`RequestEntityTooLargeException`) when the event as JSON is over Lambda's 6 MB request payload
    */
   async invoke(event: unknown): Promise<unknown> {
     if (this.stopped) throw this.failure('ServiceException', 'the local cloud is stopping');
+    const payload = JSON.stringify(event ?? null);
+    // Lambda refuses a synchronous request payload over 6 MB before any instance sees it.
+    if (Buffer.byteLength(payload, 'utf8') > LAMBDA_REQUEST_PAYLOAD_BYTES) {
+      throw this.failure('RequestEntityTooLargeException', `Request must be smaller than ${LAMBDA_REQUEST_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
+    }
     const instance = await this.acquire();
     const requestId = randomUUID();
     const timeoutMs = this.spec.timeoutSeconds * 1000;
     try {
-      return await this.exchange(instance, { kind: 'invoke', requestId, event: JSON.stringify(event ?? null), deadlineMs: Date.now() + timeoutMs }, timeoutMs);
+      return await this.exchange(instance, { kind: 'invoke', requestId, event: payload, deadlineMs: Date.now() + timeoutMs }, timeoutMs);
     } finally {
       this.release(instance);
     }
+  }
+
+  /**
+   * Ends every instance that is running an invocation, at once, as Lambda ends
+   * one whose runtime crashes: its invocation fails with `Runtime.ExitError`
+   * and anything it had not finished is lost. Idle instances stay. Returns how
+   * many were ended (fault injection in tests).
+   */
+  crashBusyInstances(): number {
+    const busy = [...this.all].filter((instance) => !this.idle.includes(instance));
+    for (const instance of busy) {
+      this.log(`[${this.spec.label}] instance ${instance.number} killed (injected crash)`);
+      void this.discard(instance);
+    }
+    return busy.length;
   }
 
   /** Stops every instance; invocations in flight fail. */

@@ -9,6 +9,10 @@ import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws'
 import { apiDefinition } from './api-definition';
 import { notEmulated, reportGaps } from './coverage';
 import { EventSourceMappings, mappingSpecs } from './event-source-mappings';
+import type { FaultHooks } from './fault-hooks';
+import { startDynamoDbFaultProxy } from './http/dynamodb-fault-proxy';
+import { batchFifoGroupsAsSqs } from '../sqs-fifo-batching';
+import { withVisibilityAtMost } from './visibility-cap';
 import { functionSpecs } from './function-specs';
 import { startApiGateway } from './http/api-gateway';
 import { startLambdaControlApi, type MappingRegistry } from './http/lambda-control-api';
@@ -53,6 +57,16 @@ export interface StartLocalCloudOptions {
    * @default - started here
    */
   readonly emulators?: Emulators;
+  /**
+   * Fault injection for tests: the functions' SQS calls, their DynamoDB calls
+   * (through a fault proxy), the pollers and the function instances answer to
+   * these switches. @default - no hooks, no DynamoDB proxy
+   */
+  readonly faults?: FaultHooks;
+  /** Cut every queue's visibility timeout to at most this many seconds (tests; see `withVisibilityAtMost`). @default - the template's */
+  readonly maxVisibilityTimeoutSeconds?: number;
+  /** Hand out up to ten messages of one FIFO group per receive, as SQS does (see `batchFifoGroupsAsSqs`). @default false */
+  readonly fifoBatchesAsSqs?: boolean;
 }
 
 /** The running local cloud. */
@@ -101,13 +115,18 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
     const apiPort = options.port === 0 ? await findFreePort() : options.port;
     await assertPortFree(apiPort, host);
     const emulators = options.emulators ?? teardown.add(await startEmulators(), (running) => running.stop());
-    const proxy = teardown.add(await startSqsProxy({ port: 0, host, upstream: emulators.sqs.endpoint, region }), (running) => running.stop());
+    const { faults } = options;
+    const proxy = teardown.add(
+      await startSqsProxy({ port: 0, host, upstream: emulators.sqs.endpoint, region, ...(faults === undefined ? {} : { fails: (action, url) => faults.failsSqsCall(action, url) }) }),
+      (running) => running.stop(),
+    );
     const clientConfig = (endpoint: string) => ({ endpoint, region, credentials: { ...LOCAL_CREDENTIALS } });
     // Queues are created through the proxy, so their URLs name it and the functions' SQS calls all pass through it.
     const provisioning = teardown.add(new SQSClient(clientConfig(proxy.endpoint)), (client) => client.destroy());
     const direct = teardown.add(new SQSClient(clientConfig(emulators.sqs.endpoint)), (client) => client.destroy());
     const dynamo = teardown.add(new DynamoDBClient(clientConfig(emulators.dynamoDb.endpoint)), (client) => client.destroy());
     const queueUrlBase = await discoverQueueUrlBase(provisioning);
+    if (options.fifoBatchesAsSqs === true) await batchFifoGroupsAsSqs(queueUrlBase);
 
     const pseudo: PseudoParameters = {
       region,
@@ -123,7 +142,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
     const existing = [...local.resources];
     const ofType = (type: string) => existing.filter(([, resource]) => resource.Type === type);
 
-    const queues = queueSpecs(ofType('AWS::SQS::Queue'), scope, unresolved);
+    const queues = withVisibilityAtMost(queueSpecs(ofType('AWS::SQS::Queue'), scope, unresolved), options.maxVisibilityTimeoutSeconds);
     const tables = tableSpecs(ofType('AWS::DynamoDB::Table'), scope, unresolved);
     const secretStore = new InMemorySecretStore(secretsFromTemplate(ofType('AWS::SecretsManager::Secret'), scope, unresolved));
     const [{ skippedAttributes }] = await Promise.all([createQueues(provisioning, queues), createTables(dynamo, tables)]);
@@ -145,6 +164,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       invoke,
       concurrencyOf: (name) => hosts.get(name)?.spec.reservedConcurrency ?? options.localConcurrencyCap ?? 10,
       log,
+      ...(faults === undefined ? {} : { copiesOfBatch: (url: string) => faults.copiesOfBatch(url) }),
     });
     // Not logged per request: the admin function lists mappings often, and each change is logged as `[mappings]`.
     const lambdaApi = teardown.add(await startLambdaControlApi({ port: 0, host, registry: mappings }), (s) => s.stop());
@@ -156,10 +176,20 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       sqsEndpoint: proxy.endpoint,
       ...(api === undefined ? {} : { api: { restApiId: api.restApiId, stageName: api.stageName, url: apiUrl } }),
     });
-    const endpoints = { sqs: proxy.endpoint, dynamodb: emulators.dynamoDb.endpoint, lambda: lambdaApi.url, secretsManager: secretsApi.url };
+    const dynamoFaults =
+      faults === undefined
+        ? undefined
+        : teardown.add(await startDynamoDbFaultProxy({ port: 0, host, upstream: emulators.dynamoDb.endpoint, faultOf: () => faults.dynamoDbFault() }), (running) => running.stop());
+    const endpoints = { sqs: proxy.endpoint, dynamodb: dynamoFaults?.endpoint ?? emulators.dynamoDb.endpoint, lambda: lambdaApi.url, secretsManager: secretsApi.url };
     const specs = functionSpecs(stack, lambdaFunctions, scope, rewrites, { region, credentials: LOCAL_CREDENTIALS, ...endpoints }, unresolved);
     for (const spec of specs) {
       hosts.set(spec.name, new FunctionHost(spec, { log, ...(options.localConcurrencyCap === undefined ? {} : { localConcurrencyCap: options.localConcurrencyCap }) }));
+    }
+    if (faults !== undefined) {
+      faults.bind({
+        dynamoDbPid: emulators.dynamoDb.pid,
+        crashBusyInstances: (name) => [...hosts.values()].filter((fnHost) => fnHost.spec.label === name || fnHost.spec.name === name).reduce((sum, fnHost) => sum + fnHost.crashBusyInstances(), 0),
+      });
     }
     // Together: stopping the instances fails the batches in flight, so the pollers need not wait out their timeouts.
     teardown.add(hosts, (all) => Promise.all([mappings.stop(), ...[...all.values()].map((fnHost) => fnHost.stop())]));
@@ -172,7 +202,8 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
         stage: api.stageName,
         routes: api.routes,
         apiKeys: api.apiKeys,
-        ...(api.stageThrottle === undefined ? {} : { stageThrottle: api.stageThrottle }),
+        methodThrottles: api.methodThrottles,
+        gatewayResponses: api.gatewayResponses,
         iamCredentials: [admin],
         region,
         apiId: api.restApiId,
@@ -192,6 +223,8 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       ...(options.scheduleEveryMs === undefined ? {} : { everyMs: options.scheduleEveryMs }),
     });
     teardown.add(timers, (running) => running.stop());
+    // Registered last: teardown runs last-added first, so a frozen database is thawed before anything waits on it.
+    if (faults !== undefined) teardown.add(faults, (hooks) => hooks.reset());
 
     const signingSecrets = signingSecretsByQueue(specs, secretStore);
     options.receiver?.setSigningSecrets(signingSecrets);

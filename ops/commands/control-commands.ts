@@ -5,7 +5,7 @@ import { expectOk, globalsOf, print, segment, type CommandKit } from './command-
 /** `pause <queue>`, `resume <queue>` and `clean <queue> --state … --older-than …`. */
 export function addControlCommands(program: Command, kit: CommandKit): void {
   for (const [name, description] of [
-    ['pause', "stop the queue's consumer (its event source mappings): jobs wait in the queue"],
+    ['pause', "pause the queue (kept in the jobs table, so a deploy cannot undo it) and stop its consumer: jobs wait in the queue"],
     ['resume', "start the queue's consumer again"],
   ] as const) {
     program

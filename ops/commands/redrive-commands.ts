@@ -48,7 +48,7 @@ export function addRedriveCommands(program: Command, kit: CommandKit): void {
         return;
       }
       const started = expectOk(await api.request('POST', path, { body: { all: true, ...(options.rate === undefined ? {} : { max_per_second: options.rate }) } }));
-      if (globals.json !== true) kit.io.out(`${String(started.reset)} failed jobs reset; moving the DLQ to the ${String(started.destination_lane)} lane`);
+      if (globals.json !== true) kit.io.out(`moving about ${String(started.dlq)} dead-lettered jobs to the ${String(started.destination_lane)} lane`);
       const final = await followRedrive(api, kit.io, queue, globals.json === true);
       if (globals.json === true) kit.io.out(JSON.stringify({ ok: true, started, status: final }, null, 2));
       const status = (final.task as { status?: unknown } | null)?.status;

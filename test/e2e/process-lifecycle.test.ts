@@ -1,5 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { e2eCloud } from './support/e2e-context';
 import { PROJECT_ROOT } from './support/project-copy';
@@ -28,12 +30,14 @@ async function freePort(): Promise<number> {
  * `npm start` itself, on the assembly the end-to-end run already synthesized
  * (`--app <dir>` makes the synth step reuse it), in a state file of its own.
  */
-function npmStart(port: number): { child: ChildProcess; output: () => string } {
+function npmStart(port: number, options: { readonly ownGroup?: boolean } = {}): { child: ChildProcess; output: () => string } {
   let output = '';
   const child = spawn('npm', ['start', '--', '--app', e2eCloud().cdkOut, '-o', e2eCloud().cdkOut], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as a terminal's foreground job is: Ctrl-C signals the whole group.
+    detached: options.ownGroup === true,
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -69,6 +73,25 @@ describe('npm start as a process', () => {
     // Assess
     expect(ours.length).toBeGreaterThan(0);
     expect(dynamoDbLocalPids().filter((pid) => ours.includes(pid))).toEqual([]);
+  }, 150_000);
+
+  it('removes .local-cloud.json on Ctrl-C, which reaches npm, the loader and the cloud at once and is relayed again', async () => {
+    // Prepare
+    const stateFile = join(PROJECT_ROOT, '.local-cloud.json');
+    const { child, output } = npmStart(await freePort(), { ownGroup: true });
+    started = child;
+    await until('the local cloud to be ready', () => output().includes('Ctrl-C stops everything'), 120_000);
+    const writtenAtReady = existsSync(stateFile);
+
+    // Act: what a terminal does on Ctrl-C, twice in quick succession as an impatient person might
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    // Assess
+    expect(writtenAtReady).toBe(true);
+    expect(existsSync(stateFile)).toBe(false);
+    expect(code).not.toBe(0);
   }, 150_000);
 
   it('fails at once with a clear message when its port is busy', async () => {

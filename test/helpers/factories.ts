@@ -25,6 +25,26 @@ export const A_JOB_ID = 'job-00000000-0000-4000-8000-000000000001';
 /** The run id factories use unless told otherwise. */
 export const A_RUN_ID = 'run-00000000-0000-4000-8000-000000000001';
 
+/** The partner factories' jobs belong to unless told otherwise. */
+export const A_PARTNER = 'acme';
+
+/** The API key id of {@link A_PARTNER} in {@link anApiGatewayEvent} and {@link somePartnerKeys}. */
+export const A_PARTNER_KEY_ID = 'key-1';
+
+/** A second partner, for tests of what one partner may do to another's jobs. */
+export const OTHER_PARTNER = 'globex';
+
+/** The API key id of {@link OTHER_PARTNER} in {@link somePartnerKeys}. */
+export const OTHER_PARTNER_KEY_ID = 'key-2';
+
+/** The partners by API key id, as the ingest and status functions get them: {@link A_PARTNER} and {@link OTHER_PARTNER}. */
+export function somePartnerKeys(): ReadonlyMap<string, string> {
+  return new Map([
+    [A_PARTNER_KEY_ID, A_PARTNER],
+    [OTHER_PARTNER_KEY_ID, OTHER_PARTNER],
+  ]);
+}
+
 /** A queue message body, as the ingest sends and a consumer decodes it. */
 export function aJobMessage(overrides: Partial<JobMessage> = {}): JobMessage {
   return {
@@ -35,6 +55,7 @@ export function aJobMessage(overrides: Partial<JobMessage> = {}): JobMessage {
     data: { intentId: 'intent-42', amount: 1000 },
     priority: 'normal',
     correlationId: 'corr-1',
+    partner: A_PARTNER,
     ...overrides,
   };
 }
@@ -58,6 +79,7 @@ export function aJobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
     createdAt: FIXED_NOW_ISO,
     updatedAt: FIXED_NOW_ISO,
     correlationId: 'corr-1',
+    partner: A_PARTNER,
     payloadBytes: 38,
     history: [],
     ...overrides,
@@ -106,6 +128,7 @@ export function aNewJob(overrides: Partial<NewJob> = {}): NewJob {
     viaSweeper: false,
     delaySeconds: 0,
     payloadBytes: 38,
+    partner: A_PARTNER,
     ...overrides,
   };
 }
@@ -142,13 +165,15 @@ export function anSqsEvent(records: SQSRecord[] = [anSqsRecord()]): SQSEvent {
 }
 
 /**
- * A REST API (API Gateway v1 proxy) event. Pass `body` as an object to have it
+ * A REST API (API Gateway v1 proxy) event, sent with the API key of
+ * {@link A_PARTNER} (key id {@link A_PARTNER_KEY_ID}); `apiKeyId` sends another
+ * key's id, or none with `null`. Pass `body` as an object to have it
  * serialized, or as a string to send it verbatim (for malformed JSON).
  */
 export function anApiGatewayEvent(
-  overrides: Partial<Omit<APIGatewayProxyEvent, 'body'>> & { readonly body?: unknown } = {},
+  overrides: Partial<Omit<APIGatewayProxyEvent, 'body'>> & { readonly body?: unknown; readonly apiKeyId?: string | null } = {},
 ): APIGatewayProxyEvent {
-  const { body, ...rest } = overrides;
+  const { body, apiKeyId = A_PARTNER_KEY_ID, ...rest } = overrides;
   const method = rest.httpMethod ?? 'POST';
   const path = rest.path ?? '/jobs/payments';
   return {
@@ -173,7 +198,7 @@ export function anApiGatewayEvent(
         accessKey: null,
         accountId: null,
         apiKey: 'test-api-key',
-        apiKeyId: 'key-1',
+        apiKeyId,
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

@@ -102,7 +102,7 @@ describe('bundles, built for real', () => {
         functions.findIndex((other) => other.assetDir === fn.assetDir) === index ||
         /Consumers\/(order-processing|report-generation)\//.test(fn.path),
     );
-    expect(chosen).toHaveLength(9);
+    expect(chosen).toHaveLength(10);
     expect(chosen.filter((fn) => fn.path.startsWith('JobPipeline/AdminFunction/'))).toHaveLength(1);
     const results = [];
     // Two at a time, so a small CI runner is not swamped.

@@ -10,7 +10,7 @@ const { template } = synthPipeline();
 
 const logGroupOf = (functionPath: string): string => resourceAt(template, 'AWS::Logs::LogGroup', `JobPipeline/${functionPath}/Logs`)[0];
 const consumerGroups = definitions.map((definition) => logGroupOf(`Consumers/${definition.name}/Handler`));
-const otherGroups = ['Ingest', 'JobStatus', 'Health', 'Sweeper', 'Reconciler', 'AdminFunction/Handler'].map(logGroupOf);
+const otherGroups = ['Ingest', 'JobStatus', 'Health', 'Sweeper', 'Reconciler', 'StuckDetector', 'AdminFunction/Handler'].map(logGroupOf);
 const queryNamed = (name: string) => {
   const query = Object.values(resourcesOf(template, 'AWS::Logs::QueryDefinition')).find((candidate) => candidate.Properties?.Name === name);
   if (!query) throw new Error(`no query named ${name}`);

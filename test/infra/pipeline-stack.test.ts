@@ -1,7 +1,8 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { consumerSizing } from '../../functions/core/consumer-sizing';
+import { HEALTH_SNAPSHOT_KEY } from '../../functions/core/health-snapshot';
 import { laneConcurrency, lanesOf, maxReceiveCount } from '../../functions/core/lanes';
 import { parseCatalog, type QueueDefinitionInput } from '../../functions/core/queue-config';
 import { deadLetterQueueName, laneQueueName } from '../../functions/core/queue-names';
@@ -13,7 +14,7 @@ import {
 } from '../../functions/core/runtime-config';
 import { ADMIN_FUNCTION_ROUTES } from '../../lib/admin-function';
 import { catalog } from '../../lib/catalog';
-import { compactSettings, PipelineStack } from '../../lib/pipeline-stack';
+import { compactSettings, HEALTH_CONCURRENCY, JOB_STATUS_CONCURRENCY, PipelineStack } from '../../lib/pipeline-stack';
 import {
   actionsOf,
   environmentOf,
@@ -129,7 +130,7 @@ describe('PipelineStack with the shipped catalog', () => {
       dedupKeyField: 'intentId',
       lanes: true,
       attempts: 3,
-      retention: { completedHours: 2, failedHours: 168 },
+      retention: { completedHours: 2, failedHours: 360 },
     });
   });
 
@@ -141,8 +142,8 @@ describe('PipelineStack with the shipped catalog', () => {
         Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
       });
     }
-    // A consumer per queue; ingest, status, health, sweeper, reconciler and admin.
-    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))).toHaveLength(definitions.length + 6);
+    // A consumer per queue; ingest, status, health, sweeper, reconciler, stuck detector and admin.
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function'))).toHaveLength(definitions.length + 7);
   });
 
   it('scopes every SQS and DynamoDB statement to named resources, never *', () => {
@@ -169,12 +170,55 @@ describe('PipelineStack with the shipped catalog', () => {
     const health = roleStatements('Health');
     expect(targetsOf(health, 'sqs:GetQueueAttributes')).toEqual([...lanes, ...deadLetters].sort());
     expect(targetsOf(health, 'sqs:SendMessage')).toEqual([]);
-    expect(health.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-    ]);
     expect(targetsOf(roleStatements('JobStatus'), 'sqs:SendMessage')).toEqual([]);
+  });
+
+  it('lets health read, and write only its snapshot item: every DynamoDB write it may make is limited to that partition', () => {
+    const dynamoStatements = roleStatements('Health').filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    const writes = dynamoStatements.filter((statement) =>
+      actionsOf(statement).some((action) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/.test(action)),
+    );
+    expect(writes).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^JobsTable/), 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_SNAPSHOT_KEY.partitionKey] } },
+      },
+    ]);
+    const unconditioned = dynamoStatements.filter((statement) => statement.Condition === undefined).flatMap(actionsOf);
+    expect([...new Set(unconditioned)].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  });
+
+  it('caps the health and job-status functions with reserved concurrency', () => {
+    expect(functionAt('Health')[1].Properties?.ReservedConcurrentExecutions).toBe(HEALTH_CONCURRENCY);
+    expect(functionAt('JobStatus')[1].Properties?.ReservedConcurrentExecutions).toBe(JOB_STATUS_CONCURRENCY);
+    // A ?wait long-poll holds an instance up to 20 s: the cap must still serve a few long-polls a second.
+    expect(JOB_STATUS_CONCURRENCY / 20).toBeGreaterThanOrEqual(2);
+    expect(HEALTH_CONCURRENCY).toBeLessThan(JOB_STATUS_CONCURRENCY);
+  });
+
+  it('throttles every method of the API on its own, /health/queue needing a key and /health the only public route', () => {
+    const [, stage] = resourceAt(template, 'AWS::ApiGateway::Stage', 'JobPipeline/Api/RestApi/DeploymentStage');
+    const settings = stage.Properties?.MethodSettings as { ResourcePath: string; HttpMethod: string }[];
+    const throttled = new Set(settings.map((entry) => `${entry.HttpMethod} ${entry.ResourcePath}`));
+    const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
+    const pathOfResource = (ref: unknown): string => {
+      const id = (ref as { Ref?: string }).Ref;
+      const resource = id ? resources[id] : undefined;
+      return resource ? `${pathOfResource(resource.Properties?.ParentId)}/${String(resource.Properties?.PathPart)}` : '';
+    };
+    const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter((method) => method.Properties?.HttpMethod !== 'OPTIONS');
+    const unthrottled = methods
+      .map((method) => `${String(method.Properties?.HttpMethod)} /${pathOfResource(method.Properties?.ResourceId).replace(/\//g, '~1')}`)
+      .filter((route) => !throttled.has(route));
+    expect(unthrottled).toEqual([]);
+    const publicRoutes = methods
+      .filter((method) => method.Properties?.ApiKeyRequired !== true && method.Properties?.AuthorizationType !== 'AWS_IAM')
+      .map((method) => `${String(method.Properties?.HttpMethod)} ${pathOfResource(method.Properties?.ResourceId)}`);
+    // The public routes DESIGN.md allows: liveness, the OpenAPI description and the token-guarded inbound callbacks.
+    expect(publicRoutes).toContain('GET /health');
+    expect(publicRoutes.filter((route) => !['GET /health', 'GET /openapi.json', 'POST /webhook/{user_id}/{token}'].includes(route))).toEqual([]);
   });
 
   it('lets each consumer touch only its own queues and its own secret', () => {
@@ -269,10 +313,17 @@ describe('PipelineStack with other catalogs and context', () => {
     expect(JSON.stringify(environmentOf(withEntry, ingest).QUEUES)).toContain('sms-blast');
   });
 
-  it('fails synth naming the queues without a target and the -c option that fixes it', () => {
-    const app = testApp({ 'targets.payments': 'https://pay.example.com' });
-    expect(() => new PipelineStack(app, 'JobPipeline', { catalog: catalog.slice(0, 3) })).toThrow(
-      /no processor target for queues webhooks, webhook-delivery\. Fix: pass -c targets\.<queue>=URL/,
+  it('marks the stack in error, naming the queues without a target and the -c option that fixes it, without throwing', () => {
+    // Prepare: the library throws at synth on error annotations unless told not to
+    const app = testApp({ '@aws-cdk/core:failSynthOnValidationErrors': false, 'targets.payments': 'https://pay.example.com' });
+
+    // Act: construction succeeds, so cdk destroy / ls / bootstrap still work
+    const stack = new PipelineStack(app, 'JobPipeline', { catalog: catalog.slice(0, 3) });
+
+    // Assess: synth, deploy and diff stop on the error, with the message alone
+    Annotations.fromStack(stack).hasError(
+      '/JobPipeline',
+      Match.stringLikeRegexp('^no processor target for queues webhooks, webhook-delivery\\. Fix: pass -c targets\\.<queue>=URL'),
     );
   });
 

@@ -48,3 +48,36 @@ describe('Schedules', () => {
     expect(make).toThrow(/sweepEvery must be a whole number of minutes, at least 1; got 30 seconds/);
   });
 });
+
+describe('Schedules with a stuck-job detector', () => {
+  it('runs the detector every 5 minutes, and only when one is given', () => {
+    // Prepare
+    const withDetector = schedulesStack();
+    const without = schedulesStack();
+    const detector = new LambdaFunction(withDetector.stack, 'DetectorFn', { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler = 1') });
+
+    // Act
+    const schedules = new Schedules(withDetector.stack, 'WithDetector', {
+      sweeper: detector,
+      reconciler: detector,
+      stuckDetector: detector,
+    });
+    const plain = without.make();
+
+    // Assess
+    expect(schedules.stuckDetectorRule).toBeDefined();
+    expect(plain.stuckDetectorRule).toBeUndefined();
+    const [detectorId] = resourceAt(Template.fromStack(withDetector.stack), 'AWS::Lambda::Function', 'Test/DetectorFn');
+    const [, rule] = resourceAt(Template.fromStack(withDetector.stack), 'AWS::Events::Rule', 'Test/WithDetector/StuckDetectorRule');
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', Targets: [{ Arn: { 'Fn::GetAtt': [detectorId, 'Arn'] } }] });
+  });
+
+  it('refuses a detector period that is not whole minutes', () => {
+    // Prepare
+    const { stack } = schedulesStack();
+    const fn = new LambdaFunction(stack, 'Fn', { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler = 1') });
+
+    // Act / Assess
+    expect(() => new Schedules(stack, 'Bad', { sweeper: fn, reconciler: fn, stuckDetector: fn, detectEvery: Duration.seconds(90) })).toThrow(/detectEvery must be a whole number of minutes/);
+  });
+});

@@ -40,7 +40,7 @@ describe('the shipped catalog', () => {
   });
 
   it('keeps completed jobs 24 h and failed jobs 7 days unless set', () => {
-    for (const definition of definitions) expect(definition.retention).toEqual({ completedHours: 24, failedHours: 168 });
+    for (const definition of definitions) expect(definition.retention).toEqual({ completedHours: 24, failedHours: 360 });
   });
 
   it('sets every redrive backstop above attempts, with room for report-generation’s throttled receives', () => {

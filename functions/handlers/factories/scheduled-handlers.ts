@@ -1,19 +1,37 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { EnqueueDeps, EnqueueReport } from '../workflows/enqueue-pending';
-import { reconcileUnclaimed } from '../workflows/reconcile';
-import { sweepDueJobs } from '../workflows/sweep';
+import type { Context } from 'aws-lambda';
+import type { StuckCounts } from '../../adapters/stuck-metrics';
+import { detectStuck, type StuckDeps } from '../workflows/detect-stuck';
+import { reconcileUnclaimed, type ReconcileDeps, type ReconcileReport } from '../workflows/reconcile';
+import type { ScheduledRunDeps } from '../workflows/scheduled-run';
+import { sweepDueJobs, type SweepReport } from '../workflows/sweep';
 
-/** The sweeper Lambda, run every minute by a schedule. */
-export function createSweeperHandler(deps: EnqueueDeps) {
-  return middy<unknown, EnqueueReport>()
-    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .handler(() => sweepDueJobs(deps));
+/** A scheduled function's dependencies, without the run's remaining time, which each invocation's context gives. */
+type PerContainer<T extends ScheduledRunDeps> = Omit<T, 'remainingMs'>;
+
+/** The dependencies of one run: the container's, and the time the invocation has left. */
+function forRun<T extends ScheduledRunDeps>(deps: PerContainer<T>, context: Context): T {
+  return { ...deps, remainingMs: () => context.getRemainingTimeInMillis() } as T;
 }
 
-/** The reconciler Lambda, run on a schedule; re-sends jobs unclaimed `afterSeconds` past due. */
-export function createReconcilerHandler(deps: EnqueueDeps, afterSeconds: number) {
-  return middy<unknown, EnqueueReport>()
+/** The sweeper Lambda, run every minute by a schedule; it loops until its time is nearly spent. */
+export function createSweeperHandler(deps: PerContainer<ScheduledRunDeps>) {
+  return middy<unknown, SweepReport>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .handler(() => reconcileUnclaimed(deps, afterSeconds));
+    .handler((_event, context) => sweepDueJobs(forRun(deps, context)));
+}
+
+/** The reconciler Lambda, run on a schedule; re-sends jobs unclaimed past their queue's threshold. */
+export function createReconcilerHandler(deps: PerContainer<ReconcileDeps>) {
+  return middy<unknown, ReconcileReport>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .handler((_event, context) => reconcileUnclaimed(forRun(deps, context)));
+}
+
+/** The stuck-job detector Lambda, run on a schedule. */
+export function createStuckDetectorHandler(deps: PerContainer<StuckDeps>) {
+  return middy<unknown, StuckCounts>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .handler((_event, context) => detectStuck(forRun(deps, context)));
 }

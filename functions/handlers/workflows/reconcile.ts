@@ -1,19 +1,102 @@
-import { enqueuePending, type EnqueueDeps, type EnqueueReport } from './enqueue-pending';
+import type { PauseStore } from '../../adapters/pause-store';
+import type { QueueClient } from '../../adapters/queue-client';
+import type { ScheduleEntry } from '../../adapters/schedule-scan';
+import { isFifoQueue } from '../../adapters/sqs-batches';
+import { JOB_STATUS } from '../../core/job';
+import { shouldResend, type QueueTimings } from '../../core/queue-timings';
+import { enqueuePending, type EnqueueReport } from './enqueue-pending';
+import { addReports, NO_REPORT, ROUND_PAGE_SIZE, timeForAnotherRound, type ScheduledRunDeps } from './scheduled-run';
 
-/** The most jobs one reconciler run re-sends. */
-export const RECONCILE_LIMIT = 1000;
+/** What the reconciler needs beyond a scheduled run's dependencies. */
+export interface ReconcileDeps extends ScheduledRunDeps {
+  readonly queues: ScheduledRunDeps['queues'] & Pick<QueueClient, 'depth'>;
+  readonly pauses: Pick<PauseStore, 'pausedQueues'>;
+  /** Each queue's times (`QUEUE_TIMINGS`); a queue left out uses {@link ReconcileDeps.defaultAfterSeconds}. */
+  readonly timings: ReadonlyMap<string, QueueTimings>;
+  readonly defaultAfterSeconds: number;
+}
+
+/** How one reconciler run went. */
+export type ReconcileReport = EnqueueReport & {
+  readonly rounds: number;
+  /** Waiting jobs left alone: their queue is paused. */
+  readonly paused: number;
+  /** Waiting jobs left alone: their lane has a backlog they may be in, and they have not waited past its patience. */
+  readonly inBacklog: number;
+};
 
 /**
- * The scheduled reconciler: a job that was accepted (its record is durable) but
- * has not been claimed `afterSeconds` after it was due is sent again, in case
- * the ingest died between its record and its send. Each re-send restarts the
- * job's clock, so a job waiting behind a long backlog is re-sent at most once
- * per period, and the extra copy is harmless: only one claim succeeds.
+ * The scheduled reconciler: a job whose record is durable but which has gone
+ * unclaimed for its queue's threshold since it was last sent (the ingest may
+ * have died between its record and its send) is sent again. It leaves alone
+ * the jobs of a paused queue (their messages wait on purpose) and a job that
+ * may merely sit in a backlog: its lane holds visible or delayed messages
+ * (on FIFO, any message: a group waits in flight), and it has not yet waited
+ * `BACKLOG_PATIENCE` thresholds (`queue-timings.ts`). Counting the lane costs
+ * one `GetQueueAttributes` per lane per run, and only for lanes with a
+ * candidate; knowing whether a given message is in a queue would cost a
+ * receive of the whole queue, so the count stands in for it, and the
+ * patience bounds how long a lost job in a busy lane waits.
+ *
+ * Each re-send restarts the job's clock; the extra copy is harmless (only one
+ * claim succeeds). The run reads the schedule in rounds and loops until every
+ * entry past the smallest threshold is judged or its time is nearly spent.
  */
-export async function reconcileUnclaimed(deps: EnqueueDeps, afterSeconds: number, limit = RECONCILE_LIMIT): Promise<EnqueueReport> {
-  const dueBefore = new Date(deps.clock.now().getTime() - afterSeconds * 1000);
-  const stale = await deps.store.listUnclaimed(dueBefore, limit);
-  const report = await enqueuePending(deps, stale, 'reconciler');
-  if (report.found > 0) deps.logger.warn('re-sent unclaimed jobs', { ...report, after_seconds: afterSeconds });
-  return report;
+export async function reconcileUnclaimed(deps: ReconcileDeps, pageSize = ROUND_PAGE_SIZE): Promise<ReconcileReport> {
+  const nowMs = deps.clock.now().getTime();
+  const paused = await deps.pauses.pausedQueues();
+  const afterMs = (queue: string) => (deps.timings.get(queue)?.reconcileAfterSeconds ?? deps.defaultAfterSeconds) * 1000;
+  const running = [...deps.timings.keys()].filter((queue) => !paused.has(queue));
+  const smallestMs = Math.min(deps.defaultAfterSeconds * 1000, ...running.map(afterMs));
+  const rounds = deps.schedule.rounds('pending', nowMs - smallestMs, pageSize);
+  const backlog = laneBacklogs(deps);
+  let report = NO_REPORT;
+  let count = 0;
+  let skippedPaused = 0;
+  let inBacklog = 0;
+  while (timeForAnotherRound(deps)) {
+    const entries = await rounds.next();
+    if (entries === undefined) break;
+    count += 1;
+    const resend: ScheduleEntry[] = [];
+    for (const entry of entries) {
+      if (entry.status !== JOB_STATUS.waiting) continue;
+      if (paused.has(entry.queue)) {
+        skippedPaused += 1;
+        continue;
+      }
+      const waitedMs = nowMs - entry.scheduledAtMs;
+      const thresholdMs = afterMs(entry.queue);
+      if (!shouldResend({ waitedMs, thresholdMs, laneHasBacklog: false })) continue;
+      if (!shouldResend({ waitedMs, thresholdMs, laneHasBacklog: true }) && (await backlog(entry))) {
+        inBacklog += 1;
+        continue;
+      }
+      resend.push(entry);
+    }
+    if (resend.length > 0) report = addReports(report, await enqueuePending(deps, await deps.schedule.pendingJobs(resend), 'reconciler'));
+  }
+  const result = { ...report, rounds: count, paused: skippedPaused, inBacklog };
+  if (report.found > 0) deps.logger.warn('re-sent unclaimed jobs', { ...result });
+  return result;
+}
+
+/** Whether an entry's lane holds messages it may be waiting behind, counted once per lane per run. */
+function laneBacklogs(deps: ReconcileDeps): (entry: ScheduleEntry) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  return (entry) => {
+    const settings = deps.directory.settings(entry.queue);
+    if (settings === undefined) return Promise.resolve(false);
+    const url = deps.directory.laneUrl(settings, entry.lane);
+    let found = known.get(url);
+    if (found === undefined) {
+      found = deps.queues.depth(url).then(
+        (depth) => depth.visible + depth.delayed + (isFifoQueue(url) ? depth.inFlight : 0) > 0,
+        // Unknown: treat the lane as busy, so a plain backlog is not re-sent; the patience still bounds the wait.
+        () => true,
+      );
+      known.set(url, found);
+    }
+    return found;
+  };
 }

@@ -16,6 +16,12 @@ export interface SqsProxyOptions {
   region?: string;
   /** Receives one line per request. @default - no logging */
   log?: (line: string) => void;
+  /**
+   * Fault injection (tests): whether to fail a call of the JSON protocol with
+   * a 500 `InternalError` instead of forwarding it; `queueUrl` is the call's
+   * `QueueUrl`. @default - every call is forwarded
+   */
+  fails?: (action: string, queueUrl: string | undefined) => boolean;
 }
 
 /** The running proxy. */
@@ -62,6 +68,16 @@ export async function startSqsProxy(options: SqsProxyOptions): Promise<SqsProxy>
     const done = (status: number, what: string): void => log(`SQS ${what} ${status} ${Date.now() - started}ms`);
     if (request.method === 'POST' && isOwnAction(action)) {
       const status = await answer(action, request, response, tasks);
+      return done(status, action);
+    }
+    if (options.fails !== undefined && request.method === 'POST' && action !== '') {
+      // Read whole only when faults may apply, to see the call's queue.
+      const body = await readBody(request);
+      if (body !== 'too-large' && options.fails(action, queueUrlOf(body))) {
+        sendSqsError(response, new SqsApiError('InternalError', 'We encountered an internal error. Please try again. (injected fault)', 500));
+        return done(500, `${action} (injected fault)`);
+      }
+      const status = await forward(request, response, upstreamUrl, agent, body === 'too-large' ? Buffer.alloc(0) : body);
       return done(status, action);
     }
     const status = await forward(request, response, upstreamUrl, agent);
@@ -116,8 +132,19 @@ function parseInput(body: Buffer): Record<string, unknown> {
   return Object.fromEntries(Object.entries(parsed));
 }
 
-/** Streams the request to the emulator and its answer back; resolves with the status sent. */
-function forward(request: IncomingMessage, response: ServerResponse, upstream: URL, agent: Agent): Promise<number> {
+/** The `QueueUrl` of a JSON-protocol call's body, if it names one. */
+function queueUrlOf(body: Buffer): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const url = typeof parsed === 'object' && parsed !== null && 'QueueUrl' in parsed ? parsed.QueueUrl : undefined;
+    return typeof url === 'string' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Streams the request (or its body, already read) to the emulator and its answer back; resolves with the status sent. */
+function forward(request: IncomingMessage, response: ServerResponse, upstream: URL, agent: Agent, body?: Buffer): Promise<number> {
   return new Promise((resolve) => {
     const outgoing = httpRequest(
       {
@@ -145,6 +172,7 @@ function forward(request: IncomingMessage, response: ServerResponse, upstream: U
       }
       resolve(503);
     });
-    request.pipe(outgoing);
+    if (body === undefined) request.pipe(outgoing);
+    else outgoing.end(body);
   });
 }

@@ -9,6 +9,12 @@ export interface TargetDelivery {
   readonly jobId: string;
   readonly attempt: number;
   readonly verified: boolean;
+  /** The status the target answered, once it has. */
+  status?: number;
+  /** Whether the answer reached the caller (false when the caller was gone first, e.g. a killed consumer). */
+  answered?: boolean;
+  /** When the answer was written. */
+  answeredAt?: number;
 }
 
 /**
@@ -19,6 +25,15 @@ export interface TargetDelivery {
 interface Script {
   readonly respond?: number[];
   readonly retry_after?: number;
+  /** How long to hold each attempt's answer, in ms, in turn (the last one repeats). */
+  readonly hold_ms?: number[];
+}
+
+/** A queue made to fail: at once (`down`), or every other `periodMs` (`flap`), with `status`. */
+interface Outage {
+  readonly status: number;
+  readonly periodMs?: number;
+  readonly since: number;
 }
 
 /**
@@ -26,12 +41,14 @@ interface Script {
  * takes each queue's deliveries at `<url>/<queue>` (the stack's `defaultTarget`
  * appends the queue name), verifies their Standard Webhooks signature with that
  * queue's secret, and answers as the job's data scripts it. Queues can be made
- * to fail and recover with `POST /_control/<queue>/down|up`; `GET /_deliveries`
- * lists what arrived, so tests in other processes can read it.
+ * to fail and recover with `POST /_control/<queue>/down|up` (`down?status=503`
+ * for another status than 400; `flap?period_ms=N&status=503` to fail and
+ * recover every N ms, starting down); `GET /_deliveries` lists what arrived and
+ * how it was answered, so tests in other processes can read it.
  */
 export class ScriptedTarget {
   private readonly deliveries: TargetDelivery[] = [];
-  private readonly down = new Set<string>();
+  private readonly down = new Map<string, Outage>();
   private secrets: Readonly<Record<string, string>> = {};
   private server?: Server;
 
@@ -65,9 +82,12 @@ export class ScriptedTarget {
       reply(200, this.deliveries.filter((delivery) => jobId === null || delivery.jobId === jobId));
       return;
     }
-    const control = /^\/_control\/([a-z0-9-]+)\/(down|up)$/.exec(url.pathname);
+    const control = /^\/_control\/([a-z0-9-]+)\/(down|up|flap)$/.exec(url.pathname);
     if (request.method === 'POST' && control?.[1] && control[2]) {
-      if (control[2] === 'down') this.down.add(control[1]);
+      const status = Number(url.searchParams.get('status') ?? 400);
+      const periodMs = Number(url.searchParams.get('period_ms') ?? 1000);
+      if (control[2] === 'down') this.down.set(control[1], { status, since: Date.now() });
+      else if (control[2] === 'flap') this.down.set(control[1], { status, periodMs, since: Date.now() });
       else this.down.delete(control[1]);
       reply(200, { queue: control[1], state: control[2] });
       return;
@@ -81,16 +101,46 @@ export class ScriptedTarget {
     } catch {
       verified = false;
     }
-    this.deliveries.push({ at: Date.now(), queue, jobId: body.job_id, attempt: body.attempt, verified });
-    if (this.down.has(queue)) {
-      reply(400, { error: 'the app refuses this job for now' });
+    const delivery: TargetDelivery = { at: Date.now(), queue, jobId: body.job_id, attempt: body.attempt, verified };
+    this.deliveries.push(delivery);
+    const script = body.data ?? {};
+    const holds = Array.isArray(script.hold_ms) ? script.hold_ms : [];
+    const holdMs = holds[Math.min(body.attempt - 1, holds.length - 1)] ?? 0;
+    if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
+    // The answer counts as given only if it reached the caller: a consumer killed meanwhile never reads it.
+    response.once('close', () => {
+      if (response.writableFinished) return;
+      delivery.answered = false;
+      delivery.answeredAt = Date.now();
+    });
+    response.once('finish', () => {
+      delivery.answered = true;
+      delivery.answeredAt = Date.now();
+    });
+    if (request.socket.destroyed) {
+      delivery.status = 0;
+      delivery.answered = false;
+      response.destroy();
       return;
     }
-    const script = body.data ?? {};
+    const outage = this.outageOf(queue);
+    if (outage !== undefined) {
+      delivery.status = outage.status;
+      reply(outage.status, { error: 'the app refuses this job for now' });
+      return;
+    }
     const statuses = Array.isArray(script.respond) && script.respond.length > 0 ? script.respond : [200];
     const status = statuses[Math.min(body.attempt - 1, statuses.length - 1)] ?? 200;
+    delivery.status = status;
     const retryAfter: Record<string, string> =
       script.retry_after !== undefined && (status === 429 || status === 503) ? { 'retry-after': String(script.retry_after) } : {};
     reply(status, status < 300 ? { received: true, attempt: body.attempt } : { error: `scripted ${status}` }, retryAfter);
+  }
+
+  /** The outage a queue is in now, if any: a flapping one is down in its even periods. */
+  private outageOf(queue: string): Outage | undefined {
+    const outage = this.down.get(queue);
+    if (outage === undefined || outage.periodMs === undefined) return outage;
+    return Math.floor((Date.now() - outage.since) / outage.periodMs) % 2 === 0 ? outage : undefined;
   }
 }

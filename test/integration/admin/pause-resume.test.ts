@@ -82,4 +82,26 @@ describe('pause and resume through the event source mappings', () => {
     expect(answer.json).toMatchObject({ ok: false, error: { code: 'unknown_queue' } });
     expect(harness.registry.list({}).every((mapping) => mapping.enabled)).toBe(true);
   });
+
+  it('answers paused for a queue paused twice (Lambda answers Updating), and a mapping re-enabled by a deploy does not resume it', async () => {
+    // Prepare
+    await harness.call(admin.pause('email'));
+
+    // Act: pause again, then enable the mappings behind the admin's back, as a deploy that replaces them does
+    const again = await harness.call(admin.pause('email'));
+    for (const mapping of harness.registry.list({ functionName: consumerFunction('email') })) await harness.registry.update(mapping.uuid, { enabled: true });
+    const view = await view_('email');
+    const resumed = await harness.call(admin.resume('email'));
+
+    // Assess
+    expect(again.json).toMatchObject({ ok: true, paused: true, mappings: [{ state: 'Updating' }] });
+    expect(view).toMatchObject({ paused: true, consumer: { polling: 1 } });
+    expect(resumed.json).toMatchObject({ ok: true, paused: false });
+    expect((await view_('email'))?.paused).toBe(false);
+  });
+
+  const view_ = async (queue: string) => {
+    const answer = await harness.call(admin.queues());
+    return (answer.json.queues as Record<string, unknown>[]).find((entry) => entry.queue === queue);
+  };
 });

@@ -78,7 +78,7 @@ describe('dead-letter operations: failed jobs, redrive, retry, purge', () => {
     expect(await dlq()).toEqual([...first].sort());
   });
 
-  it('redrives all 20 with the move task: attempts reset, history kept, and all complete once the target is healthy', async () => {
+  it('redrives all 20 with the move task, the claims resetting each record: history kept, and all complete once the target is healthy', async () => {
     // Prepare
     healthy = true;
 
@@ -89,7 +89,8 @@ describe('dead-letter operations: failed jobs, redrive, retry, purge', () => {
 
     // Assess
     expect(started.statusCode).toBe(202);
-    expect(started.json).toMatchObject({ ok: true, mode: 'all', reset: 20, destination_lane: 'normal', max_per_second: 100 });
+    expect(started.json).toMatchObject({ ok: true, mode: 'all', dlq: 20, destination_lane: 'normal', max_per_second: 100 });
+    expect(started.json).not.toHaveProperty('reset');
     expect(status.json).toMatchObject({ ok: true, dlq: 0, task: { status: 'COMPLETED', moved: 20, destination_lane: 'normal' } });
     const job = await pipeline.store.get(first[0] ?? '');
     expect(job).toMatchObject({ status: 'completed', attempts: 1 });

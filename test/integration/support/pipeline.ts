@@ -4,6 +4,7 @@ import type { Clock } from '../../../functions/adapters/clock';
 import { systemClock } from '../../../functions/adapters/clock';
 import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../../../functions/adapters/dynamodb-metrics-store';
+import { DynamoDbHealthSnapshotStore } from '../../../functions/adapters/health-snapshot-store';
 import { DynamoDbRateLimiter } from '../../../functions/adapters/dynamodb-rate-limiter';
 import type { QueueClient } from '../../../functions/adapters/queue-client';
 import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
@@ -20,6 +21,10 @@ import type { EnqueueDeps } from '../../../functions/handlers/workflows/enqueue-
 import { queueDirectory, type QueueDirectory } from '../../../functions/handlers/workflows/queue-directory';
 import { reconcileUnclaimed } from '../../../functions/handlers/workflows/reconcile';
 import { sweepDueJobs } from '../../../functions/handlers/workflows/sweep';
+import type { ScheduledRunDeps } from '../../../functions/handlers/workflows/scheduled-run';
+import { DynamoDbPauseStore } from '../../../functions/adapters/pause-store';
+import { DynamoDbScheduleScanner } from '../../../functions/adapters/schedule-scan';
+import type { QueueTimings } from '../../../functions/core/queue-timings';
 import { createHttpProcessor } from '../../../functions/processors/http-processor';
 import type { Processor } from '../../../functions/processors/processor';
 import { generateSigningSecret } from '../../../functions/processors/webhook-signature';
@@ -40,7 +45,18 @@ export interface TestPipelineOptions {
   readonly processors?: Record<string, Processor>;
   /** Lane visibility timeout. @default 30 */
   readonly visibilityTimeoutSeconds?: number;
+  /** Partners by API key id, as the stack's `PARTNER_KEYS` gives them. @default {@link TEST_PARTNER_KEYS} */
+  readonly partners?: ReadonlyMap<string, string>;
 }
+
+/**
+ * The partners of a test pipeline by API key id: the key id `apiEvent` sends by
+ * default belongs to `test-partner`; `other-key-id` to `other-partner`.
+ */
+export const TEST_PARTNER_KEYS: ReadonlyMap<string, string> = new Map([
+  ['test-key-id', 'test-partner'],
+  ['other-key-id', 'other-partner'],
+]);
 
 /** Logs of tests stay quiet unless asked for with `TEST_LOGS=1`. */
 function testLogger(service: string): Logger {
@@ -98,8 +114,9 @@ export class TestPipeline {
     this.queues = queues;
     const enqueue = this.enqueueDeps();
     const ingestQueues = this.options.ingestQueues ? this.options.ingestQueues(this.queueClient) : this.queueClient;
-    this.ingestHandler = createIngestHandler({ ...enqueue, queues: ingestQueues, logger: testLogger('ingest') });
-    this.statusHandler = createJobStatusHandler({ ...enqueue, logger: testLogger('job-status') });
+    const partners = this.options.partners ?? TEST_PARTNER_KEYS;
+    this.ingestHandler = createIngestHandler({ ...enqueue, queues: ingestQueues, logger: testLogger('ingest'), partners });
+    this.statusHandler = createJobStatusHandler({ ...enqueue, logger: testLogger('job-status'), partners });
     this.healthHandler = createHealthHandler({
       ...enqueue,
       metrics: this.metrics,
@@ -107,6 +124,9 @@ export class TestPipeline {
       queueUrlBase: env.queueUrlBase,
       prefix: this.prefix,
       logger: testLogger('health'),
+      snapshots: new DynamoDbHealthSnapshotStore({ client: env.dynamoDb, tableName: this.tableName }),
+      // Tests watch counts move: every call refreshes (the 15 s rule has its own tests).
+      snapshotMaxAgeMs: 0,
     });
     return this;
   }
@@ -193,12 +213,24 @@ export class TestPipeline {
     return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
   }
 
-  public sweep() {
-    return sweepDueJobs(this.enqueueDeps());
+  /** What the sweeper, reconciler and stuck detector run with; each run has all the time it wants. */
+  public scheduledDeps(): ScheduledRunDeps & { pauses: DynamoDbPauseStore } {
+    const env = testEnvironment();
+    return {
+      ...this.enqueueDeps(),
+      schedule: new DynamoDbScheduleScanner({ client: env.dynamoDb, tableName: this.tableName }),
+      pauses: new DynamoDbPauseStore({ client: env.dynamoDb, tableName: this.tableName }),
+      remainingMs: () => 60_000,
+    };
   }
 
-  public reconcile(afterSeconds: number) {
-    return reconcileUnclaimed(this.enqueueDeps(), afterSeconds);
+  public sweep() {
+    return sweepDueJobs(this.scheduledDeps());
+  }
+
+  /** One reconciler run with every queue's threshold `afterSeconds`, unless `timings` names a queue's own. */
+  public reconcile(afterSeconds: number, timings: ReadonlyMap<string, QueueTimings> = new Map()) {
+    return reconcileUnclaimed({ ...this.scheduledDeps(), timings, defaultAfterSeconds: afterSeconds });
   }
 
   /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */

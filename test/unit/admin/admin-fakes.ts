@@ -39,7 +39,9 @@ export function fakeAdmin(definitions: QueueDefinitionInput[] = [{ name: 'paymen
   const tasks: MoveTask[] = [];
   const started: { sourceArn: string; destinationArn: string; maxPerSecond?: number }[] = [];
   let mappings: MappingState[] = [{ uuid: 'u1', eventSourceArn: `${ARN_BASE}:jobs-payments-normal`, state: 'Enabled' }];
-  const calls = { resets: [] as string[], purges: 0, sendRefusals: new Set<string>() };
+  const calls = { resets: [] as string[], purges: 0, sendRefusals: new Set<string>(), switches: [] as string[] };
+  const paused = new Set<string>();
+  let lambdaAnswer: string | undefined;
   const byHandle = (handle: string) => dlq.find((entry) => entry.letter.receiptHandle === handle);
 
   const deps: AdminDeps = {
@@ -115,9 +117,20 @@ export function fakeAdmin(definitions: QueueDefinitionInput[] = [{ name: 'paymen
     eventSources: {
       list: async () => mappings,
       setEnabled: async (_name, enabled) => {
-        mappings = mappings.map((mapping) => ({ ...mapping, state: enabled ? 'Enabling' : 'Disabling' }));
-        return mappings;
+        calls.switches.push(enabled ? 'mappings: enabled' : 'mappings: disabled');
+        const answered = mappings.map((mapping) => ({ ...mapping, state: lambdaAnswer ?? (enabled ? 'Enabling' : 'Disabling') }));
+        mappings = mappings.map((mapping) => ({ ...mapping, state: enabled ? 'Enabled' : 'Disabled' }));
+        return answered;
       },
+    },
+    pauses: {
+      setPaused: async (queue, isPaused) => {
+        calls.switches.push(isPaused ? 'pause item: paused' : 'pause item: running');
+        if (isPaused) paused.add(queue);
+        else paused.delete(queue);
+      },
+      isPaused: async (queue) => paused.has(queue),
+      pausedQueues: async () => new Set(paused),
     },
     consumerFunctions: Object.fromEntries(settings.map((queue) => [queue.name, `consumer-${queue.name}`])),
     queueUrlBase: URL_BASE,
@@ -138,6 +151,10 @@ export function fakeAdmin(definitions: QueueDefinitionInput[] = [{ name: 'paymen
       }
       if (options.letter !== false) dlq.push({ letter, held: false });
       return body.jobId;
+    },
+    /** What Lambda answers to every later mapping update, e.g. `Updating`. */
+    lambdaAnswers(state: string) {
+      lambdaAnswer = state;
     },
     addLetter(letter: DeadLetterMessage) {
       dlq.push({ letter, held: false });

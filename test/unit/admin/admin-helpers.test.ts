@@ -8,7 +8,7 @@ import { queuesView } from '../../../functions/handlers/workflows/admin/queues-v
 import { fakeAdmin } from './admin-fakes';
 
 const QUEUES = JSON.stringify([
-  { name: 'payments', fifo: false, dedup: true, lanes: true, attempts: 3, maxPayloadBytes: 65536, retention: { completedHours: 24, failedHours: 168 } },
+  { name: 'payments', fifo: false, dedup: true, lanes: true, attempts: 3, maxPayloadBytes: 65536, retention: { completedHours: 24, failedHours: 360 } },
 ]);
 const ENV = {
   TABLE_NAME: 'jobs',

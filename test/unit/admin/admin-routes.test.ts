@@ -53,17 +53,20 @@ describe('admin routing', () => {
 });
 
 describe('POST /admin/queues/{queue}/redrive with all', () => {
-  it('resets every failed record, then starts the move task from the DLQ to the normal lane', async () => {
+  it('starts the move task from the DLQ to the normal lane and leaves every record to the claim', async () => {
     // Prepare
     const admin = fakeAdmin();
-    const ids = [admin.addFailed({ jobId: 'a', runId: 'ra' }), admin.addFailed({ jobId: 'b', runId: 'rb', priority: 'urgent' })];
+    admin.addFailed({ jobId: 'a', runId: 'ra' });
+    admin.addFailed({ jobId: 'b', runId: 'rb', priority: 'urgent' });
 
     // Act
     const answer = await call(admin, redrive({ all: true, max_per_second: 25 }));
 
     // Assess
-    expect(answer).toMatchObject({ status: 202, json: { ok: true, mode: 'all', task_handle: 'handle-1', reset: 2, dlq: 2, destination_lane: 'normal', max_per_second: 25 } });
-    expect(admin.calls.resets.sort()).toEqual(ids.sort());
+    expect(answer).toMatchObject({ status: 202, json: { ok: true, mode: 'all', task_handle: 'handle-1', dlq: 2, destination_lane: 'normal', max_per_second: 25 } });
+    expect(answer.json).not.toHaveProperty('reset');
+    expect(admin.calls.resets).toEqual([]);
+    expect([admin.jobs.get('a')?.status, admin.jobs.get('b')?.status]).toEqual(['failed', 'failed']);
     expect(admin.started).toEqual([{ sourceArn: `${ARN_BASE}:jobs-payments-dlq`, destinationArn: `${ARN_BASE}:jobs-payments-normal`, maxPerSecond: 25 }]);
   });
 
@@ -228,11 +231,46 @@ describe('POST /admin/jobs/{id}/retry', () => {
 });
 
 describe('pause and resume', () => {
-  it('disables the consumer’s mappings and reports the lane of each', async () => {
+  it('records the pause before disabling the consumer’s mappings, and reports the lane of each', async () => {
+    // Prepare
+    const admin = fakeAdmin();
+
     // Act
-    const answer = await call(fakeAdmin(), adminEvent('POST', '/admin/queues/{queue}/pause'));
+    const answer = await call(admin, adminEvent('POST', '/admin/queues/{queue}/pause'));
 
     // Assess
     expect(answer).toMatchObject({ status: 200, json: { ok: true, paused: true, function: 'consumer-payments', mappings: [{ uuid: 'u1', lane: 'normal', state: 'Disabling' }] } });
+    expect(admin.calls.switches).toEqual(['pause item: paused', 'mappings: disabled']);
+  });
+
+  it('answers paused for a queue paused twice, though Lambda answers Updating for a mapping already disabled', async () => {
+    // Prepare
+    const admin = fakeAdmin();
+    await call(admin, adminEvent('POST', '/admin/queues/{queue}/pause'));
+    admin.lambdaAnswers('Updating');
+
+    // Act
+    const answer = await call(admin, adminEvent('POST', '/admin/queues/{queue}/pause'));
+    const view = await call(admin, adminEvent('GET', '/admin/queues'));
+
+    // Assess
+    expect(answer).toMatchObject({ status: 200, json: { ok: true, paused: true, mappings: [{ state: 'Updating' }] } });
+    expect(view.json.queues).toMatchObject([{ queue: 'payments', paused: true }]);
+  });
+
+  it('enables the mappings before recording the resume, and the view follows the pause item', async () => {
+    // Prepare
+    const admin = fakeAdmin();
+    await call(admin, adminEvent('POST', '/admin/queues/{queue}/pause'));
+    admin.calls.switches.length = 0;
+
+    // Act
+    const answer = await call(admin, adminEvent('POST', '/admin/queues/{queue}/resume'));
+    const view = await call(admin, adminEvent('GET', '/admin/queues'));
+
+    // Assess
+    expect(answer).toMatchObject({ status: 200, json: { ok: true, paused: false } });
+    expect(admin.calls.switches).toEqual(['mappings: enabled', 'pause item: running']);
+    expect(view.json.queues).toMatchObject([{ queue: 'payments', paused: false, consumer: { polling: 1 } }]);
   });
 });

@@ -54,6 +54,18 @@ describe('DynamoDbJobStore.listFailed', () => {
     expect(page.cursor).toBe(encodeCursor(position(A_JOB_ID)));
   });
 
+  it('lists each failed job with its partner', async () => {
+    // Prepare
+    documents.on(QueryCommand).resolves({ Items: [failedItem({ partner: 'globex' }), failedItem({ job_id: 'old', pk: 'JOB#old' })] });
+
+    // Act
+    const page = await store.listFailed('payments', { limit: 2 });
+
+    // Assess
+    expect(page.jobs[0]).toMatchObject({ jobId: A_JOB_ID, partner: 'globex' });
+    expect(page.jobs[1]).not.toHaveProperty('partner');
+  });
+
   it('resumes from a cursor and ends without one', async () => {
     // Prepare
     documents.on(QueryCommand).resolves({ Items: [failedItem()] });

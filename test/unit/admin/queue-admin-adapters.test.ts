@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqsDeadLetterQueue } from '../../../functions/adapters/dead-letter-queue';
-import { isPaused, LambdaEventSourceControl } from '../../../functions/adapters/event-source-control';
+import { allStopped, LambdaEventSourceControl, pollingCount } from '../../../functions/adapters/event-source-control';
 import { SqsMessageMoveTasks } from '../../../functions/adapters/message-move-tasks';
 
 const sqs = mockClient(SQSClient);
@@ -139,13 +139,19 @@ describe('LambdaEventSourceControl', () => {
       { UUID: 'u1', Enabled: false },
       { UUID: 'u2', Enabled: false },
     ]);
-    expect(isPaused(mappings)).toBe(true);
+    expect(allStopped(mappings)).toBe(true);
   });
 
-  it('counts a consumer as paused only when it has mappings and none polls', () => {
+  it('counts mappings as stopped only when there are some and none polls', () => {
     // Act / Assess
-    expect(isPaused([])).toBe(false);
-    expect(isPaused([{ state: 'Disabled' }, { state: 'Disabling' }])).toBe(true);
-    expect(isPaused([{ state: 'Disabled' }, { state: 'Enabled' }])).toBe(false);
+    expect(allStopped([])).toBe(false);
+    expect(allStopped([{ state: 'Disabled' }, { state: 'Disabling' }])).toBe(true);
+    expect(allStopped([{ state: 'Disabled' }, { state: 'Enabled' }])).toBe(false);
+  });
+
+  it('counts as polling only mappings enabled or on their way, never one answered Updating', () => {
+    // Act / Assess
+    expect(pollingCount([{ state: 'Enabled' }, { state: 'Enabling' }, { state: 'Creating' }])).toBe(3);
+    expect(pollingCount([{ state: 'Updating' }, { state: 'Disabled' }, { state: 'Disabling' }])).toBe(0);
   });
 });

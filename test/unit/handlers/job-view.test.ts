@@ -30,4 +30,17 @@ describe('jobView', () => {
     expect(view).not.toHaveProperty('lease_until');
     expect(view).not.toHaveProperty('correlation_id');
   });
+
+  it("shows the job's partner, and no partner for a job from before partners were recorded", () => {
+    // Prepare
+    const { partner: _none, ...old } = aJobRecord();
+
+    // Act
+    const owned = jobView(aJobRecord({ partner: 'globex' }));
+    const unowned = jobView(old);
+
+    // Assess
+    expect(owned).toMatchObject({ partner: 'globex' });
+    expect(unowned).not.toHaveProperty('partner');
+  });
 });

@@ -54,7 +54,7 @@ describe('ops CLI arguments', () => {
     const statuses = ['RUNNING', 'RUNNING', 'COMPLETED'];
     const reply = (call: ApiCall) =>
       call.method === 'POST'
-        ? { status: 202, body: { ok: true, reset: 20, destination_lane: 'normal' } }
+        ? { status: 202, body: { ok: true, dlq: 20, destination_lane: 'normal' } }
         : { status: 200, body: { ok: true, task: { status: statuses.shift(), moved: 20 - 10 * statuses.length, to_move: 20, max_per_second: 50 } } };
 
     // Act
@@ -70,7 +70,7 @@ describe('ops CLI arguments', () => {
       'payments: redrive COMPLETED 20/20 moved at ≤ 50/s',
     ]);
     expect(io.sleeps).toBe(2);
-    expect(io.stdout[0]).toBe('20 failed jobs reset; moving the DLQ to the normal lane');
+    expect(io.stdout[0]).toBe('moving about 20 dead-lettered jobs to the normal lane');
   });
 
   it('exits 1 when the redrive task fails', async () => {

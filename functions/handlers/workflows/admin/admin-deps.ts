@@ -6,6 +6,7 @@ import type { EventSourceControl } from '../../../adapters/event-source-control'
 import type { JobAdminStore } from '../../../adapters/job-admin-store';
 import type { JobStore } from '../../../adapters/job-store';
 import type { MessageMoveTasks } from '../../../adapters/message-move-tasks';
+import type { PauseStore } from '../../../adapters/pause-store';
 import type { QueueClient } from '../../../adapters/queue-client';
 import type { QueueSettings } from '../../../core/runtime-config';
 import type { QueueDirectory } from '../queue-directory';
@@ -24,6 +25,8 @@ export interface AdminDeps {
   readonly deadLetters: DeadLetterQueue;
   readonly moveTasks: MessageMoveTasks;
   readonly eventSources: EventSourceControl;
+  /** Each queue's pause state of record (the mappings follow it). */
+  readonly pauses: PauseStore;
   /** Each queue's consumer function, by queue name. */
   readonly consumerFunctions: Readonly<Record<string, string>>;
   /** The SQS URL base and queue name prefix, for the shared queue counts. */

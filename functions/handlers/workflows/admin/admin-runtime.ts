@@ -7,6 +7,7 @@ import { DynamoDbJobStore } from '../../../adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../../../adapters/dynamodb-metrics-store';
 import { LambdaEventSourceControl } from '../../../adapters/event-source-control';
 import { SqsMessageMoveTasks } from '../../../adapters/message-move-tasks';
+import { DynamoDbPauseStore } from '../../../adapters/pause-store';
 import { SqsQueueClient } from '../../../adapters/sqs-queue-client';
 import { parseConfig } from '../../../core/runtime-config';
 import { serviceLogger } from '../../runtime';
@@ -34,6 +35,7 @@ export function adminRuntime(environment: Record<string, string | undefined>): A
     deadLetters: new SqsDeadLetterQueue({ client: sqs }),
     moveTasks: new SqsMessageMoveTasks({ client: sqs }),
     eventSources: new LambdaEventSourceControl({ client: new LambdaClient({}) }),
+    pauses: new DynamoDbPauseStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     consumerFunctions: config.CONSUMER_FUNCTIONS,
     queueUrlBase: config.QUEUE_URL_BASE,
     prefix: config.QUEUE_NAME_PREFIX,

@@ -1,4 +1,4 @@
-import { isPaused, type MappingState } from '../../../adapters/event-source-control';
+import type { MappingState } from '../../../adapters/event-source-control';
 import type { QueueSettings } from '../../../core/runtime-config';
 import { HttpError } from '../../http/http-error';
 import type { AdminDeps } from './admin-deps';
@@ -8,13 +8,21 @@ export interface MappingView {
   readonly uuid: string;
   /** The lane the mapping polls, or null when its source is not one of the queue's lanes. */
   readonly lane: string | null;
+  /** Lambda's answer to the update: `Disabling`, `Enabling`, or `Updating` for a mapping already as asked. */
   readonly state: string;
 }
 
 /**
- * Pause (`enabled: false`) or resume a queue: disable or enable every event
- * source mapping of its consumer. Messages are not touched; a paused queue's
- * jobs wait in their lanes, and batches in flight finish.
+ * Pause (`enabled: false`) or resume a queue. The queue's pause item in the
+ * jobs table is the state of record: a deploy that replaces a mapping cannot
+ * undo it, and a consumer that receives a batch of a paused queue hands it
+ * back untouched (see `paused-batch.ts`). The mappings follow the item, so a
+ * paused queue costs no invocations: a pause writes the item first (the
+ * consumers stop running jobs even if Lambda refuses the update), a resume
+ * enables the mappings first (if the item write then fails, the consumers
+ * still see the queue paused and disable them again: it stays one state).
+ * `paused` is the queue's state after the call, whatever Lambda answered for
+ * each mapping (an update of a mapping already as asked answers `Updating`).
  */
 export async function switchConsumer(
   deps: AdminDeps,
@@ -23,12 +31,16 @@ export async function switchConsumer(
 ): Promise<{ queue: string; paused: boolean; function: string; mappings: MappingView[] }> {
   const functionName = deps.consumerFunctions[settings.name];
   if (functionName === undefined) throw new HttpError(404, 'unknown_consumer', `queue "${settings.name}" has no consumer function configured`);
+  const now = deps.clock.now();
+  if (!enabled) await deps.pauses.setPaused(settings.name, true, now);
   const mappings = await deps.eventSources.setEnabled(functionName, enabled);
+  if (enabled) await deps.pauses.setPaused(settings.name, false, now);
   deps.logger.info(enabled ? 'queue resumed' : 'queue paused', { queue: settings.name, function: functionName, mappings: mappings.length });
-  return { queue: settings.name, paused: isPaused(mappings), function: functionName, mappings: mappingViews(deps, settings, mappings) };
+  return { queue: settings.name, paused: !enabled, function: functionName, mappings: mappingViews(deps, settings, mappings) };
 }
 
-function mappingViews(deps: AdminDeps, settings: QueueSettings, mappings: readonly MappingState[]): MappingView[] {
+/** Each mapping with the lane it polls. */
+export function mappingViews(deps: AdminDeps, settings: QueueSettings, mappings: readonly MappingState[]): MappingView[] {
   const lanes = deps.locate(settings).lanes;
   return mappings.map((mapping) => ({
     uuid: mapping.uuid,

@@ -1,6 +1,6 @@
 import type { QueueDepth } from '../../../adapters/queue-client';
 import type { Counters } from '../../../adapters/dynamodb-metrics-store';
-import { isPaused } from '../../../adapters/event-source-control';
+import { pollingCount } from '../../../adapters/event-source-control';
 import type { QueueSettings } from '../../../core/runtime-config';
 import { queueCounts } from '../queue-overview';
 import type { AdminDeps } from './admin-deps';
@@ -35,8 +35,14 @@ export interface QueueView {
   readonly dlq_oldest_age_seconds: number | null;
   /** Not available from SQS's API: see {@link OLDEST_AGE_NOTE}. */
   readonly oldest_message_age_seconds: null;
+  /** From the queue's pause item, the state of record (see `consumer-switch.ts`). */
   readonly paused: boolean;
-  readonly consumer: { readonly function: string; readonly mappings: number };
+  /**
+   * The consumer and its mappings; `polling` counts those enabled or enabling,
+   * so a paused queue whose mapping a deploy re-enabled shows it (its
+   * consumer then hands every batch back and disables the mapping again).
+   */
+  readonly consumer: { readonly function: string; readonly mappings: number; readonly polling: number };
   readonly lanes: readonly LaneView[];
 }
 
@@ -58,10 +64,11 @@ function memo<A, R>(fn: (arg: A) => Promise<R>, key: (arg: A) => string): (arg: 
  * Every queue with each lane's counts: the shared `queueCounts` (the health
  * routes' numbers) over depth and counter reads remembered for the request,
  * so the lane breakdown and the 24 h retried count reuse them; paused from
- * the consumer's event source mappings.
+ * the queues' pause items (one query for all).
  */
 export async function queuesView(deps: AdminDeps): Promise<QueueView[]> {
   const now = deps.clock.now();
+  const paused = await deps.pauses.pausedQueues();
   const since = new Date(now.getTime() - DAY_MS);
   const depth = memo((url: string): Promise<QueueDepth> => deps.queues.depth(url), (url) => url);
   const totals = memo((queue: string): Promise<Counters> => deps.metrics.totalsSince(queue, since), (queue) => queue);
@@ -73,7 +80,7 @@ export async function queuesView(deps: AdminDeps): Promise<QueueView[]> {
     queueUrlBase: deps.queueUrlBase,
     prefix: deps.prefix,
   };
-  return Promise.all(deps.settings.map((settings) => queueView(deps, overview, settings, depth, totals, now)));
+  return Promise.all(deps.settings.map((settings) => queueView(deps, overview, settings, depth, totals, now, paused.has(settings.name))));
 }
 
 async function queueView(
@@ -83,6 +90,7 @@ async function queueView(
   depth: (url: string) => Promise<QueueDepth>,
   totals: (queue: string) => Promise<Counters>,
   now: Date,
+  paused: boolean,
 ): Promise<QueueView> {
   const locations = deps.locate(settings);
   const consumer = deps.consumerFunctions[settings.name] ?? '';
@@ -106,8 +114,8 @@ async function queueView(
     dlq: counts.dlq,
     dlq_oldest_age_seconds: oldestFailed === undefined ? null : Math.max(0, Math.floor((now.getTime() - oldestFailed.getTime()) / 1000)),
     oldest_message_age_seconds: null,
-    paused: isPaused(mappings),
-    consumer: { function: consumer, mappings: mappings.length },
+    paused,
+    consumer: { function: consumer, mappings: mappings.length, polling: pollingCount(mappings) },
     lanes: lanes.map((lane) => ({ lane: lane.lane, waiting: lane.visible, active: lane.inFlight, delayed: lane.delayed })),
   };
 }

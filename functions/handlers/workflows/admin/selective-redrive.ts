@@ -37,6 +37,16 @@ interface Move {
  * body unchanged, to the job's own lane (by priority; on FIFO with its group
  * and a new deduplication id, so SQS does not drop it as a repeat of the
  * first send), and only then deleted from the DLQ.
+ *
+ * Unlike a whole-queue redrive, this one still resets the records itself: it
+ * holds every letter it moves (received, invisible) from before the reset
+ * until after the send, so no copy of the job can reach a consumer in
+ * between, and the message it sends is a plain job message (a claim accepts
+ * it because the record is `waiting` for its run) rather than a letter. If a
+ * send fails, that job's letter goes back to the DLQ and its record stays
+ * `waiting`: the answer lists it (`502 redrive_incomplete`), a second redrive
+ * of it is accepted, and so is a whole-queue redrive, whose claim accepts a
+ * letter for a `waiting` record of the same run.
  */
 export async function redriveJobs(deps: AdminDeps, settings: QueueSettings, jobIds: readonly string[]): Promise<SelectiveRedriveResult> {
   const locations = deps.locate(settings);

@@ -6,6 +6,7 @@ import type { Clock } from '../../../../functions/adapters/clock';
 import { SqsDeadLetterQueue } from '../../../../functions/adapters/dead-letter-queue';
 import { LambdaEventSourceControl } from '../../../../functions/adapters/event-source-control';
 import { SqsMessageMoveTasks } from '../../../../functions/adapters/message-move-tasks';
+import { DynamoDbPauseStore } from '../../../../functions/adapters/pause-store';
 import { SqsQueueClient } from '../../../../functions/adapters/sqs-queue-client';
 import { laneConcurrency } from '../../../../functions/core/lanes';
 import { queueSettingsOf } from '../../../../functions/core/runtime-config';
@@ -66,6 +67,7 @@ export class AdminHarness {
       deadLetters: new SqsDeadLetterQueue({ client: sqs }),
       moveTasks: new SqsMessageMoveTasks({ client: sqs }),
       eventSources: new LambdaEventSourceControl({ client: lambda }),
+      pauses: new DynamoDbPauseStore({ client: env.dynamoDb, tableName: this.pipeline.tableName }),
       consumerFunctions: Object.fromEntries(settings.map((queue) => [queue.name, consumerFunction(queue.name)])),
       queueUrlBase: env.queueUrlBase,
       prefix: this.pipeline.prefix,

@@ -1,0 +1,42 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../adapters/clock';
+import { cachedPause, DynamoDbPauseStore } from '../adapters/pause-store';
+import { throttledStop, type PauseGuard } from './workflows/paused-batch';
+
+/** Where a consumer's pause guard reads and acts. */
+export interface ConsumerPauseOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly tableName: string;
+  readonly queue: string;
+  /** The consumer's own function name (Lambda's `AWS_LAMBDA_FUNCTION_NAME`); without it the mappings are left alone. */
+  readonly functionName?: string;
+  readonly clock: Clock;
+}
+
+/**
+ * A consumer's pause guard: its queue's pause item read at most every few
+ * seconds per container, and its own mappings disabled again (at most once a
+ * minute) when a batch of a paused queue reaches it. The function's role
+ * needs `lambda:ListEventSourceMappings` and `lambda:UpdateEventSourceMapping`
+ * on its mappings for the second; without them the call fails, is logged, and
+ * every batch is still handed back.
+ *
+ * @example
+ * const pause = consumerPauseGuard({ dynamodb, tableName: 'jobs', queue: 'payments', functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, clock: systemClock });
+ */
+export function consumerPauseGuard(options: ConsumerPauseOptions): PauseGuard {
+  const store = new DynamoDbPauseStore({ client: options.dynamodb, tableName: options.tableName });
+  const functionName = options.functionName;
+  if (functionName === undefined || functionName === '') return { isPaused: cachedPause(store, options.queue, options.clock) };
+  return {
+    isPaused: cachedPause(store, options.queue, options.clock),
+    stopMappings: throttledStop(async () => {
+      // Loaded on first use: a consumer that never meets a paused batch never loads the Lambda client.
+      const [{ LambdaClient }, { LambdaEventSourceControl }] = await Promise.all([
+        import('@aws-sdk/client-lambda'),
+        import('../adapters/event-source-control'),
+      ]);
+      await new LambdaEventSourceControl({ client: new LambdaClient({}) }).setEnabled(functionName, false);
+    }, () => options.clock.now().getTime()),
+  };
+}

@@ -1,0 +1,44 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { DynamoDbPauseStore } from '../adapters/pause-store';
+import { payloadKey } from '../adapters/job-keys';
+import { DynamoDbScheduleScanner } from '../adapters/schedule-scan';
+import { queueTimingsVariableSchema, type QueueTimings } from '../core/queue-timings';
+import { deadLetterQueueName, queueUrl } from '../core/queue-names';
+import { parseConfig } from '../core/runtime-config';
+import { EmfStuckMetrics } from '../adapters/stuck-metrics';
+import { pipelineRuntime } from './runtime';
+
+/** What the scheduled functions read besides the pipeline's configuration. */
+const scheduledConfigSchema = z.object({
+  /** Each queue's times, written by the stack (`queueTimingsVariable`); without it every queue uses `RECONCILE_AFTER_SECONDS`. */
+  QUEUE_TIMINGS: queueTimingsVariableSchema.optional(),
+});
+
+/**
+ * The adapters of the sweeper, the reconciler and the stuck detector, built
+ * once per container: the pipeline's, the schedule and active indexes read a
+ * page at a time, the queues' pause items and each queue's times.
+ */
+export function scheduledRuntime(environment: Record<string, string | undefined>, service: string) {
+  const base = pipelineRuntime(environment, service);
+  const { QUEUE_TIMINGS } = parseConfig(scheduledConfigSchema, environment);
+  const dynamodb = new DynamoDBClient({});
+  const tableName = base.config.TABLE_NAME;
+  const doc = DynamoDBDocumentClient.from(dynamodb);
+  return {
+    ...base,
+    schedule: new DynamoDbScheduleScanner({ client: dynamodb, tableName }),
+    pauses: new DynamoDbPauseStore({ client: dynamodb, tableName }),
+    timings: QUEUE_TIMINGS ?? new Map<string, QueueTimings>(),
+    defaultAfterSeconds: base.config.RECONCILE_AFTER_SECONDS,
+    deadLetterUrl: (settings: { readonly name: string; readonly fifo: boolean }) =>
+      queueUrl(base.config.QUEUE_URL_BASE, deadLetterQueueName(base.config.QUEUE_NAME_PREFIX, settings)),
+    payloadOf: async (jobId: string, runId: string): Promise<string | undefined> => {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: payloadKey(jobId, runId) }));
+      return typeof Item?.payload === 'string' ? Item.payload : undefined;
+    },
+    metrics: new EmfStuckMetrics(),
+  };
+}

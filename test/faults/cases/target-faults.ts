@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
+import { adminApi, e2eCloud, jobStatus, setTarget } from '../../e2e/support/e2e-context';
+import { acceptBatch } from '../support/accept';
+import { reconcile } from '../support/reconcile';
+import { deliveriesFor } from './consumer-crash';
+
+/** Makes a queue's target fail with 503 and recover every `periodMs`, starting down. */
+async function flapTarget(queue: string, periodMs: number): Promise<void> {
+  await fetch(`${e2eCloud().targetUrl}/_control/${queue}/flap?period_ms=${periodMs}&status=503`, { method: 'POST' });
+}
+
+/**
+ * The target fails (503) and recovers every 3 s while jobs of every priority
+ * run with 4 attempts: each ends completed, or failed with its letter once
+ * its attempts are spent during outages, and none completes twice.
+ */
+export async function flappingTarget(): Promise<void> {
+  // Prepare
+  const queue = 'webhook-delivery';
+  const priorities = ['low', 'normal', 'high', 'urgent'];
+  await flapTarget(queue, 3000);
+  let ids: string[];
+  try {
+    ids = await acceptBatch(queue, Array.from({ length: 40 }, (_, index) => ({ data: { hook: index }, priority: priorities[index % 4], attempts: 4 })));
+    // Act: the outages go on for a while, then the target stays up
+    await sleep(20_000);
+  } finally {
+    await setTarget(queue, 'up');
+  }
+
+  // Assess
+  const result = await reconcile(
+    ids.map((jobId) => ({ jobId, queue, expect: ['completed', 'failed'] as const })),
+    { timeoutMs: 150_000 },
+  );
+  expect(result.problems).toEqual([]);
+  expect(result.completed).toBeGreaterThan(0);
+  expect((await deliveriesFor(ids)).some((delivery) => delivery.status === 503), 'the target did flap').toBe(true);
+}
+
+/** Waits until every job reads `failed` (its status only: the letters are checked at the end). */
+async function allFailed(ids: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (const id of ids) {
+    for (;;) {
+      const status = (await jobStatus(id, 5)).status;
+      if (status === 'failed') break;
+      if (Date.now() > deadline) throw new Error(`job ${id} is ${String(status)}, not failed, after 90 s`);
+    }
+  }
+}
+
+/** Waits until the target has had a second delivery of every job: each redriven job ran again. */
+async function untilEachDeliveredTwice(ids: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const deliveries = await deliveriesFor(ids);
+    const short = ids.filter((id) => deliveries.filter((delivery) => delivery.jobId === id).length < 2);
+    if (short.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${short.length} redriven jobs did not run again within 90 s, e.g. ${short.slice(0, 3).join(', ')}`);
+    await sleep(500);
+  }
+}
+
+/** Waits until the target has had a delivery of every job after `sinceMs`: each redriven job ran again. */
+async function untilEachDeliveredAfter(ids: readonly string[], sinceMs: number): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const deliveries = await deliveriesFor(ids);
+    const short = ids.filter((id) => !deliveries.some((delivery) => delivery.jobId === id && delivery.at >= sinceMs));
+    if (short.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${short.length} redriven jobs did not run again within 90 s, e.g. ${short.slice(0, 3).join(', ')}`);
+    await sleep(500);
+  }
+}
+
+/**
+ * Redrive-all runs while the target still refuses every job, and new jobs keep
+ * failing during the move: each redriven job fails again with its letter,
+ * none is lost; once the target is fixed, a second redrive-all completes every
+ * one of them, once.
+ */
+export async function redriveAllWhileFailing(): Promise<void> {
+  // Prepare: 30 jobs refused (400: straight to the DLQ)
+  const queue = 'image-processing';
+  const admin = adminApi();
+  await setTarget(queue, 'down');
+  let ids: string[] = [];
+  try {
+    ids = await acceptBatch(queue, Array.from({ length: 30 }, (_, index) => ({ data: { image: index } })));
+    await allFailed(ids);
+
+    // Act: redrive all while more jobs fail and the redriven ones fail again
+    const [first, more] = await Promise.all([
+      admin.request('POST', `/admin/queues/${queue}/redrive`, { body: { all: true } }),
+      acceptBatch(queue, Array.from({ length: 10 }, (_, index) => ({ data: { image: `late-${index}` } }))),
+    ]);
+    expect([200, 202], JSON.stringify(first.body)).toContain(first.status);
+    await untilEachDeliveredTwice(ids);
+    ids = [...ids, ...more];
+    await allFailed(ids);
+  } finally {
+    await setTarget(queue, 'up');
+  }
+  const redrivenAt = Date.now();
+  const second = await admin.request('POST', `/admin/queues/${queue}/redrive`, { body: { all: true } });
+  // A job reads `failed` until its letter is moved and run: wait for each one's run after this redrive.
+  await untilEachDeliveredAfter(ids, redrivenAt);
+
+  // Assess
+  expect([200, 202], JSON.stringify(second.body)).toContain(second.status);
+  const result = await reconcile(
+    ids.map((jobId) => ({ jobId, queue, expect: 'completed' as const })),
+    { timeoutMs: 150_000 },
+  );
+  expect(result.problems).toEqual([]);
+  expect(result.completed).toBe(40);
+}
