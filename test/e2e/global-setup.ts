@@ -9,8 +9,8 @@ import { projectWithCatalogEdit } from './support/project-copy';
 import { ScriptedTarget } from './support/scripted-target';
 
 /**
- * Synthesizes the app (a copy with one catalog edit) once, with partners acme
- * and globex (globex held to 1 request a second) and every queue delivering to
+ * Synthesizes the app (a copy with one catalog edit) once, with partners acme,
+ * globex (held to 1 request a second) and initech, every queue delivering to
  * a scripted target, then runs it in the local cloud for every end-to-end file.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       'synth', '--quiet', '--no-notices', '-o', cdkOut,
       '-c', `defaultTarget=${targetUrl}/jobs`,
       '-c', 'allowLoopbackTargets=true',
-      '-c', 'partners=acme,globex',
+      '-c', 'partners=acme,globex,initech',
       '-c', 'partner.globex.rate=1',
       '-c', 'partner.globex.burst=1',
     ],
