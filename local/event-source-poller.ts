@@ -30,6 +30,12 @@ export interface EventSourcePollerOptions {
    * to two consumers; each copy's answer decides its own deletes. @default 1
    */
   readonly copiesOfBatch?: () => number;
+  /**
+   * Told of each SQS request the poller makes (Lambda's pollers are billed
+   * for them too): `ReceiveMessage` with the messages it got, none when the
+   * queue was empty, and `DeleteMessageBatch`. @default - not told
+   */
+  readonly onSqsRequest?: (action: 'ReceiveMessage' | 'DeleteMessageBatch', received: readonly Message[]) => void;
 }
 
 /** Long-poll wait of each receive: short, so that stop and disable take effect within a second. */
@@ -172,6 +178,7 @@ export class EventSourcePoller {
         MessageAttributeNames: ['All'],
       }),
     );
+    this.options.onSqsRequest?.('ReceiveMessage', Messages ?? []);
     return Messages ?? [];
   }
 
@@ -208,6 +215,7 @@ export class EventSourcePoller {
             Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
           }),
         );
+        this.options.onSqsRequest?.('DeleteMessageBatch', []);
         if (Failed !== undefined && Failed.length > 0) {
           const codes = Failed.map((entry) => entry.Code ?? 'unknown').join(', ');
           this.report(new LocalCloudError(`${Failed.length} of ${chunk.length} deletes failed (${codes})`, { context: { codes } }));

@@ -1,4 +1,4 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LocalCloudError } from '../errors';
 import { EventSourcePoller } from '../event-source-poller';
@@ -24,6 +24,8 @@ export interface EventSourceMappingsOptions {
   readonly log: (line: string) => void;
   /** Fault injection (tests): how many times a batch from the lane at the URL is handed over at once. @default - once */
   readonly copiesOfBatch?: (queueUrl: string) => number;
+  /** Told of each SQS request a poller makes, with the queue's URL and the messages received. @default - not told */
+  readonly onSqsRequest?: (action: 'ReceiveMessage' | 'DeleteMessageBatch', queueUrl: string, received: readonly Message[]) => void;
 }
 
 /**
@@ -162,6 +164,7 @@ export class EventSourceMappings implements MappingRegistry {
       reportBatchItemFailures: state.reportBatchItemFailures,
       enabled: state.enabled,
       ...(options.copiesOfBatch === undefined ? {} : { copiesOfBatch: () => options.copiesOfBatch?.(queueUrl) ?? 1 }),
+      ...(options.onSqsRequest === undefined ? {} : { onSqsRequest: (action, received) => options.onSqsRequest?.(action, queueUrl, received) }),
       handler: async (event) => (await options.invoke(state.functionName, event)) as SQSBatchResponse | void,
       onError: (error) => {
         // The host has already logged what the function threw, as Lambda's runtime does.

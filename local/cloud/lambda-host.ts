@@ -4,6 +4,7 @@ import { LAMBDA_REQUEST_PAYLOAD_BYTES } from '../../functions/core/limits';
 import { LambdaInvocationError } from './lambda-invocation-error';
 import type { InstanceData, InstanceMessage } from './lambda-protocol';
 import { prefixLines } from './log-lines';
+import { logEventBytes, type UsageRecorder } from './meter';
 import { workerScript } from './worker-script';
 
 export { LambdaInvocationError } from './lambda-invocation-error';
@@ -34,6 +35,8 @@ export interface FunctionHostOptions {
   readonly idleTimeoutMs?: number;
   /** Where lines go: function output already prefixed with `[label]`. @default console.log */
   readonly log?: (line: string) => void;
+  /** Told of each invocation's billed time and of the bytes the function logs. @default - not metered */
+  readonly meter?: Pick<UsageRecorder, 'lambdaInvocation' | 'logBytes'>;
 }
 
 /** Lambda's init phase limit; a cold start also gets the function's own timeout on top. */
@@ -43,6 +46,8 @@ interface Instance {
   readonly worker: Worker;
   readonly number: number;
   idleTimer?: NodeJS.Timeout;
+  /** The INIT phase's duration, until the first invocation (which Lambda bills for it) takes it. */
+  initMs?: number;
 }
 
 /**
@@ -98,9 +103,13 @@ export class FunctionHost {
     const instance = await this.acquire();
     const requestId = randomUUID();
     const timeoutMs = this.spec.timeoutSeconds * 1000;
+    const started = performance.now();
     try {
       return await this.exchange(instance, { kind: 'invoke', requestId, event: payload, deadlineMs: Date.now() + timeoutMs }, timeoutMs);
     } finally {
+      // Billed whatever the outcome; since August 2025 Lambda bills a cold start's INIT phase with its first invocation.
+      this.options.meter?.lambdaInvocation(this.spec.label, performance.now() - started + (instance.initMs ?? 0), this.spec.memoryMb);
+      instance.initMs = undefined;
       this.release(instance);
     }
   }
@@ -179,6 +188,10 @@ export class FunctionHost {
     });
     prefixLines(worker.stdout, `[${spec.label}] `, this.log);
     prefixLines(worker.stderr, `[${spec.label}] `, this.log);
+    const { meter } = this.options;
+    if (meter !== undefined) {
+      for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (chunk: string | Buffer) => meter.logBytes(spec.label, logEventBytes(chunk)));
+    }
     const instance: Instance = { worker, number };
     this.all.add(instance);
     worker.once('exit', () => this.forget(instance));
@@ -191,7 +204,10 @@ export class FunctionHost {
       this.log(`[${spec.label}] init failed: ${ready.error.errorType}: ${ready.error.errorMessage}`);
       throw new LambdaInvocationError(spec.name, ready.error);
     }
-    if (ready.kind === 'ready') this.log(`[${spec.label}] cold start: instance ${number} initialized in ${ready.initMs} ms`);
+    if (ready.kind === 'ready') {
+      instance.initMs = ready.initMs;
+      this.log(`[${spec.label}] cold start: instance ${number} initialized in ${ready.initMs} ms`);
+    }
     return instance;
   }
 

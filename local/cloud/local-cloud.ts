@@ -11,6 +11,8 @@ import { notEmulated, reportGaps } from './coverage';
 import { EventSourceMappings, mappingSpecs } from './event-source-mappings';
 import type { FaultHooks } from './fault-hooks';
 import { startDynamoDbFaultProxy } from './http/dynamodb-fault-proxy';
+import { startDynamoDbMeterProxy } from './http/dynamodb-meter-proxy';
+import { sumPayload } from './http/sqs-payload';
 import { batchFifoGroupsAsSqs } from '../sqs-fifo-batching';
 import { withVisibilityAtMost } from './visibility-cap';
 import { functionSpecs } from './function-specs';
@@ -21,6 +23,7 @@ import { startSqsProxy } from './http/sqs-proxy';
 import { hasPlaceholder, type PseudoParameters, type UnresolvedReference } from './intrinsics';
 import { FunctionHost } from './lambda-host';
 import { localResources } from './local-resources';
+import { sqsActionKey, UsageMeter, type Meter } from './meter';
 import { assertPortFree } from './port-check';
 import { createQueues, discoverQueueUrlBase, queueSpecs } from './provision-queues';
 import { createTables, tableSpecs } from './provision-tables';
@@ -85,6 +88,13 @@ export interface LocalCloud {
   readonly mappings: MappingRegistry;
   /** Resource types of the template that are not run, with their counts. */
   readonly notEmulated: readonly [string, number][];
+  /**
+   * What the pipeline would be billed for on AWS, counted from every call the
+   * local cloud sees since it started: API requests, Lambda invocations and
+   * GB-seconds, SQS requests (the pollers' too), DynamoDB units, log bytes.
+   * Always on; price a reading with `costOf` (`prices.ts`).
+   */
+  readonly meter: Meter;
   /** Stops everything (Java included) and waits; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -116,8 +126,16 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
     await assertPortFree(apiPort, host);
     const emulators = options.emulators ?? teardown.add(await startEmulators(), (running) => running.stop());
     const { faults } = options;
+    const meter = new UsageMeter();
     const proxy = teardown.add(
-      await startSqsProxy({ port: 0, host, upstream: emulators.sqs.endpoint, region, ...(faults === undefined ? {} : { fails: (action, url) => faults.failsSqsCall(action, url) }) }),
+      await startSqsProxy({
+        port: 0,
+        host,
+        upstream: emulators.sqs.endpoint,
+        region,
+        onRequest: (action, url, payloadBytes) => meter.sqsCall(sqsActionKey(action, { fifo: url?.endsWith('.fifo') === true }), payloadBytes),
+        ...(faults === undefined ? {} : { fails: (action, url) => faults.failsSqsCall(action, url) }),
+      }),
       (running) => running.stop(),
     );
     const clientConfig = (endpoint: string) => ({ endpoint, region, credentials: { ...LOCAL_CREDENTIALS } });
@@ -165,6 +183,8 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       concurrencyOf: (name) => hosts.get(name)?.spec.reservedConcurrency ?? options.localConcurrencyCap ?? 10,
       log,
       ...(faults === undefined ? {} : { copiesOfBatch: (url: string) => faults.copiesOfBatch(url) }),
+      onSqsRequest: (action, url, received) =>
+        meter.sqsCall(sqsActionKey(action, { poller: true, empty: action === 'ReceiveMessage' && received.length === 0, fifo: url.endsWith('.fifo') }), sumPayload(received)),
     });
     // Not logged per request: the admin function lists mappings often, and each change is logged as `[mappings]`.
     const lambdaApi = teardown.add(await startLambdaControlApi({ port: 0, host, registry: mappings }), (s) => s.stop());
@@ -176,14 +196,19 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       sqsEndpoint: proxy.endpoint,
       ...(api === undefined ? {} : { api: { restApiId: api.restApiId, stageName: api.stageName, url: apiUrl } }),
     });
+    const dynamoMeter = teardown.add(
+      await startDynamoDbMeterProxy({ port: 0, host, upstream: emulators.dynamoDb.endpoint, record: (action, units) => meter.dynamoCall(action, units) }),
+      (running) => running.stop(),
+    );
+    // Faults in front of the meter: a throttled call never reaches it (DynamoDB bills none), an error after the write does.
     const dynamoFaults =
       faults === undefined
         ? undefined
-        : teardown.add(await startDynamoDbFaultProxy({ port: 0, host, upstream: emulators.dynamoDb.endpoint, faultOf: () => faults.dynamoDbFault() }), (running) => running.stop());
-    const endpoints = { sqs: proxy.endpoint, dynamodb: dynamoFaults?.endpoint ?? emulators.dynamoDb.endpoint, lambda: lambdaApi.url, secretsManager: secretsApi.url };
+        : teardown.add(await startDynamoDbFaultProxy({ port: 0, host, upstream: dynamoMeter.endpoint, faultOf: () => faults.dynamoDbFault() }), (running) => running.stop());
+    const endpoints = { sqs: proxy.endpoint, dynamodb: dynamoFaults?.endpoint ?? dynamoMeter.endpoint, lambda: lambdaApi.url, secretsManager: secretsApi.url };
     const specs = functionSpecs(stack, lambdaFunctions, scope, rewrites, { region, credentials: LOCAL_CREDENTIALS, ...endpoints }, unresolved);
     for (const spec of specs) {
-      hosts.set(spec.name, new FunctionHost(spec, { log, ...(options.localConcurrencyCap === undefined ? {} : { localConcurrencyCap: options.localConcurrencyCap }) }));
+      hosts.set(spec.name, new FunctionHost(spec, { log, meter, ...(options.localConcurrencyCap === undefined ? {} : { localConcurrencyCap: options.localConcurrencyCap }) }));
     }
     if (faults !== undefined) {
       faults.bind({
@@ -208,6 +233,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
         region,
         apiId: api.restApiId,
         invoke: async (name, event) => (await invoke(name, event)) as APIGatewayProxyResult,
+        onBilledRequest: () => meter.apiRequest(),
         log: (line) => log(`[api] ${line}`),
       });
       teardown.add(gateway, (running) => running.stop());
@@ -248,6 +274,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       endpoints,
       mappings,
       notEmulated: notEmulated(template),
+      meter,
       stop: () => teardown.run(),
     };
   } catch (error) {

@@ -65,6 +65,14 @@ export interface ApiGatewayOptions {
   binaryMediaTypes?: string[];
   /** How long a function may take before the caller gets a 504. @default 29000 (API Gateway's limit) */
   integrationTimeoutMs?: number;
+  /**
+   * Told of each request API Gateway bills. AWS bills REST API requests that
+   * pass authorization, the API key and the usage plan's throttle and quota,
+   * whatever follows (a body the request model refuses, a failing or timed-out
+   * integration); it does not bill requests for no resource, refused for
+   * IAM or the key, or throttled. @default - not metered
+   */
+  onBilledRequest?: () => void;
 }
 
 /** The running stage: `url` has no stage prefix. */
@@ -163,6 +171,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<ApiGa
     const admission = gate.admit(apiKey?.value, started, { resourcePath: route.resourcePath, httpMethod: route.method });
     if (admission === 'throttled') return refuse(REFUSALS.throttled, `throttled${apiKey ? ` (key ${apiKey.name})` : ''}`);
     if (admission === 'quota') return refuse(REFUSALS.quota, `quota used up (key ${apiKey?.name ?? '-'})`);
+    options.onBilledRequest?.();
 
     const problems = route.requestModels === undefined ? undefined : checkRequestBody(route.requestModels, lastValue(request.headers['content-type']), body);
     if (problems !== undefined && problems.length > 0) {

@@ -3,6 +3,7 @@ import { LOCAL_REGION } from '../../local-aws';
 import { listen, readBody } from './http-server';
 import { MessageMoveTasks } from './message-move-tasks';
 import { SqsApiError, sendSqsError, sendSqsResult } from './sqs-api-error';
+import { queueUrlIn, receivedPayloadBytes, requestPayloadBytes } from './sqs-payload';
 import { SqsUpstream } from './sqs-upstream';
 
 /** Where the proxy listens and what it stands in front of. */
@@ -22,6 +23,12 @@ export interface SqsProxyOptions {
    * `QueueUrl`. @default - every call is forwarded
    */
   fails?: (action: string, queueUrl: string | undefined) => boolean;
+  /**
+   * Told of each JSON-protocol call that reached SQS: its action, its queue's
+   * URL, and the bytes of message payload it carried (sent, or received by a
+   * `ReceiveMessage`), which SQS bills per started 64 KiB. @default - not metered
+   */
+  onRequest?: (action: string, queueUrl: string | undefined, payloadBytes: number) => void;
 }
 
 /** The running proxy. */
@@ -68,19 +75,24 @@ export async function startSqsProxy(options: SqsProxyOptions): Promise<SqsProxy>
     const done = (status: number, what: string): void => log(`SQS ${what} ${status} ${Date.now() - started}ms`);
     if (request.method === 'POST' && isOwnAction(action)) {
       const status = await answer(action, request, response, tasks);
+      options.onRequest?.(action, undefined, 0);
       return done(status, action);
     }
-    if (options.fails !== undefined && request.method === 'POST' && action !== '') {
-      // Read whole only when faults may apply, to see the call's queue.
-      const body = await readBody(request);
-      if (body !== 'too-large' && options.fails(action, queueUrlOf(body))) {
+    if ((options.fails !== undefined || options.onRequest !== undefined) && request.method === 'POST' && action !== '') {
+      // Read whole only when faults or metering apply, to see the call's queue and payload.
+      const read = await readBody(request);
+      const body = read === 'too-large' ? Buffer.alloc(0) : read;
+      if (options.fails?.(action, queueUrlOf(body)) === true) {
         sendSqsError(response, new SqsApiError('InternalError', 'We encountered an internal error. Please try again. (injected fault)', 500));
         return done(500, `${action} (injected fault)`);
       }
-      const status = await forward(request, response, upstreamUrl, agent, body === 'too-large' ? Buffer.alloc(0) : body);
+      const receives = action === 'ReceiveMessage' && options.onRequest !== undefined;
+      const { status, answer: received } = await forward(request, response, upstreamUrl, agent, body, receives);
+      const payload = received === undefined ? requestPayloadBytes(action, body) : receivedPayloadBytes(received);
+      options.onRequest?.(action, queueUrlIn(body), payload);
       return done(status, action);
     }
-    const status = await forward(request, response, upstreamUrl, agent);
+    const { status } = await forward(request, response, upstreamUrl, agent);
     done(status, action || `${request.method ?? 'GET'} ${request.url ?? '/'}`);
   };
 
@@ -143,8 +155,12 @@ function queueUrlOf(body: Buffer): string | undefined {
   }
 }
 
-/** Streams the request (or its body, already read) to the emulator and its answer back; resolves with the status sent. */
-function forward(request: IncomingMessage, response: ServerResponse, upstream: URL, agent: Agent, body?: Buffer): Promise<number> {
+/**
+ * Streams the request (or its body, already read) to the emulator and its
+ * answer back; resolves with the status sent and, when `keepAnswer`, the
+ * answer's body too.
+ */
+function forward(request: IncomingMessage, response: ServerResponse, upstream: URL, agent: Agent, body?: Buffer, keepAnswer = false): Promise<{ status: number; answer?: Buffer }> {
   return new Promise((resolve) => {
     const outgoing = httpRequest(
       {
@@ -159,9 +175,11 @@ function forward(request: IncomingMessage, response: ServerResponse, upstream: U
       (incoming) => {
         const status = incoming.statusCode ?? 502;
         response.writeHead(status, incoming.headers);
+        const chunks: Buffer[] = [];
+        if (keepAnswer) incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
         incoming.pipe(response);
-        incoming.on('end', () => resolve(status));
-        incoming.on('error', () => resolve(status));
+        incoming.on('end', () => resolve(keepAnswer ? { status, answer: Buffer.concat(chunks) } : { status }));
+        incoming.on('error', () => resolve({ status }));
       },
     );
     outgoing.on('error', (error) => {
@@ -170,7 +188,7 @@ function forward(request: IncomingMessage, response: ServerResponse, upstream: U
       } else {
         response.destroy(error);
       }
-      resolve(503);
+      resolve({ status: 503 });
     });
     if (body === undefined) request.pipe(outgoing);
     else outgoing.end(body);
