@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     testTimeout: 30_000,
+    // Vitest would run one file at a time on 2 cores (cores − 1 workers). Most files wait on the
+    // emulators, the local clouds and timers rather than the CPU, so two at once use the machine.
+    maxWorkers: 2,
     // The integration global setup starts DynamoDB Local, a JVM: allow for a busy machine.
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PAUSED_DELAY_SECONDS } from '../../functions/handlers/workflows/paused-batch';
 import { catalog } from '../../lib/catalog';
 import { adminApi, deliveriesOf, e2eCloud, jobStatus, partnerCall, postJob, untilStatus } from './support/e2e-context';
 import { CATALOG_EDIT } from './support/project-copy';
@@ -89,7 +90,9 @@ describe('the pipeline through the local cloud, over HTTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const whilePaused = await jobStatus(jobId);
     const resumed = await adminApi().request('POST', '/admin/queues/qr-analytics/resume');
-    const done = await untilStatus(jobId, 'completed');
+    // A poll already under way as the pause began may have handed the job to the consumer, which
+    // gives it back for PAUSED_DELAY_SECONDS: allow for that on top of the usual wait.
+    const done = await untilStatus(jobId, 'completed', 30_000 + PAUSED_DELAY_SECONDS * 1000);
 
     // Assess
     expect(paused.status).toBe(200);
@@ -97,7 +100,7 @@ describe('the pipeline through the local cloud, over HTTP', () => {
     expect(whilePaused.status).toBe('waiting');
     expect(resumed.body).toMatchObject({ paused: false });
     expect(done.attempts).toBe(1);
-  });
+  }, 120_000);
 
   it('answers ?wait=10 as soon as the job finishes', async () => {
     // Act

@@ -5,16 +5,22 @@ import type { JobMessage } from '../../core/job';
 import type { ConsumerDeps } from './consumer-deps';
 import { readReceived } from './received-message';
 
-/** SQS's longest delay: a copy of a paused standard queue's message comes back after it. */
-export const PAUSED_DELAY_SECONDS = 900;
+/**
+ * A copy of a paused standard queue's message comes back after this long (a
+ * redriven letter, which is not copied, after as long by its visibility). Short,
+ * because a job handed back just as the pause began (a batch the mapping had
+ * already received) must not wait long once the queue resumes; cheap, because
+ * the consumer disables its mappings again, so few batches are handed back.
+ */
+export const PAUSED_DELAY_SECONDS = 30;
 
 /**
  * A paused FIFO queue's message comes back after this long. Each return
  * spends one of its receives (a FIFO message cannot be copied without losing
- * its place), so it is long, and the consumer disables its mappings again so
- * that few batches are returned at all.
+ * its place), so it is longer: with the FIFO receive limit (260) that is over
+ * eight hours behind a mapping that could not be disabled.
  */
-export const PAUSED_FIFO_VISIBILITY_SECONDS = 600;
+export const PAUSED_FIFO_VISIBILITY_SECONDS = 120;
 
 /** The consumer tries to disable its own mappings again at most this often per container. */
 export const STOP_MAPPINGS_EVERY_MS = 60_000;

@@ -258,7 +258,7 @@ describe('pause and resume', () => {
     expect(view.json.queues).toMatchObject([{ queue: 'payments', paused: true }]);
   });
 
-  it('enables the mappings before recording the resume, and the view follows the pause item', async () => {
+  it('records the resume before enabling the mappings, so their first batch finds the queue running, and the view follows the pause item', async () => {
     // Prepare
     const admin = fakeAdmin();
     await call(admin, adminEvent('POST', '/admin/queues/{queue}/pause'));
@@ -270,7 +270,7 @@ describe('pause and resume', () => {
 
     // Assess
     expect(answer).toMatchObject({ status: 200, json: { ok: true, paused: false } });
-    expect(admin.calls.switches).toEqual(['mappings: enabled', 'pause item: running']);
+    expect(admin.calls.switches).toEqual(['pause item: running', 'mappings: enabled']);
     expect(view.json.queues).toMatchObject([{ queue: 'payments', paused: false, consumer: { polling: 1 } }]);
   });
 });

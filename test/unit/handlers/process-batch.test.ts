@@ -4,6 +4,7 @@ import { MAX_ATTEMPTS } from '../../../functions/core/job-request';
 import { maxReceiveCount } from '../../../functions/core/lanes';
 import { ERROR_RETRY_JITTER_SECONDS, ERROR_RETRY_SECONDS, LETTER_GRACE_MS } from '../../../functions/handlers/workflows/consumer-deps';
 import { BatchProcessor } from '../../../functions/handlers/workflows/process-batch';
+import { PAUSED_DELAY_SECONDS } from '../../../functions/handlers/workflows/paused-batch';
 import { aJobMessage, aJobRecord, aQueueDefinition, FIXED_NOW } from '../../helpers/factories';
 import { aFailedRecord, anAwsRecord, consumerDeps, stringAttribute } from './consumer-fakes';
 
@@ -265,8 +266,8 @@ describe('BatchProcessor: a paused queue', () => {
     // Assess: the job is untouched; its message comes back later; the mappings are switched off again
     expect(store.claim).not.toHaveBeenCalled();
     expect(processor).not.toHaveBeenCalled();
-    // On a standard queue a copy waits out SQS's longest delay and the received one is done: no receive is spent
-    expect(queues.sendBatch).toHaveBeenCalledWith(deps.lanes[0]?.url, [expect.objectContaining({ delaySeconds: 900 })]);
+    // On a standard queue a delayed copy goes and the received one is done: no receive is spent
+    expect(queues.sendBatch).toHaveBeenCalledWith(deps.lanes[0]?.url, [expect.objectContaining({ delaySeconds: PAUSED_DELAY_SECONDS })]);
     expect(response.batchItemFailures).toEqual([]);
     expect(stopMappings).toHaveBeenCalledTimes(1);
   });

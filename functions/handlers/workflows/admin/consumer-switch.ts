@@ -17,11 +17,13 @@ export interface MappingView {
  * jobs table is the state of record: a deploy that replaces a mapping cannot
  * undo it, and a consumer that receives a batch of a paused queue hands it
  * back untouched (see `paused-batch.ts`). The mappings follow the item, so a
- * paused queue costs no invocations: a pause writes the item first (the
- * consumers stop running jobs even if Lambda refuses the update), a resume
- * enables the mappings first (if the item write then fails, the consumers
- * still see the queue paused and disable them again: it stays one state).
- * `paused` is the queue's state after the call, whatever Lambda answered for
+ * paused queue costs no invocations. The item is written first either way:
+ * on a pause, so the consumers stop running jobs even if Lambda refuses the
+ * update; on a resume, so the first batch the enabled mappings hand over finds
+ * the queue running rather than paused (it would be handed back and wait). A
+ * resume whose mapping update then fails leaves a running queue that does not
+ * poll: `consumer.polling` in the queues view shows it, and resuming again
+ * enables them. `paused` is the queue's state after the call, whatever Lambda answered for
  * each mapping (an update of a mapping already as asked answers `Updating`).
  */
 export async function switchConsumer(
@@ -32,9 +34,8 @@ export async function switchConsumer(
   const functionName = deps.consumerFunctions[settings.name];
   if (functionName === undefined) throw new HttpError(404, 'unknown_consumer', `queue "${settings.name}" has no consumer function configured`);
   const now = deps.clock.now();
-  if (!enabled) await deps.pauses.setPaused(settings.name, true, now);
+  await deps.pauses.setPaused(settings.name, !enabled, now);
   const mappings = await deps.eventSources.setEnabled(functionName, enabled);
-  if (enabled) await deps.pauses.setPaused(settings.name, false, now);
   deps.logger.info(enabled ? 'queue resumed' : 'queue paused', { queue: settings.name, function: functionName, mappings: mappings.length });
   return { queue: settings.name, paused: !enabled, function: functionName, mappings: mappingViews(deps, settings, mappings) };
 }
