@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { startEmulators, type Emulators } from '../local/emulators';
 import { startLocalCloud, type LocalCloud } from '../local/cloud/local-cloud';
 import { synthesize } from '../local/cloud/synth';
-import { readStackTemplate, resourcesOfType } from '../local/cloud/template';
 
 /** The partner the bench posts as. */
 export const BENCH_PARTNER = 'bench';
@@ -94,7 +93,7 @@ export async function startPipeline(options: {
       cdkOut,
       apiKey,
       dynamoDbEndpoint: running.dynamoDb.endpoint,
-      memoryOf: (label) => functionMemory(cdkOut, label),
+      memoryOf: (label) => cloud.functions.find((spec) => spec.label === label)?.memoryMb,
       recentLog: () => log.slice(-KEPT_LOG_LINES).join('\n'),
       stop: async () => {
         await cloud.stop();
@@ -107,15 +106,4 @@ export async function startPipeline(options: {
     rmSync(cdkOut, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** The `MemorySize` of the function whose Powertools service name is `label`. */
-function functionMemory(cdkOut: string, label: string): number | undefined {
-  const { template } = readStackTemplate(cdkOut);
-  for (const [, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-    const properties = resource.Properties ?? {};
-    const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-    if (variables.POWERTOOLS_SERVICE_NAME === label) return typeof properties.MemorySize === 'number' ? properties.MemorySize : 128;
-  }
-  return undefined;
 }

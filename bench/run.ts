@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     { handlerMeanMs: (usage) => meanDurationMs(usage, 'ingest', ingestMemory) },
   );
   if (options.only.includes('bundles')) {
-    const result = await attempt('bundles', 'pipeline', emit, () => bundles({ projectRoot: PROJECT_ROOT, cdkOut: pipeline.cdkOut, cloud: pipeline.cloud, progress }));
+    const result = await attempt('bundles', 'pipeline', emit, () => bundles({ projectRoot: PROJECT_ROOT, cloud: pipeline.cloud, progress }));
     if (result !== undefined) emit(result);
   }
   progress.update('stopping', 'the local cloud');

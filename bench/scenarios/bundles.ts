@@ -4,17 +4,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { build } from 'esbuild';
 import { BUNDLE_TARGET } from '../../lib/pipeline-function';
-import { functionSpecs } from '../../local/cloud/function-specs';
 import type { FunctionSpec } from '../../local/cloud/lambda-host';
 import type { LocalCloud } from '../../local/cloud/local-cloud';
-import { localResources } from '../../local/cloud/local-resources';
-import { discoverQueueUrlBase } from '../../local/cloud/provision-queues';
-import { serviceUrlRewrites } from '../../local/cloud/service-urls';
-import { readStackTemplate } from '../../local/cloud/template';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/local-aws';
 import { floorSource, handlerOfSources, projectSources, sdkImports, type SdkImports } from '../bundle-analysis';
 import type { Progress } from '../progress';
 import type { BundleFigures, BundlesResult } from '../results';
@@ -30,9 +23,9 @@ export const LOADS = 7;
  * floor bundle holding only the SDK names the handler's sources import, built
  * with esbuild in the same format, minified, and loaded the same way.
  */
-export async function bundles(options: { readonly projectRoot: string; readonly cdkOut: string; readonly cloud: LocalCloud; readonly progress: Progress }): Promise<BundlesResult> {
+export async function bundles(options: { readonly projectRoot: string; readonly cloud: LocalCloud; readonly progress: Progress }): Promise<BundlesResult> {
   const { projectRoot, progress } = options;
-  const specs = await functionEnvironments(options.cdkOut, options.cloud);
+  const specs = options.cloud.functions;
   const byAsset = new Map<string, FunctionSpec[]>();
   for (const spec of specs) byAsset.set(spec.assetDir, [...(byAsset.get(spec.assetDir) ?? []), spec]);
   const scratch = mkdtempSync(join(tmpdir(), 'pipeline-bench-floor-'));
@@ -89,30 +82,6 @@ async function measureAsset(projectRoot: string, assetDir: string, group: readon
     size_ratio: floorBytes === null ? null : bytes / floorBytes,
     load_ratio: floorLoadMs === null ? null : loadMs / floorLoadMs,
   };
-}
-
-/** Each function as the local cloud runs it, with the environment its instances get. */
-async function functionEnvironments(cdkOut: string, cloud: LocalCloud): Promise<FunctionSpec[]> {
-  const stack = readStackTemplate(cdkOut);
-  const region = stack.region ?? LOCAL_REGION;
-  const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs, region, credentials: { ...LOCAL_CREDENTIALS } });
-  try {
-    const queueUrlBase = await discoverQueueUrlBase(sqs);
-    const pseudo = {
-      region,
-      accountId: LOCAL_ACCOUNT_ID,
-      partition: 'aws',
-      urlSuffix: 'amazonaws.com',
-      stackName: stack.stackName,
-      stackId: `arn:aws:cloudformation:${region}:${LOCAL_ACCOUNT_ID}:stack/${stack.stackName}/00000000-0000-4000-8000-000000000000`,
-    };
-    const local = localResources({ template: stack.template, pseudo, queueUrlBase });
-    const lambdas = [...local.resources].filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
-    const rewrites = serviceUrlRewrites(pseudo, { queueUrlBase, sqsEndpoint: cloud.endpoints.sqs });
-    return functionSpecs(stack, lambdas, local.scope, rewrites, { region, credentials: LOCAL_CREDENTIALS, ...cloud.endpoints });
-  } finally {
-    sqs.destroy();
-  }
 }
 
 /** ES module when the file says so by its extension or its folder's package.json; CommonJS otherwise. */

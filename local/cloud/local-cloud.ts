@@ -21,7 +21,7 @@ import { startLambdaControlApi, type MappingRegistry } from './http/lambda-contr
 import { startSecretsManagerApi } from './http/secrets-manager-api';
 import { startSqsProxy } from './http/sqs-proxy';
 import { hasPlaceholder, type PseudoParameters, type UnresolvedReference } from './intrinsics';
-import { FunctionHost } from './lambda-host';
+import { FunctionHost, type FunctionSpec } from './lambda-host';
 import { localResources } from './local-resources';
 import { sqsActionKey, UsageMeter, type Meter } from './meter';
 import { assertPortFree } from './port-check';
@@ -86,6 +86,8 @@ export interface LocalCloud {
   readonly endpoints: { readonly sqs: string; readonly dynamodb: string; readonly lambda: string; readonly secretsManager: string };
   /** The event source mappings, as the Lambda control API serves them. */
   readonly mappings: MappingRegistry;
+  /** Every function the cloud runs, as it runs it: bundle, handler, memory, resolved environment. */
+  readonly functions: readonly FunctionSpec[];
   /** Resource types of the template that are not run, with their counts. */
   readonly notEmulated: readonly [string, number][];
   /**
@@ -273,6 +275,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       signingSecrets,
       endpoints,
       mappings,
+      functions: specs,
       notEmulated: notEmulated(template),
       meter,
       stop: () => teardown.run(),
