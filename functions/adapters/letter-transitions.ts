@@ -111,7 +111,14 @@ export async function claimLetter(
 async function rebuild(context: StoreContext, letter: RedrivenLetter, now: Date, leaseMs: number): Promise<ClaimOutcome> {
   const { message } = letter;
   const item: Record<string, unknown> = {
-    ...stateItemOf({ message, lane: letter.lane, status: JOB_STATUS.active, maxAttempts: letter.maxAttempts, now }),
+    ...stateItemOf({
+      message,
+      lane: letter.lane,
+      status: JOB_STATUS.active,
+      maxAttempts: letter.maxAttempts,
+      now,
+      payloadBytes: Buffer.byteLength(JSON.stringify(message.data) ?? 'null', 'utf8'),
+    }),
     attempts: 1,
     lease_until_ms: now.getTime() + leaseMs,
   };

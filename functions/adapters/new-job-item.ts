@@ -33,6 +33,8 @@ export interface StateItemSource {
   readonly status: JobStatus;
   readonly maxAttempts: number;
   readonly now: Date;
+  /** Size of the job's data in bytes, serialized (the caller has it already). */
+  readonly payloadBytes: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export function stateItemOf(source: StateItemSource): Record<string, unknown> {
     group_id: message.groupId,
     correlation_id: message.correlationId,
     partner: message.partner,
-    payload_bytes: Buffer.byteLength(JSON.stringify(message.data) ?? 'null', 'utf8'),
+    payload_bytes: source.payloadBytes,
     history: [],
     delay_seconds: 0,
   };
@@ -75,10 +77,16 @@ export function newJobItems(job: NewJob): NewJobItems {
   const { message } = job;
   const shard = scheduleShard(message.jobId);
   const state: Record<string, unknown> = {
-    ...stateItemOf({ message: { ...message, partner: job.partner }, lane: job.lane, status: job.status, maxAttempts: job.maxAttempts, now: job.now }),
+    ...stateItemOf({
+      message: { ...message, partner: job.partner },
+      lane: job.lane,
+      status: job.status,
+      maxAttempts: job.maxAttempts,
+      now: job.now,
+      payloadBytes: job.payloadBytes,
+    }),
     due_at: job.dueAt.getTime() > job.now.getTime() ? job.dueAt.toISOString() : undefined,
     dedup_key: job.dedupKey,
-    payload_bytes: job.payloadBytes,
     delay_seconds: job.delaySeconds,
     [JOBS_TABLE.scheduleIndex.partitionKey]: job.viaSweeper ? delayedPartition(shard) : pendingPartition(shard),
     [JOBS_TABLE.scheduleIndex.sortKey]: job.dueAt.getTime(),
