@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud } from '../../local/cloud/local-cloud';
-import { synthesize } from '../../local/cloud/synth';
 import './support/e2e-context';
 import { projectWithCatalogEdit } from './support/project-copy';
 import { ScriptedTarget } from './support/scripted-target';
+import { synthesizeTestApp } from './support/synth-app';
 
 /**
  * Synthesizes the app (a copy with one catalog edit) once, with partners acme,
@@ -18,18 +16,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const target = new ScriptedTarget();
   const targetUrl = await target.start();
   const copy = projectWithCatalogEdit();
-  const cdkOut = mkdtempSync(join(tmpdir(), 'pipeline-e2e-out-'));
   const started = Date.now();
-  await synthesize({
+  const cdkOut = await synthesizeTestApp({
     cwd: copy,
-    args: [
-      'synth', '--quiet', '--no-notices', '-o', cdkOut,
-      '-c', `defaultTarget=${targetUrl}/jobs`,
-      '-c', 'allowLoopbackTargets=true',
-      '-c', 'partners=acme,globex,initech',
-      '-c', 'partner.globex.rate=1',
-      '-c', 'partner.globex.burst=1',
-    ],
+    targetUrl,
+    name: 'e2e',
+    context: { partners: 'acme,globex,initech', 'partner.globex.rate': 1, 'partner.globex.burst': 1 },
   });
   const logs: string[] = [];
   const cloud = await startLocalCloud({

@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { FaultHooks } from '../../local/cloud/fault-hooks';
 import { startLocalCloud } from '../../local/cloud/local-cloud';
-import { synthesize } from '../../local/cloud/synth';
 import '../e2e/support/e2e-context';
 import { projectWithCatalogOverrides } from '../e2e/support/project-copy';
 import { ScriptedTarget } from '../e2e/support/scripted-target';
+import { synthesizeTestApp } from '../e2e/support/synth-app';
 import { CATALOG_OVERRIDES, RECONCILE_AFTER_SECONDS, SCHEDULE_EVERY_MS, VISIBILITY_CAP_SECONDS } from './support/fault-settings';
 import { FaultControl } from './support/fault-control';
 import './support/fault-context';
@@ -24,22 +22,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const target = new ScriptedTarget();
   const targetUrl = await target.start();
   const copy = projectWithCatalogOverrides(CATALOG_OVERRIDES);
-  const cdkOut = mkdtempSync(join(tmpdir(), 'pipeline-faults-out-'));
   const started = Date.now();
-  await synthesize({
+  const cdkOut = await synthesizeTestApp({
     cwd: copy,
-    args: [
-      'synth', '--quiet', '--no-notices', '-o', cdkOut,
-      '-c', `defaultTarget=${targetUrl}/jobs`,
-      '-c', 'allowLoopbackTargets=true',
-      '-c', 'partners=acme',
+    targetUrl,
+    name: 'faults',
+    context: {
+      partners: 'acme',
       // The load cases post and poll thousands of jobs: the limits are not what they test.
-      '-c', 'apiRateLimit=5000',
-      '-c', 'apiBurstLimit=5000',
-      '-c', 'partner.acme.rate=5000',
-      '-c', 'partner.acme.burst=5000',
-      '-c', `reconcileAfterSeconds=${RECONCILE_AFTER_SECONDS}`,
-    ],
+      apiRateLimit: 5000,
+      apiBurstLimit: 5000,
+      'partner.acme.rate': 5000,
+      'partner.acme.burst': 5000,
+      reconcileAfterSeconds: RECONCILE_AFTER_SECONDS,
+    },
   });
   const faults = new FaultHooks();
   const logs: string[] = [];

@@ -9,22 +9,15 @@ import { postJob } from '../support/api-events';
 import { fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
 import { ShiftedClock } from '../support/shifted-clock';
+import { sendsFailingWhile } from '../support/failing-sends';
 
 const QUEUE = 'qr-analytics';
 
 describe('the reconciler, the schedule shards and the stuck detector on DynamoDB Local', () => {
   const clock = new ShiftedClock();
   let dropSends = true;
-  const crashingSends = (queues: QueueClient): QueueClient => ({
-    ...queues,
-    send: (url, job) => (dropSends ? Promise.reject(new Error('ingest died before the send')) : queues.send(url, job)),
-    sendBatch: (url, jobs) => (dropSends ? Promise.reject(new Error('ingest died before the send')) : queues.sendBatch(url, jobs)),
-    changeVisibility: (url, changes) => queues.changeVisibility(url, changes),
-    moveToDeadLetter: (url, letters) => queues.moveToDeadLetter(url, letters),
-    delete: (url, handles) => queues.delete(url, handles),
-    backlog: (url) => queues.backlog(url),
-    depth: (url) => queues.depth(url),
-  });
+  const crashingSends = (queues: QueueClient): QueueClient => sendsFailingWhile(queues, () => dropSends);
+
   const pipeline = new TestPipeline({ definitions: [fromCatalog(QUEUE)], clock, ingestQueues: crashingSends });
   const lostJob = async (): Promise<string> => {
     dropSends = true;

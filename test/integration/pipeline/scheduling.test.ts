@@ -4,6 +4,7 @@ import { postJob } from '../support/api-events';
 import { fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
 import { ShiftedClock } from '../support/shifted-clock';
+import { sendsFailingWhile } from '../support/failing-sends';
 
 const HOUR_MS = 3_600_000;
 
@@ -74,15 +75,8 @@ describe('delayed jobs and the sweeper', () => {
 describe('the reconciler', () => {
   const clock = new ShiftedClock();
   let dropSends = true;
-  const crashingSends = (queues: QueueClient): QueueClient => ({
-    send: (url, job) => (dropSends ? Promise.reject(new Error('ingest died before the send')) : queues.send(url, job)),
-    sendBatch: (url, jobs) => (dropSends ? Promise.reject(new Error('ingest died before the send')) : queues.sendBatch(url, jobs)),
-    changeVisibility: (url, changes) => queues.changeVisibility(url, changes),
-    moveToDeadLetter: (url, letters) => queues.moveToDeadLetter(url, letters),
-    delete: (url, handles) => queues.delete(url, handles),
-    backlog: (url) => queues.backlog(url),
-    depth: (url) => queues.depth(url),
-  });
+  const crashingSends = (queues: QueueClient): QueueClient => sendsFailingWhile(queues, () => dropSends);
+
   const pipeline = new TestPipeline({ definitions: [fromCatalog('qr-analytics')], clock, ingestQueues: crashingSends });
 
   beforeAll(async () => {
