@@ -1,10 +1,10 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PipelineError } from '../core/errors';
 import { reserveSlots, type RateLimit, type SlotReservation } from '../core/rate-limit';
 import { ITEM_KEY, JOBS_TABLE } from '../core/table-schema';
 import { systemClock, type Clock } from './clock';
 import { isConditionalCheckFailed, oldItemOf } from './dynamodb-errors';
+import { collisionPauseMs, type OptimisticItemOptions } from './optimistic-item';
 
 /** What a consumer asks the limiter for. */
 export interface ReserveRequest {
@@ -24,22 +24,9 @@ export interface RateLimiter {
   reserve(queue: string, limit: RateLimit, request: ReserveRequest): Promise<SlotReservation>;
 }
 
-/** What a {@link DynamoDbRateLimiter} needs. */
-export interface DynamoDbRateLimiterOptions {
-  readonly client: DynamoDBClient;
-  /** The jobs table; limiter items live beside the jobs under `LIMIT#<queue>`. */
-  readonly tableName: string;
-  /** @default Math.random - spreads the retries of consumers that collided */
-  readonly random?: () => number;
-  /** @default systemClock - for the backoff between retries, and the time they take */
-  readonly clock?: Clock;
-  /** @default 8 - writes tried before the jobs are deferred instead */
-  readonly maxTries?: number;
-}
+/** What a {@link DynamoDbRateLimiter} needs (its items are `LIMIT#<queue>`). */
+export type DynamoDbRateLimiterOptions = OptimisticItemOptions;
 
-/** Backoff between colliding writes: random up to this, doubling per retry. */
-const BACKOFF_BASE_MS = 5;
-const BACKOFF_MAX_MS = 100;
 /** An idle limiter's item expires this long after its last granted slot. */
 const IDLE_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
@@ -88,7 +75,7 @@ export class DynamoDbRateLimiter implements RateLimiter {
       if (tries >= this.maxTries) {
         return { slots: [], nextFreeMs: reservation.nextFreeMs, deferMs: Math.ceil(limit.durationMs / limit.max) };
       }
-      await this.clock.sleep(this.random() * Math.min(BACKOFF_BASE_MS * 2 ** (tries - 1), BACKOFF_MAX_MS));
+      await this.clock.sleep(collisionPauseMs(this.random, tries));
       stored = written.current ?? (await this.read(key, queue));
     }
   }

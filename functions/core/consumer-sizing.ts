@@ -27,7 +27,7 @@ export const VISIBILITY_FACTOR = 6;
 export interface ConsumerSizing {
   /** Messages per invocation (the event source mapping's `BatchSize`). */
   readonly batchSize: number;
-  /** The consumer function's timeout: a full batch, one job after another, plus overhead. */
+  /** The consumer function's timeout: a full batch, one job after another (the fewest slots), plus overhead; also the lease on its pool slots. */
   readonly functionTimeoutSeconds: number;
   /** Every lane's visibility timeout: {@link VISIBILITY_FACTOR} × the function timeout, at most 12 h. */
   readonly visibilityTimeoutSeconds: number;
@@ -42,9 +42,13 @@ export interface ConsumerSizing {
 /**
  * Sizes a queue's consumer from its catalog entry.
  *
- * The consumer runs the jobs of a batch one at a time, so the function's
- * concurrency is the number of batches in flight and the catalog's
- * `concurrency` holds. Each job is budgeted its `timeoutMs` plus
+ * The catalog's `concurrency` is held by the queue's concurrency pool
+ * (`core/concurrency-pool.ts`): every invocation of every lane takes slots
+ * from it and runs that many jobs of its batch at once, so jobs in flight
+ * never exceed it, and a backlog in one lane can use all of it but the
+ * headroom kept for the lanes above. The function timeout still covers a
+ * batch run one job after another (an invocation may get one slot). Each
+ * job is budgeted its `timeoutMs` plus
  * {@link STORE_AND_QUEUE_SECONDS} and {@link RATE_LIMIT_WAIT_SECONDS} (or, on a
  * rate-limited FIFO queue, its longer in-process wait for a slot); the batch
  * is as many jobs as fit in Lambda's 15 minutes after
@@ -66,7 +70,9 @@ export interface ConsumerSizing {
  * first); FIFO queues cannot have one.
  *
  * Reserved concurrency is the catalog's `concurrency`, raised on a laned queue
- * to the sum of its lanes' maxima so no lane's poller is throttled. A queue
+ * to the sum of its lanes' maxima so no lane's poller is throttled. The
+ * lanes' maxima bound invocations, not jobs: an invocation that finds the
+ * pool full waits for a slot (see `pool-slots.ts`). A queue
  * without lanes keeps exactly its `concurrency` even when that is below the
  * event source mapping's minimum of 2: a concurrency of 1 (one job at a time)
  * then has throttled receives, which its `deferralAllowance` absorbs.

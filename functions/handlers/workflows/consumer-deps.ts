@@ -3,6 +3,7 @@ import type { Clock } from '../../adapters/clock';
 import type { JobStore } from '../../adapters/job-store';
 import type { QueueClient } from '../../adapters/queue-client';
 import type { RateLimiter } from '../../adapters/dynamodb-rate-limiter';
+import type { ConcurrencyPool } from '../../adapters/dynamodb-concurrency-pool';
 import type { MetricsStore } from '../../adapters/dynamodb-metrics-store';
 import type { BatchMetrics } from '../../adapters/emf-metrics';
 import type { Lane } from '../../core/lanes';
@@ -27,6 +28,11 @@ export interface ConsumerDeps {
   readonly queues: QueueClient;
   /** Required when the queue has a rate limit. */
   readonly limiter?: RateLimiter;
+  /**
+   * The queue's shared concurrency (`pool-slots.ts`): a batch runs as many
+   * jobs at once as it holds slots. Left out, a batch runs one job at a time.
+   */
+  readonly pool?: ConcurrencyPool;
   readonly processor: Processor;
   /** Where each batch's counts go; left out, nothing is counted. */
   readonly metrics?: MetricsStore;

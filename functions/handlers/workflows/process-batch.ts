@@ -5,6 +5,7 @@ import { decodeJobMessage } from '../../core/job-message';
 import { describeMalformed, malformedReason, type MalformedMessage } from '../../core/malformed-message';
 import type { JobMessage } from '../../core/job';
 import { MAX_ATTEMPTS } from '../../core/job-request';
+import { groupBy } from '../../core/group-by';
 import { laneFor } from '../../core/lanes';
 import {
   ERROR_RETRY_JITTER_SECONDS,
@@ -23,6 +24,8 @@ import { readReceived, type ReceivedMessage } from './received-message';
 import { runWithTimeout } from './run-with-timeout';
 import { deadLetter, settleAttempt, type Disposition, type Outcome } from './settle-attempt';
 import { pausedBatch } from './paused-batch';
+import { inParallel } from './in-parallel';
+import { earlyRelease, POOL_FULL_DEFER_MS, takeSlots, type HeldSlots } from './pool-slots';
 
 /** How a batch went, for logs and metrics. */
 export type BatchTally = Record<Outcome, number>;
@@ -53,8 +56,12 @@ interface BlockedGroup {
 }
 
 /**
- * A queue's consumer: one batch from one lane, processed in order, one job at a
- * time (so the catalog's concurrency is the number of batches in flight).
+ * A queue's consumer: one batch from one lane. It takes slots of the queue's
+ * concurrency pool (shared by every lane and invocation, so the catalog's
+ * `concurrency` is the number of jobs in flight) and runs that many jobs of
+ * the batch at once; the messages of one FIFO group run in order, one after
+ * another. Without a pool (`deps.pool` left out) the batch runs one job at a
+ * time.
  */
 export class BatchProcessor {
   private readonly laneYield: LaneYield;
@@ -72,14 +79,15 @@ export class BatchProcessor {
     const paused = await pausedBatch(this.deps, event);
     if (paused !== undefined) return { ...paused, tally };
     const lane = this.laneOf(first.eventSourceARN);
-    const parsed = event.Records.map(parse);
+    const chains = chainsOf(event.Records.map(parse), this.deps.definition.fifo === true);
     const yieldAll = await this.laneYield.shouldYield(lane.lane, this.deps.clock.now().getTime());
+    const wanted = yieldAll ? 0 : chains.filter((chain) => chain.some((item) => item.message !== undefined)).length;
+    const slots = await takeSlots(this.deps, lane.lane, wanted);
     const blockedGroups = new Map<string, BlockedGroup>();
     const processingMs: number[] = [];
     const queueWaitMs: number[] = [];
 
-    for (let index = 0; index < parsed.length; index += 1) {
-      const item = parsed[index] as Parsed;
+    const run = async (item: Parsed): Promise<void> => {
       const group = this.deps.definition.fifo ? item.record.attributes.MessageGroupId : undefined;
       const blocked = group === undefined ? undefined : blockedGroups.get(group);
       let disposition: Disposition;
@@ -89,7 +97,7 @@ export class BatchProcessor {
         const job = receivedJob(item.record, item.message);
         disposition = await this.safely(() => this.defer(lane, job, YIELD_DELAY_SECONDS * 1000), { lane, record: item.record, job });
       } else {
-        disposition = await this.handle(lane, item);
+        disposition = await this.handle(lane, item, slots);
       }
       tally[disposition.outcome] += 1;
       if (disposition.durationMs !== undefined) processingMs.push(disposition.durationMs);
@@ -100,8 +108,23 @@ export class BatchProcessor {
           blockedGroups.set(group, { seconds: disposition.visibilitySeconds, category: categoryOfReturn(disposition) });
         }
       }
+    };
+    const early = earlyRelease(this.deps, slots, this.deps.clock.now().getTime());
+    try {
+      // As many chains at once as slots were granted; a chain (a FIFO group) runs in order.
+      await inParallel(
+        chains,
+        Math.max(slots.granted, 1),
+        async (chain) => {
+          for (const item of chain) await run(item);
+        },
+        early.onIdle,
+      );
+    } finally {
+      await early.settled();
+      await slots.release();
     }
-    this.deps.logger.info('batch done', { lane: lane.lane, size: event.Records.length, ...tally });
+    this.deps.logger.info('batch done', { lane: lane.lane, size: event.Records.length, slots: slots.granted, ...nonZero(tally) });
     await this.count(tally, processingMs, queueWaitMs);
     return { batchItemFailures: failures, tally };
   }
@@ -155,7 +178,7 @@ export class BatchProcessor {
     return this.safely(() => putBack(this.deps, lane, job, seconds, 'deferred', blocked.category), { lane, record: item.record, job });
   }
 
-  private async handle(lane: LaneEndpoint, item: Parsed): Promise<Disposition> {
+  private async handle(lane: LaneEndpoint, item: Parsed, slots: HeldSlots): Promise<Disposition> {
     const { record, message } = item;
     if (!message) {
       this.deps.logger.error('malformed message dead-lettered', {
@@ -185,6 +208,8 @@ export class BatchProcessor {
     }
     const job = receivedJob(record, message);
     return this.safely(async () => {
+      if (slots.failure !== undefined) throw slots.failure;
+      if (slots.granted === 0) return this.defer(lane, job, POOL_FULL_DEFER_MS);
       const slot = await reserveStart(this.deps);
       if (!slot.granted) return this.defer(lane, job, slot.deferMs);
       await approachSlot(this.deps, slot.slotMs);
@@ -244,7 +269,7 @@ export class BatchProcessor {
     await awaitStart(deps, slotMs, now.getTime() + LEASE_MARGIN_MS / 2);
     const started = Date.now();
     const queueWaitMs = received.firstEnqueuedAt === undefined ? undefined : Math.max(started - received.firstEnqueuedAt.getTime(), 0);
-    logger.info('job started', { max_attempts: claimed.maxAttempts, lane: lane.lane, queue_wait_ms: queueWaitMs });
+    logger.debug('job started', { max_attempts: claimed.maxAttempts, lane: lane.lane, queue_wait_ms: queueWaitMs });
     let settled: Disposition;
     try {
       const value = await runWithTimeout(deps.processor, message, { attempt: claimed.attempts, timeoutMs: deps.definition.timeoutMs, logger });
@@ -309,6 +334,20 @@ export class BatchProcessor {
       }
     }
   }
+}
+
+/** The tally's non-zero counts: a batch that only completed jobs logs just that. */
+function nonZero(tally: BatchTally): Partial<BatchTally> {
+  return Object.fromEntries(Object.entries(tally).filter(([, count]) => count > 0));
+}
+
+/**
+ * The batch in chains that may run side by side: on a standard queue each
+ * message alone; on a FIFO queue each group's messages, in their order.
+ */
+function chainsOf(items: readonly Parsed[], fifo: boolean): Parsed[][] {
+  if (!fifo) return items.map((item) => [item]);
+  return [...groupBy(items, (item) => item.record.attributes.MessageGroupId ?? item.record.messageId).values()];
 }
 
 function receivedJob(record: SQSRecord, message: JobMessage): ReceivedJob {

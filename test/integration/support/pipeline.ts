@@ -6,6 +6,7 @@ import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store
 import { DynamoDbMetricsStore } from '../../../functions/adapters/dynamodb-metrics-store';
 import { DynamoDbHealthSnapshotStore } from '../../../functions/adapters/health-snapshot-store';
 import { DynamoDbRateLimiter } from '../../../functions/adapters/dynamodb-rate-limiter';
+import { DynamoDbConcurrencyPool } from '../../../functions/adapters/dynamodb-concurrency-pool';
 import type { QueueClient } from '../../../functions/adapters/queue-client';
 import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
 import { laneConcurrency } from '../../../functions/core/lanes';
@@ -155,6 +156,7 @@ export class TestPipeline {
       store: this.store,
       queues: this.queueClient,
       limiter: definition.rateLimit ? new DynamoDbRateLimiter({ client: env.dynamoDb, tableName: this.tableName }) : undefined,
+      pool: new DynamoDbConcurrencyPool({ client: env.dynamoDb, tableName: this.tableName, clock: this.clock }),
       metrics: this.metrics,
       processor:
         this.options.processors?.[queue] ??
