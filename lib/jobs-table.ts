@@ -20,8 +20,8 @@ interface IndexSpec {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
-  /** `KEYS_ONLY` for an index read only to find items; everything otherwise. */
-  readonly projection?: 'KEYS_ONLY';
+  /** The attributes projected besides the keys; everything when left out. */
+  readonly nonKeyAttributes?: readonly string[];
 }
 
 /** Every index `JOBS_TABLE` declares (each `…Index` entry), so a new one is provisioned with no edit here. */
@@ -53,9 +53,10 @@ const RATE_LIMITER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'] as cons
  * The jobs table: job state, payload, metrics and rate-limiter items under the
  * key layout of `JOBS_TABLE` (`functions/core/table-schema.ts`), exactly as the
  * local cloud creates it. On-demand, TTL on `expires_at`, point-in-time
- * recovery, and the sparse indexes `JOBS_TABLE` declares (`schedule`: delayed
- * and not yet claimed jobs; `failed`: failed jobs whose message waits in a DLQ),
- * each keyed by a string and an epoch-milliseconds number, projecting all.
+ * recovery, and the sparse indexes `JOBS_TABLE` declares (`schedule`: jobs not
+ * finished yet, projecting only what never changes while a job is in it;
+ * `failed`: failed jobs whose message waits in a DLQ, projecting all), each
+ * keyed by a string and an epoch-milliseconds number.
  *
  * Grants are explicit actions on the table and its indexes, never `*`.
  *
@@ -90,7 +91,9 @@ export class JobsTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.NUMBER },
-        projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
+        ...(index.nonKeyAttributes === undefined
+          ? { projectionType: ProjectionType.ALL }
+          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.nonKeyAttributes] }),
       });
       indexArns.set(index.name, `${this.table.tableArn}/index/${index.name}`);
     }

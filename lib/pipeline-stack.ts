@@ -16,8 +16,6 @@ import { PipelineFunction, type PipelineFunctionProps } from './pipeline-functio
 import { QueueAlarms } from './queue-alarms';
 import { PipelineAlarms } from './pipeline-alarms';
 import { queueTimingsVariable } from '../functions/core/queue-timings';
-import { JOBS_TABLE } from '../functions/core/table-schema';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { QueueConsumer } from './queue-consumer';
 import { Schedules } from './schedules';
 import { SigningSecret } from './signing-secret';
@@ -225,10 +223,6 @@ export class PipelineStack extends Stack {
     });
 
     for (const fn of [this.ingest, this.jobStatus, this.sweeper, this.reconciler, this.stuckDetector]) this.jobs.grantJobStore(fn.function);
-    // The detector scans the sparse active index, which holds only the jobs running now.
-    this.stuckDetector.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:Scan'], resources: [`${this.jobs.table.tableArn}/index/${JOBS_TABLE.activeIndex.name}`] }),
-    );
     this.jobs.grantRead(this.health.function);
     this.jobs.grantHealthSnapshot(this.health.function);
     for (const queueSet of this.queues.values()) {

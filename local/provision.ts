@@ -21,14 +21,14 @@ export interface ProvisionedTable {
 
 /**
  * Creates the jobs table with the key layout in `JOBS_TABLE`: on-demand, the
- * sparse `schedule`, `failed` (projecting everything) and `active` (keys only) indexes, TTL on `expires_at` where the
+ * sparse `schedule` (projecting the attributes it names) and `failed` (projecting everything) indexes, TTL on `expires_at` where the
  * emulator supports it. Resolves once the table is active.
  *
  * @example
  * await createJobsTable(dynamo, uniqueName('jobs'));
  */
 export async function createJobsTable(client: DynamoDBClient, tableName: string): Promise<ProvisionedTable> {
-  const indexes = [JOBS_TABLE.scheduleIndex, JOBS_TABLE.failedIndex, JOBS_TABLE.activeIndex];
+  const indexes = [JOBS_TABLE.scheduleIndex, JOBS_TABLE.failedIndex];
   const keyTypes = new Map<string, 'S' | 'N'>([
     [JOBS_TABLE.partitionKey, 'S'],
     [JOBS_TABLE.sortKey, 'S'],
@@ -49,7 +49,10 @@ export async function createJobsTable(client: DynamoDBClient, tableName: string)
           { AttributeName: gsi.partitionKey, KeyType: 'HASH' as const },
           { AttributeName: gsi.sortKey, KeyType: 'RANGE' as const },
         ],
-        Projection: { ProjectionType: 'projection' in gsi ? gsi.projection : ('ALL' as const) },
+        Projection:
+          'nonKeyAttributes' in gsi
+            ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...gsi.nonKeyAttributes] }
+            : { ProjectionType: 'ALL' as const },
       })),
     }),
   );

@@ -44,7 +44,10 @@ export interface FailedAttempt {
 
 const SCHEDULE_KEYS = [JOBS_TABLE.scheduleIndex.partitionKey, JOBS_TABLE.scheduleIndex.sortKey];
 
-/** active → completed: the result (summarized when large) replaces any earlier error; the record now expires. */
+/**
+ * active → completed: the result (summarized when large) replaces any earlier
+ * error; the record now expires and leaves the schedule index.
+ */
 export function completeSpec(ref: AttemptRef, outcome: CompletedAttempt): FinishSpec {
   const result = storableResult(outcome.result);
   return {
@@ -52,7 +55,7 @@ export function completeSpec(ref: AttemptRef, outcome: CompletedAttempt): Finish
     ref,
     ...holdsAttempt(ref),
     set: ['#status = :completed', 'updated_at = :now', 'expires_at = :expires', ...(result === undefined ? [] : ['#result = :result'])],
-    remove: ['#error', 'lease_until_ms', ...(result === undefined ? ['#result'] : [])],
+    remove: ['#error', 'lease_until_ms', ...SCHEDULE_KEYS, ...(result === undefined ? ['#result'] : [])],
     names: { '#status': 'status', '#error': 'error', '#result': 'result' },
     values: {
       ...holdsAttemptValues(ref),
@@ -65,7 +68,11 @@ export function completeSpec(ref: AttemptRef, outcome: CompletedAttempt): Finish
   };
 }
 
-/** active → retrying: the lease ends and the error is kept; the queue brings the message back after its backoff. */
+/**
+ * active → retrying: the lease ends and the error is kept; the queue brings
+ * the message back after its backoff. The schedule entry stays as it is: the
+ * reconciler re-sends only waiting jobs, and the job is not finished.
+ */
 export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec {
   return {
     operation: 'retry',
@@ -88,7 +95,8 @@ export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec 
 /**
  * → failed, from the attempt while active, or from a job left exhausted
  * (retrying with no attempts left; an active job whose holder crashed is
- * active still, so the first case covers it). The record now expires.
+ * active still, so the first case covers it). The record now expires and
+ * leaves the schedule index.
  */
 export function failSpec(ref: AttemptRef, outcome: FailedAttempt): FinishSpec {
   return {

@@ -34,13 +34,24 @@ export interface DynamoDbJobStoreOptions {
 }
 
 const SCHEDULE_KEYS = `${JOBS_TABLE.scheduleIndex.partitionKey}, ${JOBS_TABLE.scheduleIndex.sortKey}`;
+const SCHEDULE_NAMES = { '#schedPk': JOBS_TABLE.scheduleIndex.partitionKey, '#schedAt': JOBS_TABLE.scheduleIndex.sortKey };
+/**
+ * The claim's hold on the job's schedule entry (the stuck detector finds an
+ * active job there). The entry written at create is usually in its pending
+ * partition already: these values are then the ones it has, and DynamoDB
+ * writes no index entry for an unchanged key, so the claim costs the state
+ * item's write alone. A job the sweeper sent but could not mark moves from
+ * its delayed partition, and a job with no entry (put back by a redrive) gets
+ * one, stamped with the claim's time.
+ */
+const KEEP_PENDING_ENTRY = '#schedPk = :pending, #schedAt = if_not_exists(#schedAt, :nowMs)';
 /** The attribute name every transition's expressions share (`status` is a reserved word). */
 const NAMES = { '#status': 'status' };
 
 /**
  * The job store on DynamoDB: one state item per job (kept under one write
  * unit), a payload item beside it when the payload is large, and a sparse
- * schedule index of jobs that still need a send. Every transition is one
+ * schedule index of the jobs not finished yet. Every transition is one
  * conditional write whose refusal carries the old item, so a refusal is
  * explained without another read.
  *
@@ -101,17 +112,20 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
 
   /**
    * Claims one attempt; a refusal says why, with the record as it was. A
-   * retrying job is claimed only once its `retry_at` has passed. A redriven
-   * letter whose claim is refused gets a second chance (see `letter-transitions.ts`).
+   * retrying job is claimed only once its `retry_at` has passed. The job keeps
+   * its schedule entry (written at create, removed when it finishes), so the
+   * claim writes no index. A redriven letter whose claim is refused gets a
+   * second chance (see `letter-transitions.ts`).
    */
   public async claim(jobId: string, runId: string, now: Date, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimOutcome> {
     const nowMs = now.getTime();
     const outcome = await conditionalUpdate(this.context, jobId, 'claim', {
-      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, updated_at = :now REMOVE ${SCHEDULE_KEYS}, payload, retry_at_ms`,
+      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, updated_at = :now, ${KEEP_PENDING_ENTRY} REMOVE payload, retry_at_ms`,
       ConditionExpression:
         'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed) OR (#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)) OR (#status = :active AND lease_until_ms < :nowMs))',
-      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_NAMES },
       ExpressionAttributeValues: {
+        ':pending': pendingPartition(scheduleShard(jobId)),
         ':run': runId,
         ':active': JOB_STATUS.active,
         ':waiting': JOB_STATUS.waiting,
@@ -198,11 +212,7 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
     const outcome = await conditionalUpdate(this.context, jobId, 'mark enqueued', {
       UpdateExpression: 'SET #status = :waiting, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs',
       ConditionExpression: 'run_id = :run AND #status IN (:delayed, :waiting)',
-      ExpressionAttributeNames: {
-        ...NAMES,
-        '#schedPk': JOBS_TABLE.scheduleIndex.partitionKey,
-        '#schedAt': JOBS_TABLE.scheduleIndex.sortKey,
-      },
+      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_NAMES },
       ExpressionAttributeValues: {
         ':run': runId,
         ':waiting': JOB_STATUS.waiting,

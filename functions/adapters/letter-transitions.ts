@@ -6,11 +6,13 @@ import { conditionalUpdate, readState, type StoreContext } from './conditional-u
 import { isConditionalCheckFailed, storeFailure } from './dynamodb-errors';
 import { claimRefusalOf } from './claim-refusal';
 import { FAILED_INDEX_KEYS } from './failed-index';
+import { pendingPartition, scheduleShard } from './job-keys';
 import { jobRecordFromItem, jobRecordOf, type StateItem } from './job-item';
 import type { ClaimOutcome, RedrivenLetter } from './job-store';
 import { epochSeconds, stateItemOf } from './new-job-item';
 
 const SCHEDULE_KEYS = `${JOBS_TABLE.scheduleIndex.partitionKey}, ${JOBS_TABLE.scheduleIndex.sortKey}`;
+const SCHEDULE_NAMES = { '#schedPk': JOBS_TABLE.scheduleIndex.partitionKey, '#schedAt': JOBS_TABLE.scheduleIndex.sortKey };
 const FAILED_NAMES = { '#failedPk': JOBS_TABLE.failedIndex.partitionKey, '#failedAt': JOBS_TABLE.failedIndex.sortKey, '#queue': 'queue' };
 
 /**
@@ -72,7 +74,8 @@ export async function markLettered(context: StoreContext, jobId: string, runId: 
  * record failed for the same run by the very failure the letter reports (its
  * `failed_at`) is reopened, active with attempts starting over (the history
  * stays); a record that is gone (expired or cleaned) is rebuilt from the
- * letter. Anything else (another run, a later failure, a purged letter, a job
+ * letter. Either way the job is back in the schedule index, where the stuck
+ * detector finds it should its holder vanish. Anything else (another run, a later failure, a purged letter, a job
  * already put back by an operator and running) keeps the ordinary refusal.
  */
 export async function claimLetter(
@@ -89,11 +92,19 @@ export async function claimLetter(
   if (!sameFailure) return { claimed: false, reason: claimRefusalOf(current, runId, nowMs), job: jobRecordOf(current) };
   const outcome = await conditionalUpdate(context, jobId, 'reopen for letter', {
     UpdateExpression:
-      'SET #status = :active, attempts = :one, lease_until_ms = :lease, updated_at = :now ' +
+      'SET #status = :active, attempts = :one, lease_until_ms = :lease, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs ' +
       `REMOVE #error, expires_at, letter_pending, retry_at_ms, #purged, ${FAILED_INDEX_KEYS.join(', ')}`,
     ConditionExpression: 'run_id = :run AND #status = :failed AND #failedAt = :at',
-    ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#failedAt': JOBS_TABLE.failedIndex.sortKey, '#purged': ADMIN_ATTRIBUTE.dlqPurgedAt },
+    ExpressionAttributeNames: {
+      '#status': 'status',
+      '#error': 'error',
+      '#failedAt': JOBS_TABLE.failedIndex.sortKey,
+      '#purged': ADMIN_ATTRIBUTE.dlqPurgedAt,
+      ...SCHEDULE_NAMES,
+    },
     ExpressionAttributeValues: {
+      ':pending': pendingPartition(scheduleShard(jobId)),
+      ':nowMs': nowMs,
       ':active': JOB_STATUS.active,
       ':failed': JOB_STATUS.failed,
       ':one': 1,
@@ -121,6 +132,8 @@ async function rebuild(context: StoreContext, letter: RedrivenLetter, now: Date,
     }),
     attempts: 1,
     lease_until_ms: now.getTime() + leaseMs,
+    [JOBS_TABLE.scheduleIndex.partitionKey]: pendingPartition(scheduleShard(message.jobId)),
+    [JOBS_TABLE.scheduleIndex.sortKey]: now.getTime(),
   };
   try {
     await context.doc.send(

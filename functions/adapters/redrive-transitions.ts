@@ -17,7 +17,8 @@ const NAMES = { '#status': 'status', '#error': 'error' };
  * it, and a claim requires it. The record stops expiring while it waits (a
  * later completion or failure sets the expiry again) and leaves the failed
  * index. It is not put back in the schedule index: its payload travels only in
- * the dead-letter message, so the reconciler could not send it again anyway.
+ * the dead-letter message, so the reconciler could not send it again anyway;
+ * the claim of the redriven message puts it back, for the stuck detector.
  *
  * @throws JobNotFoundError when the job has no record
  * @throws TransitionConflictError when the job is not failed

@@ -1,26 +1,29 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Lane } from '../core/lanes';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { JobRecord, JobStatus } from '../core/job';
 import { JOBS_TABLE } from '../core/table-schema';
 import { mapBounded, SHARD_QUERY_CONCURRENCY } from './bounded';
 import type { StoreContext } from './conditional-update';
 import { storeFailure } from './dynamodb-errors';
-import { parseStateItem, type StateItem } from './job-item';
+import { jobRecordOf, type StateItem } from './job-item';
 import { allShards, delayedPartition, pendingPartition } from './job-keys';
 import type { PendingJob } from './job-store';
-import { fetchPayloads, pendingJobOf } from './schedule-listing';
+import { fetchPayloads, indexEntryOf, pendingJobOf, readStates, type IndexEntry } from './schedule-listing';
 
-/** Which schedule entries: kept for the sweeper (`delayed`) or sent and not claimed yet (`pending`). */
+/**
+ * Which schedule entries: kept for the sweeper (`delayed`), or sent and not
+ * finished yet (`pending`: waiting, active or retrying).
+ */
 export type ScheduleKind = 'delayed' | 'pending';
 
-/** One entry of the schedule index, as the sweeper, the reconciler and the stuck detector judge it. */
-export interface ScheduleEntry {
-  readonly jobId: string;
-  readonly queue: string;
-  readonly lane: Lane;
-  readonly status: string;
-  /** The entry's sort key: when a delayed job is due, or when a pending one was last sent. */
-  readonly scheduledAtMs: number;
+/** One entry of the schedule index, as the index holds it: what the runs filter on before reading any job. */
+export type ScheduleEntry = IndexEntry;
+
+/** An entry with its job's state item, read after the listing. */
+export interface ScheduledJob extends ScheduleEntry {
+  readonly status: JobStatus;
+  /** The job's record as it is now. */
+  readonly job: JobRecord;
   /** The stored item, for {@link ScheduleScanner.pendingJobs}. */
   readonly item: StateItem;
 }
@@ -31,29 +34,23 @@ export interface ScheduleRounds {
   next(): Promise<ScheduleEntry[] | undefined>;
 }
 
-/** An active job as the active index holds it. */
-export interface ActiveEntry {
-  readonly jobId: string;
-  readonly leaseUntilMs: number;
-}
-
-/** The schedule and active indexes, read a page at a time. */
+/** The schedule index, read a page at a time, and the jobs of its entries. */
 export interface ScheduleScanner {
   /** Entries of one kind due before (`delayed`: at or before) `boundMs`, in rounds of `pageSize` per shard. */
   rounds(kind: ScheduleKind, boundMs: number, pageSize: number): ScheduleRounds;
-  /** The jobs to send for these entries, payloads read; an entry whose payload has expired is left out. */
-  pendingJobs(entries: readonly ScheduleEntry[]): Promise<PendingJob[]>;
-  /** Every active job whose lease ended before `leaseBeforeMs`. */
-  activeLeasedBefore(leaseBeforeMs: number): Promise<ActiveEntry[]>;
+  /** The jobs of these entries as they are now; an entry whose record is gone is left out. */
+  read(entries: readonly ScheduleEntry[]): Promise<ScheduledJob[]>;
+  /** The messages to send for these jobs, payloads read; a job whose payload has expired is left out. */
+  pendingJobs(jobs: readonly ScheduledJob[]): Promise<PendingJob[]>;
 }
 
 /**
- * The schedule and active indexes on DynamoDB. Rounds keep a cursor per
- * shard, so an entry skipped (a paused queue, a backlog) is read once per
- * run, not again every round, and a run that loops until its time is spent
- * goes through every entry. The active index holds only the jobs running now
- * (see `JOBS_TABLE.activeIndex`), so scanning it costs a read unit per 4 KB
- * of keys, not a scan of the table.
+ * The schedule index on DynamoDB. Rounds keep a cursor per shard, so an entry
+ * skipped (a paused queue, a backlog) is read once per run, not again every
+ * round, and a run that loops until its time is spent goes through every
+ * entry. The index projects only a job's queue and lane (see
+ * `JOBS_TABLE.scheduleIndex`), so a page costs little and a run reads the state
+ * items (one read unit each) only of the entries it may act on.
  *
  * @example
  * const scanner = new DynamoDbScheduleScanner({ client: new DynamoDBClient({}), tableName: 'jobs' });
@@ -81,51 +78,33 @@ export class DynamoDbScheduleScanner implements ScheduleScanner {
           const page = await this.page(partition(shard), comparison, boundMs, pageSize, cursors.get(shard));
           if (page.next === undefined) cursors.delete(shard);
           else cursors.set(shard, page.next);
-          return page.items;
+          return page.entries;
         });
-        return pages.flat().map(entryOf);
+        return pages.flat();
       },
     };
   }
 
-  public async pendingJobs(entries: readonly ScheduleEntry[]): Promise<PendingJob[]> {
-    const items = entries.map((entry) => entry.item);
-    const payloads = await fetchPayloads(this.context, items.filter((item) => item.payload === undefined));
-    const jobs: PendingJob[] = [];
-    for (const item of items) {
-      const payload = item.payload ?? payloads.get(item.job_id);
-      if (payload !== undefined) jobs.push(pendingJobOf(item, payload));
+  public async read(entries: readonly ScheduleEntry[]): Promise<ScheduledJob[]> {
+    if (entries.length === 0) return [];
+    const states = await readStates(this.context, entries.map((entry) => entry.jobId));
+    const jobs: ScheduledJob[] = [];
+    for (const entry of entries) {
+      const item = states.get(entry.jobId);
+      if (item !== undefined) jobs.push({ ...entry, status: item.status, job: jobRecordOf(item), item });
     }
     return jobs;
   }
 
-  public async activeLeasedBefore(leaseBeforeMs: number): Promise<ActiveEntry[]> {
-    const { name, partitionKey, sortKey } = JOBS_TABLE.activeIndex;
-    const found: ActiveEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const page = await this.context.doc.send(
-          new ScanCommand({
-            TableName: this.context.tableName,
-            IndexName: name,
-            FilterExpression: '#lease < :before',
-            ExpressionAttributeNames: { '#lease': sortKey },
-            ExpressionAttributeValues: { ':before': leaseBeforeMs },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const jobId = item[partitionKey];
-          const lease = item[sortKey];
-          if (typeof jobId === 'string' && typeof lease === 'number') found.push({ jobId, leaseUntilMs: lease });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-    } catch (error) {
-      throw storeFailure('scan active jobs', error);
+  public async pendingJobs(jobs: readonly ScheduledJob[]): Promise<PendingJob[]> {
+    const items = jobs.map((job) => job.item);
+    const payloads = await fetchPayloads(this.context, items.filter((item) => item.payload === undefined));
+    const pending: PendingJob[] = [];
+    for (const item of items) {
+      const payload = item.payload ?? payloads.get(item.job_id);
+      if (payload !== undefined) pending.push(pendingJobOf(item, payload));
     }
-    return found;
+    return pending;
   }
 
   private async page(
@@ -134,7 +113,7 @@ export class DynamoDbScheduleScanner implements ScheduleScanner {
     boundMs: number,
     pageSize: number,
     startKey: Record<string, unknown> | undefined,
-  ): Promise<{ items: StateItem[]; next?: Record<string, unknown> }> {
+  ): Promise<{ entries: ScheduleEntry[]; next?: Record<string, unknown> }> {
     const { name, partitionKey, sortKey } = JOBS_TABLE.scheduleIndex;
     try {
       const page = await this.context.doc.send(
@@ -149,13 +128,9 @@ export class DynamoDbScheduleScanner implements ScheduleScanner {
           ExclusiveStartKey: startKey,
         }),
       );
-      return { items: (page.Items ?? []).map((raw) => parseStateItem(raw)), ...(page.LastEvaluatedKey === undefined ? {} : { next: page.LastEvaluatedKey }) };
+      return { entries: (page.Items ?? []).map(indexEntryOf), ...(page.LastEvaluatedKey === undefined ? {} : { next: page.LastEvaluatedKey }) };
     } catch (error) {
       throw storeFailure('page schedule', error, { partition });
     }
   }
-}
-
-function entryOf(item: StateItem): ScheduleEntry {
-  return { jobId: item.job_id, queue: item.queue, lane: item.lane, status: item.status, scheduledAtMs: item.sched_at ?? 0, item };
 }

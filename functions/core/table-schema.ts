@@ -9,17 +9,28 @@ export const JOBS_TABLE = {
   /** Epoch seconds after which DynamoDB deletes the item. */
   ttlAttribute: 'expires_at',
   /**
-   * Sparse index of jobs that still need a send: `sched_pk` is
-   * `DELAYED#<shard>` for jobs the sweeper enqueues when due, `PENDING#<shard>`
-   * for jobs sent (or to be sent) but not claimed yet; `sched_at` is epoch ms.
+   * Sparse index of the jobs not finished yet: `sched_pk` is `DELAYED#<shard>`
+   * for jobs the sweeper enqueues when due, `PENDING#<shard>` for jobs sent (or
+   * to be sent) and not yet completed, failed or cancelled, whether waiting,
+   * active or retrying; `sched_at` is epoch ms (when due, or when last sent).
+   * The create writes the entry, the claim keeps it, and only the finishing
+   * transitions remove it, so the reconciler (waiting jobs never claimed) and
+   * the stuck detector (active jobs whose holder vanished) read one index.
+   *
+   * It projects only the attributes a job never changes while it is in it
+   * (`nonKeyAttributes`): DynamoDB writes an index entry again whenever an
+   * attribute it projects changes, so with everything projected every claim,
+   * retry and history append would cost an index write too. Readers filter on
+   * queue and lane from the index, then read the state items they act on.
    */
-  scheduleIndex: { name: 'schedule', partitionKey: 'sched_pk', sortKey: 'sched_at' },
+  scheduleIndex: { name: 'schedule', partitionKey: 'sched_pk', sortKey: 'sched_at', nonKeyAttributes: ['job_id', 'queue', 'lane'] },
   /**
    * Schedule keys are spread over this many shards so one index partition
    * never runs hot (a partition takes about 1,000 writes a second, and every
-   * job writes its schedule entry two or three times). The shard is the job
-   * id's hash modulo this count: raise it only to a multiple of the old count,
-   * so each old shard number is still one of the shards every listing reads.
+   * job writes its schedule entry at create and removes it when it finishes).
+   * The shard is the job id's hash modulo this count: raise it only to a
+   * multiple of the old count, so each old shard number is still one of the
+   * shards every listing reads.
    */
   scheduleShards: 32,
   /**
@@ -29,15 +40,6 @@ export const JOBS_TABLE = {
    * exactly the failed jobs an operator can still put back.
    */
   failedIndex: { name: 'failed', partitionKey: 'failed_pk', sortKey: 'failed_at' },
-  /**
-   * Sparse index of active jobs, for the stuck-job detector: a state item is
-   * in it while it has `lease_until_ms`, which a claim sets and every
-   * finishing transition removes, so no write of the pipeline needs to know
-   * about it. Keyed by the job id (writes spread evenly) and read with a scan
-   * that only ever sees the jobs running now; keys only, since a stuck job is
-   * read again before anything is done to it.
-   */
-  activeIndex: { name: 'active', partitionKey: 'job_id', sortKey: 'lease_until_ms', projection: 'KEYS_ONLY' },
 } as const;
 
 /** Key prefixes of the items in the jobs table. */
@@ -46,6 +48,8 @@ export const ITEM_KEY = {
   stateSortKey: 'STATE',
   payloadSortKeyPrefix: 'PAYLOAD#',
   limiterPrefix: 'LIMIT#',
+  /** A queue's concurrency pool (sort key `STATE`): the slots its consumers hold (see `core/concurrency-pool.ts`). */
+  poolPrefix: 'POOL#',
   delayedPrefix: 'DELAYED#',
   pendingPrefix: 'PENDING#',
   metricsPrefix: 'METRICS#',

@@ -11,7 +11,7 @@ import { resourceAt, resourcesOf, testStack, type Statement } from './support';
 /** Every index `JOBS_TABLE` declares (its `…Index` entries), as the construct provisions them. */
 const INDEXES = Object.entries(JOBS_TABLE)
   .filter(([key]) => key.endsWith('Index'))
-  .map(([, value]) => value as { readonly name: string; readonly projection?: string });
+  .map(([, value]) => value as { readonly name: string; readonly nonKeyAttributes?: readonly string[] });
 
 /** Their names in the order CloudFormation lists index ARNs in a statement. */
 const INDEX_NAMES = INDEXES.map((index) => index.name).sort();
@@ -67,9 +67,36 @@ describe('JobsTable', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       GlobalSecondaryIndexes: INDEXES.map((index) =>
-        Match.objectLike({ IndexName: index.name, Projection: { ProjectionType: index.projection ?? 'ALL' } }),
+        Match.objectLike({
+          IndexName: index.name,
+          Projection:
+            index.nonKeyAttributes === undefined
+              ? { ProjectionType: 'ALL' }
+              : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.nonKeyAttributes] },
+        }),
       ),
     });
+  });
+
+  it('projects into the schedule index only what a job keeps while in it, so a claim or a retry writes no index', () => {
+    // Act
+    const template = tableTemplate().template();
+
+    // Assess: the claim and the retry change status, attempts, lease, history and payload; none is projected
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'schedule',
+          KeySchema: [
+            { AttributeName: 'sched_pk', KeyType: 'HASH' },
+            { AttributeName: 'sched_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['job_id', 'queue', 'lane'] },
+        },
+      ]),
+    });
+    const indexes = template.findResources('AWS::DynamoDB::Table');
+    expect(JSON.stringify(indexes)).not.toContain('lease_until_ms');
   });
 
   it('is deleted with a dev stack and protected and retained in production', () => {

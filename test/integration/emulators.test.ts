@@ -7,6 +7,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, S
 import { describe, expect, it } from 'vitest';
 import { parseQueueDefinition } from '../../functions/core/queue-config';
 import { deadLetterQueueName, laneQueueName, queueUrl } from '../../functions/core/queue-names';
+import { DEFAULT_JVM_OPTIONS } from '../../local/dynamodb-local';
 import { LOCAL_REGION, LOCAL_CREDENTIALS } from '../../local/local-aws';
 import { createJobsTable, createPipelineQueues } from '../../local/provision';
 import { testEnvironment, uniqueName } from '../helpers/emulators';
@@ -35,7 +36,7 @@ async function attributesOf(sqs: SQSClient, url: string | undefined): Promise<Re
 }
 
 describe('provisioning on the emulators', () => {
-  it('creates the jobs table with its keys, the active, schedule and failed indexes and TTL', async () => {
+  it('creates the jobs table with its keys, the schedule and failed indexes and TTL', async () => {
     const { dynamoDb } = testEnvironment();
     const tableName = uniqueName('jobs');
 
@@ -59,14 +60,6 @@ describe('provisioning on the emulators', () => {
     const byName = (left: { IndexName?: string }, right: { IndexName?: string }) => (left.IndexName ?? '').localeCompare(right.IndexName ?? '');
     expect([...(Table?.GlobalSecondaryIndexes ?? [])].sort(byName)).toEqual([
       expect.objectContaining({
-        IndexName: 'active',
-        KeySchema: [
-          { AttributeName: 'job_id', KeyType: 'HASH' },
-          { AttributeName: 'lease_until_ms', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      }),
-      expect.objectContaining({
         IndexName: 'failed',
         KeySchema: [
           { AttributeName: 'failed_pk', KeyType: 'HASH' },
@@ -80,7 +73,7 @@ describe('provisioning on the emulators', () => {
           { AttributeName: 'sched_pk', KeyType: 'HASH' },
           { AttributeName: 'sched_at', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['job_id', 'queue', 'lane'] },
       }),
     ]);
     expect(created.ttlEnabled).toBe(true);
@@ -177,6 +170,8 @@ describe('DynamoDB Local lifetime', () => {
       ])) as [Buffer];
       const { port } = JSON.parse(line.toString('utf8')) as { port: number };
       expect(dynamoDbLocalProcesses(port)).toHaveLength(1);
+      // Started with the default JVM options: first-tier JIT and the serial collector.
+      expect(dynamoDbLocalProcesses(port)[0]).toContain(`java ${DEFAULT_JVM_OPTIONS.join(' ')} `);
 
       parent.kill('SIGKILL');
       await exited;

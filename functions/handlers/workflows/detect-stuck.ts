@@ -1,7 +1,6 @@
 import type { JobStore } from '../../adapters/job-store';
 import type { PauseStore } from '../../adapters/pause-store';
 import type { QueueClient } from '../../adapters/queue-client';
-import type { ScheduleEntry } from '../../adapters/schedule-scan';
 import type { StuckCounts, StuckMetrics } from '../../adapters/stuck-metrics';
 import { FAILURE_CATEGORY } from '../../core/failure';
 import { encodeJobMessage } from '../../core/job-message';
@@ -42,35 +41,32 @@ export interface StuckDeps extends ScheduledRunDeps {
  *   its payload can still be read; otherwise (an inline payload is dropped at
  *   claim) only counted and logged, for an operator.
  *
- * Waiting and delayed jobs are found in the schedule index, active ones in the
- * sparse active index (see `JOBS_TABLE.activeIndex`): neither read touches a
- * job that is final. A `retrying` job has no index entry; its message is in
- * flight in its lane until its backoff ends, and the consumer dead-letters it
- * by its own count before SQS can.
+ * All three are found in the schedule index, which holds every job not
+ * finished (see `JOBS_TABLE.scheduleIndex`): waiting and active jobs in its
+ * pending partition, under the time of their last send. A job's lease ends
+ * after its claim, and its claim comes after that send, so an active job whose
+ * lease ended before a bound has an entry older than it: the entries past the
+ * smallest bound are filtered by queue and age from the index alone, and only
+ * those are read. Neither read touches a job that is final. A `retrying` job
+ * is left alone: its message is in flight in its lane until its backoff ends,
+ * and the consumer dead-letters it by its own count before SQS can. The
+ * reconciler re-sends only waiting jobs, so it never acts on an active one;
+ * and every write either makes is conditional on the job's state.
  */
 export async function detectStuck(deps: StuckDeps): Promise<StuckCounts> {
   const now = deps.clock.now();
   const paused = await deps.pauses.pausedQueues();
   const timingsOf = (queue: string): QueueTimings =>
     deps.timings.get(queue) ?? { reconcileAfterSeconds: deps.defaultAfterSeconds, activeStuckAfterSeconds: deps.defaultAfterSeconds };
-  const waitingBoundMs = (queue: string) => waitingStuckAfterSeconds(timingsOf(queue)) * 1000;
-  const queues = [...deps.timings.keys()];
-  const smallestWaitMs = Math.min(waitingBoundMs(''), ...queues.map(waitingBoundMs));
+  const bounds: PendingBounds = {
+    waitingMs: (queue) => (paused.has(queue) ? Number.POSITIVE_INFINITY : waitingStuckAfterSeconds(timingsOf(queue)) * 1000),
+    activeMs: (queue) => timingsOf(queue).activeStuckAfterSeconds * 1000,
+  };
+  const queues = ['', ...deps.timings.keys()];
+  const smallestMs = Math.min(...queues.flatMap((queue) => [bounds.waitingMs(queue), bounds.activeMs(queue)]));
 
-  const waiting = await resendStuck(deps, 'pending', now.getTime() - smallestWaitMs, (entry) =>
-    entry.status === JOB_STATUS.waiting && !paused.has(entry.queue) && now.getTime() - entry.scheduledAtMs >= waitingBoundMs(entry.queue),
-  );
-  const delayed = await resendStuck(deps, 'delayed', now.getTime() - DELAYED_STUCK_AFTER_SECONDS * 1000, (entry) => entry.status === JOB_STATUS.delayed);
-
-  const smallestActiveMs = Math.min(timingsOf('').activeStuckAfterSeconds, ...queues.map((queue) => timingsOf(queue).activeStuckAfterSeconds)) * 1000;
-  let active = { stuck: 0, repaired: 0 };
-  for (const entry of await deps.schedule.activeLeasedBefore(now.getTime() - smallestActiveMs)) {
-    const job = await deps.store.get(entry.jobId);
-    if (job?.status !== JOB_STATUS.active || job.leaseUntil === undefined) continue;
-    if (now.getTime() - Date.parse(job.leaseUntil) < timingsOf(job.queue).activeStuckAfterSeconds * 1000) continue;
-    const repaired = await failStuck(deps, job, now);
-    active = { stuck: active.stuck + 1, repaired: active.repaired + (repaired ? 1 : 0) };
-  }
+  const { waiting, active } = await judgePending(deps, now, now.getTime() - smallestMs, bounds);
+  const delayed = await resendDelayed(deps, now.getTime() - DELAYED_STUCK_AFTER_SECONDS * 1000);
 
   const counts: StuckCounts = { waiting, delayed, active };
   deps.metrics.publish(counts);
@@ -78,23 +74,60 @@ export async function detectStuck(deps: StuckDeps): Promise<StuckCounts> {
   return counts;
 }
 
-/** Sends again the entries of one kind that `isStuck` picks; resolves to how many were stuck and how many were sent. */
-async function resendStuck(
-  deps: StuckDeps,
-  kind: 'pending' | 'delayed',
-  boundMs: number,
-  isStuck: (entry: ScheduleEntry) => boolean,
-): Promise<{ stuck: number; repaired: number }> {
-  const rounds = deps.schedule.rounds(kind, boundMs, ROUND_PAGE_SIZE);
+/** How long a pending entry's job may sit, by queue: waiting (infinite while its queue is paused), and active past its lease. */
+interface PendingBounds {
+  readonly waitingMs: (queue: string) => number;
+  readonly activeMs: (queue: string) => number;
+}
+
+interface Tally {
+  readonly stuck: number;
+  readonly repaired: number;
+}
+
+/** Judges the pending partition's entries older than `boundMs`: stuck waiting jobs are sent again, stuck active ones failed. */
+async function judgePending(deps: StuckDeps, now: Date, boundMs: number, bounds: PendingBounds): Promise<{ waiting: Tally; active: Tally }> {
+  const nowMs = now.getTime();
+  const rounds = deps.schedule.rounds('pending', boundMs, ROUND_PAGE_SIZE);
+  let waiting: Tally = { stuck: 0, repaired: 0 };
+  let active: Tally = { stuck: 0, repaired: 0 };
+  while (timeForAnotherRound(deps)) {
+    const entries = await rounds.next();
+    if (entries === undefined) break;
+    const aged = entries.filter((entry) => {
+      const ageMs = nowMs - entry.scheduledAtMs;
+      return ageMs >= bounds.waitingMs(entry.queue) || ageMs >= bounds.activeMs(entry.queue);
+    });
+    if (aged.length === 0) continue;
+    const jobs = await deps.schedule.read(aged);
+    const lost = jobs.filter((job) => job.status === JOB_STATUS.waiting && nowMs - job.scheduledAtMs >= bounds.waitingMs(job.queue));
+    if (lost.length > 0) {
+      const sent = (await enqueuePending(deps, await deps.schedule.pendingJobs(lost), 'stuck detector (pending)')).sent;
+      waiting = { stuck: waiting.stuck + lost.length, repaired: waiting.repaired + sent };
+    }
+    for (const { job } of jobs) {
+      if (job.status !== JOB_STATUS.active || job.leaseUntil === undefined) continue;
+      if (nowMs - Date.parse(job.leaseUntil) < bounds.activeMs(job.queue)) continue;
+      const repaired = await failStuck(deps, job, now);
+      active = { stuck: active.stuck + 1, repaired: active.repaired + (repaired ? 1 : 0) };
+    }
+  }
+  return { waiting, active };
+}
+
+/** Sends the delayed jobs past due by more than a few sweeps; resolves to how many were stuck and how many were sent. */
+async function resendDelayed(deps: StuckDeps, boundMs: number): Promise<Tally> {
+  const rounds = deps.schedule.rounds('delayed', boundMs, ROUND_PAGE_SIZE);
   let stuck = 0;
   let repaired = 0;
   while (timeForAnotherRound(deps)) {
     const entries = await rounds.next();
     if (entries === undefined) break;
-    const found = entries.filter(isStuck);
+    if (entries.length === 0) continue;
+    const found = (await deps.schedule.read(entries)).filter((job) => job.status === JOB_STATUS.delayed);
     if (found.length === 0) continue;
     stuck += found.length;
-    repaired += (await enqueuePending(deps, await deps.schedule.pendingJobs(found), `stuck detector (${kind})`)).sent;
+    repaired += (await enqueuePending(deps, await deps.schedule.pendingJobs(found), 'stuck detector (delayed)')).sent;
   }
   return { stuck, repaired };
 }

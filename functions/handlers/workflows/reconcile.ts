@@ -19,9 +19,9 @@ export interface ReconcileDeps extends ScheduledRunDeps {
 /** How one reconciler run went. */
 export type ReconcileReport = EnqueueReport & {
   readonly rounds: number;
-  /** Waiting jobs left alone: their queue is paused. */
+  /** Entries left alone unread: their queue is paused (their jobs may be waiting, running or retrying). */
   readonly paused: number;
-  /** Waiting jobs left alone: their lane has a backlog they may be in, and they have not waited past its patience. */
+  /** Entries left alone unread: their lane has a backlog they may be in, and they have not waited past its patience. */
   readonly inBacklog: number;
 };
 
@@ -37,6 +37,12 @@ export type ReconcileReport = EnqueueReport & {
  * candidate; knowing whether a given message is in a queue would cost a
  * receive of the whole queue, so the count stands in for it, and the
  * patience bounds how long a lost job in a busy lane waits.
+ *
+ * The schedule's pending partition holds every job sent and not finished, so
+ * the entries that pass those filters are read (one read unit each), and only
+ * the jobs still `waiting` are sent: an active job with a live lease is its
+ * holder's, and one whose holder vanished is the stuck detector's (the claim
+ * of a late copy decides between them).
  *
  * Each re-send restarts the job's clock; the extra copy is harmless (only one
  * claim succeeds). The run reads the schedule in rounds and loops until every
@@ -58,9 +64,8 @@ export async function reconcileUnclaimed(deps: ReconcileDeps, pageSize = ROUND_P
     const entries = await rounds.next();
     if (entries === undefined) break;
     count += 1;
-    const resend: ScheduleEntry[] = [];
+    const candidates: ScheduleEntry[] = [];
     for (const entry of entries) {
-      if (entry.status !== JOB_STATUS.waiting) continue;
       if (paused.has(entry.queue)) {
         skippedPaused += 1;
         continue;
@@ -72,8 +77,12 @@ export async function reconcileUnclaimed(deps: ReconcileDeps, pageSize = ROUND_P
         inBacklog += 1;
         continue;
       }
-      resend.push(entry);
+      candidates.push(entry);
     }
+    // Only now is a job read: the pending partition also holds the jobs running (their lease is the
+    // stuck detector's business) and retrying (their message comes back by itself); only a job still
+    // waiting was perhaps never sent.
+    const resend = (await deps.schedule.read(candidates)).filter((job) => job.status === JOB_STATUS.waiting);
     if (resend.length > 0) report = addReports(report, await enqueuePending(deps, await deps.schedule.pendingJobs(resend), 'reconciler'));
   }
   const result = { ...report, rounds: count, paused: skippedPaused, inBacklog };

@@ -23,7 +23,8 @@ export async function sweepDueJobs(deps: ScheduledRunDeps, pageSize = ROUND_PAGE
     const entries = await rounds.next();
     if (entries === undefined) break;
     count += 1;
-    const due = entries.filter((entry) => entry.status === JOB_STATUS.delayed || entry.status === JOB_STATUS.waiting);
+    // A due entry's job is read before it is sent: one that moved on since (cancelled, claimed) is left alone.
+    const due = (await deps.schedule.read(entries)).filter((job) => job.status === JOB_STATUS.delayed || job.status === JOB_STATUS.waiting);
     if (due.length === 0) continue;
     report = addReports(report, await enqueuePending(deps, await deps.schedule.pendingJobs(due), 'sweeper'));
   }

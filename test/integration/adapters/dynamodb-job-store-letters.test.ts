@@ -76,11 +76,12 @@ describe('dead letters, against DynamoDB Local', () => {
     const reopened = await fixture.store.claim(message.jobId, message.runId, at(10_000), LEASE_MS, { letter });
     const second = await fixture.store.claim(message.jobId, message.runId, at(10_001), LEASE_MS, { letter });
 
-    // Assess: attempts start over, the history stays, the record leaves the failed index
+    // Assess: attempts start over, the history stays, the record leaves the failed index for the schedule index
     expect(reopened).toMatchObject({ claimed: true, reopened: 'reopened', job: { status: 'active', attempts: 1, history: [{ outcome: 'failed' }] } });
     expect(second).toMatchObject({ claimed: false, reason: CLAIM_REFUSAL.held });
     const raw = await fixture.rawItem(`JOB#${message.jobId}`, 'STATE');
     expect(raw).not.toHaveProperty('failed_pk');
+    expect(raw).toMatchObject({ sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(10_000).getTime() });
     expect(raw).not.toHaveProperty('expires_at');
     expect(raw).not.toHaveProperty('error');
   });
@@ -98,6 +99,21 @@ describe('dead letters, against DynamoDB Local', () => {
     expect(plain).toMatchObject({ claimed: false, reason: CLAIM_REFUSAL.letterDue });
   });
 
+  it('puts a job an operator put back into the schedule index when its redriven message is claimed', async () => {
+    // Prepare: failed (out of the schedule index), then reset for a redrive, which does not put it back
+    const { message } = await failedJob(at(2000));
+    await fixture.store.resetForRedrive(message.jobId, at(3000));
+    const reset = await fixture.rawItem(`JOB#${message.jobId}`, 'STATE');
+
+    // Act
+    const claimed = await fixture.store.claim(message.jobId, message.runId, at(4000), LEASE_MS);
+
+    // Assess
+    expect(reset).not.toHaveProperty('sched_pk');
+    expect(claimed).toMatchObject({ claimed: true, job: { status: 'active', attempts: 1 } });
+    expect(await fixture.rawItem(`JOB#${message.jobId}`, 'STATE')).toMatchObject({ sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(4000).getTime() });
+  });
+
   it('rebuilds a record that is gone from the letter', async () => {
     // Prepare: no record at all (expired or cleaned)
     const message = aJobMessage({ jobId: `job-${randomUUID()}`, runId: `run-${randomUUID()}`, groupId: 'order-9' });
@@ -109,6 +125,8 @@ describe('dead letters, against DynamoDB Local', () => {
     // Assess
     expect(rebuilt).toMatchObject({ claimed: true, reopened: 'rebuilt' });
     expect(stored).toMatchObject({ status: 'active', attempts: 1, maxAttempts: 4, groupId: 'order-9', partner: A_PARTNER, correlationId: 'corr-1' });
+    // In the schedule index, where the stuck detector finds it should its holder vanish.
+    expect(await fixture.rawItem(`JOB#${message.jobId}`, 'STATE')).toMatchObject({ sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(0).getTime() });
   });
 
   it('abandons a waiting job into the failed index, and refuses a completed one', async () => {

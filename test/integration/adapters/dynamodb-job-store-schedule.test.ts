@@ -86,7 +86,7 @@ describe('the schedule index against DynamoDB Local', () => {
     expect(unclaimed[0]).toMatchObject({ status: 'waiting', dueAt: at(-5000), delaySeconds: 0 });
   });
 
-  it('moves an enqueued job from the due list to the unclaimed list, and a claim takes it off both', async () => {
+  it('moves an enqueued job from the due list to the unclaimed list, and a claim takes it off both (its entry stays, for the stuck detector)', async () => {
     // Act
     await fixture.store.markEnqueued('large-due', 'run-large-due', FIXED_NOW);
     const dueAfterSend = await fixture.store.listDue(FIXED_NOW, 10);
@@ -109,6 +109,17 @@ describe('the schedule index against DynamoDB Local', () => {
     });
     const claimed = await fixture.rawItem('JOB#sent-small', 'STATE');
     expect(claimed).not.toHaveProperty('payload');
-    expect(claimed).not.toHaveProperty('sched_pk');
+    expect(claimed).toMatchObject({ status: 'active', sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(-4000).getTime() });
+  });
+
+  it('moves a job the sweeper sent but could not mark to the pending partition when it is claimed', async () => {
+    // Act
+    await fixture.store.claim('small-due', 'run-small-due', at(10), 60_000);
+    const claimed = await fixture.rawItem('JOB#small-due', 'STATE');
+    const due = await fixture.store.listDue(at(10), 10);
+
+    // Assess: the stuck detector reads only the pending partition for active jobs
+    expect(claimed).toMatchObject({ status: 'active', sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(-1000).getTime() });
+    expect(due).toEqual([]);
   });
 });

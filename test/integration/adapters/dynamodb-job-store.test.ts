@@ -218,6 +218,33 @@ describe('DynamoDbJobStore against DynamoDB Local', () => {
     expect(done).not.toHaveProperty('error');
   });
 
+  it('writes the schedule index twice in a job’s life: its entry at create, and its removal at completion', async () => {
+    // Prepare
+    const job = freshJob();
+    const { jobId, runId } = job.message;
+    fixture.resetCalls();
+
+    // Act
+    await fixture.store.create(job);
+    await fixture.store.claim(jobId, runId, at(1), LEASE_MS);
+    const whileActive = await fixture.rawItem(`JOB#${jobId}`, 'STATE');
+    await fixture.store.retry({ jobId, runId, attempt: 1 }, { now: at(2), error: { category: 'server', message: 'HTTP 503' }, entry: anAttemptRecord({ outcome: 'retrying' }) });
+    await fixture.store.claim(jobId, runId, at(3), LEASE_MS);
+    await fixture.store.complete({ jobId, runId, attempt: 2 }, { now: at(4), result: { ok: true }, entry: anAttemptRecord({ attempt: 2 }), expiresAt });
+
+    // Assess: the claims and the retry keep the entry untouched, so they write the state item alone
+    expect(fixture.writes).toEqual([
+      { command: 'PutItemCommand', table: 1, indexes: { schedule: 1 } },
+      { command: 'UpdateItemCommand', table: 1, indexes: {} },
+      { command: 'UpdateItemCommand', table: 1, indexes: {} },
+      { command: 'UpdateItemCommand', table: 1, indexes: {} },
+      { command: 'UpdateItemCommand', table: 1, indexes: { schedule: 1 } },
+    ]);
+    expect(whileActive).toMatchObject({ status: 'active', sched_pk: expect.stringMatching(/^PENDING#/), sched_at: FIXED_NOW.getTime() });
+    const completed = await fixture.rawItem(`JOB#${jobId}`, 'STATE');
+    expect(completed).not.toHaveProperty('sched_pk');
+  });
+
   it('spends one request on each transition and on each refusal, explained without a read', async () => {
     // Prepare
     const job = freshJob({ message: aJobMessage({ jobId: `job-${randomUUID()}`, data: { blob: 'x'.repeat(4000) } }), payloadBytes: 4013 });

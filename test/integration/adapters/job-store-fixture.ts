@@ -1,13 +1,24 @@
 /**
  * A job store on a fresh table in DynamoDB Local for one test file, with a
- * count of the requests it sends, so tests can hold transitions to one write.
+ * count of the requests it sends and the write units each write consumed
+ * (DynamoDB Local reports them as DynamoDB bills them, index writes apart),
+ * so tests can hold transitions to one write and to the index writes they need.
  */
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { localAwsConfig } from '../../../local/emulators';
 import { createJobsTable } from '../../../local/provision';
 import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { testEnvironment, uniqueName } from '../../helpers/emulators';
+
+/** The write units one single-item write consumed. */
+export interface WriteUnits {
+  readonly command: string;
+  readonly table: number;
+  readonly indexes: Record<string, number>;
+}
+
+const SINGLE_ITEM_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
 
 /** A store, the client it sends with, and the commands it sent so far. */
 export interface JobStoreFixture {
@@ -16,6 +27,8 @@ export interface JobStoreFixture {
   readonly tableName: string;
   /** Names of the commands sent since the last `resetCalls()` (e.g. `UpdateItemCommand`). */
   readonly calls: string[];
+  /** Write units of each single-item write since the last `resetCalls()`: the table's, and each index's by name. */
+  readonly writes: WriteUnits[];
   resetCalls(): void;
   /** A raw item, read consistently, to check what is stored. */
   rawItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined>;
@@ -28,10 +41,27 @@ export async function jobStoreFixture(prefix = 'jobs'): Promise<JobStoreFixture>
   await createJobsTable(environment.dynamoDb, tableName);
   const client = new DynamoDBClient(localAwsConfig(environment.dynamoDbEndpoint));
   const calls: string[] = [];
+  const writes: WriteUnits[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      calls.push(context.commandName ?? 'unknown');
-      return next(args);
+      const command = context.commandName ?? 'unknown';
+      calls.push(command);
+      if (!SINGLE_ITEM_WRITES.has(command)) return next(args);
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      input.ReturnConsumedCapacity = 'INDEXES';
+      const recordOf = (capacity: ConsumedCapacity | undefined) => {
+        const indexes = Object.fromEntries(Object.entries(capacity?.GlobalSecondaryIndexes ?? {}).map(([name, units]) => [name, units.CapacityUnits ?? 0]));
+        writes.push({ command, table: capacity?.Table?.CapacityUnits ?? 0, indexes });
+      };
+      try {
+        const result = await next(args);
+        recordOf((result.output as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity);
+        return result;
+      } catch (error) {
+        // A refused condition is billed too; DynamoDB Local reports no capacity with it.
+        recordOf(undefined);
+        throw error;
+      }
     },
     { step: 'initialize', name: 'countCommands' },
   );
@@ -40,8 +70,10 @@ export async function jobStoreFixture(prefix = 'jobs'): Promise<JobStoreFixture>
     client,
     tableName,
     calls,
+    writes,
     resetCalls: () => {
       calls.length = 0;
+      writes.length = 0;
     },
     rawItem: async (pk, sk) => {
       const { Item } = await environment.dynamoDb.send(

@@ -4,6 +4,7 @@ import type { QueueClient } from '../../../functions/adapters/queue-client';
 import { payloadKey, pendingPartition, scheduleShard, stateKey } from '../../../functions/adapters/job-keys';
 import { DynamoDbScheduleScanner } from '../../../functions/adapters/schedule-scan';
 import { detectStuck } from '../../../functions/handlers/workflows/detect-stuck';
+import { reconcileUnclaimed } from '../../../functions/handlers/workflows/reconcile';
 import { testEnvironment } from '../../helpers/emulators';
 import { postJob } from '../support/api-events';
 import { fromCatalog } from '../support/definitions';
@@ -72,7 +73,7 @@ describe('the reconciler, the schedule shards and the stuck detector on DynamoDB
     expect(found).toContain(jobId);
   });
 
-  it('finds an active job whose lease ended long ago through the active index, and fails it as stuck with its letter', async () => {
+  it('finds an active job whose lease ended long ago through its schedule entry, and fails it as stuck with its letter', async () => {
     // Prepare: a job claimed by a consumer that then vanished, with its payload in its own item
     dropSends = true;
     const accepted = await pipeline.ingest(postJob(QUEUE, { data: { blob: 'x'.repeat(2000) } }));
@@ -99,7 +100,49 @@ describe('the reconciler, the schedule shards and the stuck detector on DynamoDB
     // Assess
     expect(counts.active).toEqual({ stuck: 1, repaired: 1 });
     expect(await pipeline.store.get(jobId)).toMatchObject({ status: 'failed', error: { category: 'stuck' } });
-    const active = await deps.schedule.activeLeasedBefore(clock.now().getTime());
-    expect(active.map((entry) => entry.jobId)).not.toContain(jobId);
+    const left: string[] = [];
+    const rounds = deps.schedule.rounds('pending', clock.now().getTime(), 50);
+    for (let page = await rounds.next(); page !== undefined; page = await rounds.next()) left.push(...page.map((entry) => entry.jobId));
+    expect(left).not.toContain(jobId);
+  });
+
+  it('leaves alone a job claimed and running: the reconciler re-sends only waiting jobs, the detector fails only lapsed leases', async () => {
+    // Prepare: a job claimed with a lease longer than both runs' thresholds, so its entry is old and its holder alive
+    dropSends = true;
+    const accepted = await pipeline.ingest(postJob(QUEUE, { data: { scan: Math.random() } }));
+    const jobId = accepted.json.job_id as string;
+    const job = await pipeline.store.get(jobId);
+    await pipeline.store.claim(jobId, job?.runId ?? '', clock.now(), 10 * 3_600_000);
+    clock.advance(3_600_000);
+    const deps = pipeline.scheduledDeps();
+    const sent: string[] = [];
+    // The real client, with what it is asked to send (to a lane or a dead-letter queue) recorded.
+    const queues: QueueClient = Object.assign(Object.create(deps.queues) as QueueClient, {
+      sendBatch: async (url: string, jobs: Parameters<QueueClient['sendBatch']>[1]) => {
+        sent.push(...jobs.map((outgoing) => outgoing.message.jobId));
+        return deps.queues.sendBatch(url, jobs);
+      },
+      moveToDeadLetter: async (url: string, letters: Parameters<QueueClient['moveToDeadLetter']>[1]) => {
+        sent.push(...letters.map((letter) => letter.jobId));
+        return deps.queues.moveToDeadLetter(url, letters);
+      },
+    });
+
+    // Act
+    await reconcileUnclaimed({ ...deps, queues, timings: new Map(), defaultAfterSeconds: 120 });
+    const counts = await detectStuck({
+      ...deps,
+      queues,
+      timings: new Map([[QUEUE, { reconcileAfterSeconds: 60, activeStuckAfterSeconds: 600 }]]),
+      defaultAfterSeconds: 900,
+      deadLetterUrl: () => pipeline.queues[QUEUE]?.deadLetterUrl ?? '',
+      payloadOf: async () => '{}',
+      metrics: { publish: () => undefined },
+    });
+
+    // Assess
+    expect(sent).not.toContain(jobId);
+    expect(counts.active).toEqual({ stuck: 0, repaired: 0 });
+    expect(await pipeline.store.get(jobId)).toMatchObject({ status: 'active', attempts: 1 });
   });
 });

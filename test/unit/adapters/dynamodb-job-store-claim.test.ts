@@ -30,8 +30,16 @@ describe('DynamoDbJobStore.claim', () => {
     expect(input?.ConditionExpression).toContain('run_id = :run AND attempts < max_attempts');
     expect(input?.ConditionExpression).toContain('#status = :active AND lease_until_ms < :nowMs');
     expect(input?.ConditionExpression).toContain('#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)');
-    expect(input?.UpdateExpression).toMatch(/REMOVE sched_pk, sched_at, payload, retry_at_ms$/);
-    expect(input?.ExpressionAttributeValues).toMatchObject({ ':run': A_RUN_ID, ':lease': nowMs + 60_000, ':nowMs': nowMs });
+    // The schedule entry stays (values it already has, so no index write), for the stuck detector.
+    expect(input?.UpdateExpression).toContain('#schedPk = :pending, #schedAt = if_not_exists(#schedAt, :nowMs)');
+    expect(input?.UpdateExpression).toMatch(/REMOVE payload, retry_at_ms$/);
+    expect(input?.ExpressionAttributeNames).toMatchObject({ '#schedPk': 'sched_pk', '#schedAt': 'sched_at' });
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':run': A_RUN_ID,
+      ':lease': nowMs + 60_000,
+      ':nowMs': nowMs,
+      ':pending': `PENDING#${scheduleShard(A_JOB_ID)}`,
+    });
     expect(input?.ReturnValues).toBe('ALL_NEW');
     expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
   });

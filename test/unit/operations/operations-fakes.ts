@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { PendingJob } from '../../../functions/adapters/job-store';
 import type { OutgoingJob, QueueClient, QueueDepth, SendFailure } from '../../../functions/adapters/queue-client';
-import type { ActiveEntry, ScheduleEntry, ScheduleKind, ScheduleScanner } from '../../../functions/adapters/schedule-scan';
-import type { StateItem } from '../../../functions/adapters/job-item';
+import type { ScheduleEntry, ScheduleKind, ScheduleScanner, ScheduledJob } from '../../../functions/adapters/schedule-scan';
+import { jobRecordOf, type StateItem } from '../../../functions/adapters/job-item';
 import { parseQueueDefinition } from '../../../functions/core/queue-config';
 import { queueSettingsOf } from '../../../functions/core/runtime-config';
 import { queueDirectory } from '../../../functions/handlers/workflows/queue-directory';
@@ -10,8 +10,11 @@ import { aJobMessage, FIXED_NOW } from '../../helpers/factories';
 
 export const URL_BASE = 'https://sqs.eu-west-1.amazonaws.com/123456789012';
 
-/** A schedule entry of a job of `queue`, scheduled `ageMs` before {@link FIXED_NOW}. */
-export function anEntry(jobId: string, options: { queue?: string; status?: string; ageMs?: number; shard?: number } = {}): ScheduleEntry & { shard: number } {
+/** A schedule entry of a job of `queue`, scheduled `ageMs` before {@link FIXED_NOW}, with the job's state item. */
+export function anEntry(
+  jobId: string,
+  options: { queue?: string; status?: string; ageMs?: number; shard?: number; leaseUntilMs?: number } = {},
+): ScheduleEntry & { shard: number; item: StateItem } {
   const queue = options.queue ?? 'payments';
   const scheduledAtMs = FIXED_NOW.getTime() - (options.ageMs ?? 0);
   const item = {
@@ -24,7 +27,7 @@ export function anEntry(jobId: string, options: { queue?: string; status?: strin
     lane: 'default',
     status: options.status ?? 'waiting',
     priority: 'normal',
-    attempts: 0,
+    attempts: options.status === 'active' ? 1 : 0,
     max_attempts: 3,
     created_at: FIXED_NOW.toISOString(),
     updated_at: FIXED_NOW.toISOString(),
@@ -33,16 +36,19 @@ export function anEntry(jobId: string, options: { queue?: string; status?: strin
     delay_seconds: 0,
     payload: '{}',
     sched_at: scheduledAtMs,
+    ...(options.leaseUntilMs === undefined ? {} : { lease_until_ms: options.leaseUntilMs }),
   } as unknown as StateItem;
-  return { jobId, queue, lane: 'default', status: item.status, scheduledAtMs, item, shard: options.shard ?? 0 };
+  return { jobId, queue, lane: 'default', scheduledAtMs, item, shard: options.shard ?? 0 };
 }
 
 /**
  * A schedule in memory: entries by kind and shard, paged `pageSize` per shard
- * per round with a cursor per shard, as the DynamoDB scanner pages them.
+ * per round with a cursor per shard, as the DynamoDB scanner pages them. The
+ * job ids whose state items a run read are in `reads.jobs`.
  */
-export function fakeSchedule(entries: { pending?: ReturnType<typeof anEntry>[]; delayed?: ReturnType<typeof anEntry>[]; active?: ActiveEntry[] } = {}) {
-  const reads = { rounds: 0, pages: 0 };
+export function fakeSchedule(entries: { pending?: ReturnType<typeof anEntry>[]; delayed?: ReturnType<typeof anEntry>[] } = {}) {
+  const reads = { rounds: 0, pages: 0, jobs: [] as string[] };
+  const items = new Map([...(entries.pending ?? []), ...(entries.delayed ?? [])].map((entry) => [entry.jobId, entry.item]));
   const scanner: ScheduleScanner = {
     rounds: (kind: ScheduleKind, boundMs: number, pageSize: number) => {
       const all = (kind === 'pending' ? entries.pending : entries.delayed) ?? [];
@@ -57,7 +63,7 @@ export function fakeSchedule(entries: { pending?: ReturnType<typeof anEntry>[]; 
           const page: ScheduleEntry[] = [];
           for (const [shard, at] of [...cursors]) {
             const list = shards.get(shard) ?? [];
-            page.push(...list.slice(at, at + pageSize));
+            page.push(...list.slice(at, at + pageSize).map(({ jobId, queue, lane, scheduledAtMs }) => ({ jobId, queue, lane, scheduledAtMs })));
             reads.pages += 1;
             if (at + pageSize >= list.length) cursors.delete(shard);
             else cursors.set(shard, at + pageSize);
@@ -66,15 +72,20 @@ export function fakeSchedule(entries: { pending?: ReturnType<typeof anEntry>[]; 
         },
       };
     },
+    read: async (chosen) =>
+      chosen.flatMap((entry): ScheduledJob[] => {
+        reads.jobs.push(entry.jobId);
+        const item = items.get(entry.jobId);
+        return item === undefined ? [] : [{ ...entry, status: item.status, job: jobRecordOf(item), item }];
+      }),
     pendingJobs: async (chosen) =>
-      chosen.map((entry): PendingJob => ({
-        message: aJobMessage({ jobId: entry.jobId, runId: `run-${entry.jobId}`, queue: entry.queue }),
-        lane: entry.lane,
-        status: entry.status === 'delayed' ? 'delayed' : 'waiting',
-        dueAt: new Date(entry.scheduledAtMs),
+      chosen.map((job): PendingJob => ({
+        message: aJobMessage({ jobId: job.jobId, runId: `run-${job.jobId}`, queue: job.queue }),
+        lane: job.lane,
+        status: job.status === 'delayed' ? 'delayed' : 'waiting',
+        dueAt: new Date(job.scheduledAtMs),
         delaySeconds: 0,
       })),
-    activeLeasedBefore: async (beforeMs) => (entries.active ?? []).filter((entry) => entry.leaseUntilMs < beforeMs),
   };
   return { scanner, reads };
 }

@@ -209,17 +209,17 @@ describe('mapBounded', () => {
 describe('detectStuck', () => {
   function stuckDeps(options: { active?: JobRecord[]; pending?: ReturnType<typeof anEntry>[]; payload?: string; paused?: string[] }) {
     const jobs = new Map((options.active ?? []).map((job) => [job.jobId, job]));
-    const schedule = fakeSchedule({
-      pending: options.pending,
-      active: (options.active ?? []).map((job) => ({ jobId: job.jobId, leaseUntilMs: Date.parse(job.leaseUntil ?? '') })),
-    });
+    // An active job's entry is as old as its last send, which came before its claim and so before its lease ended.
+    const activeEntries = (options.active ?? []).map((job) =>
+      anEntry(job.jobId, { status: 'active', leaseUntilMs: Date.parse(job.leaseUntil ?? ''), ageMs: FIXED_NOW.getTime() - Date.parse(job.leaseUntil ?? '') + 30_000 }),
+    );
+    const schedule = fakeSchedule({ pending: [...(options.pending ?? []), ...activeEntries] });
     const queues = fakeQueues();
     const marking = markingStore();
     const failed: { jobId: string; category: string; letterPending?: boolean }[] = [];
     const published: StuckCounts[] = [];
     const store = {
       ...marking.store,
-      get: async (jobId: string) => jobs.get(jobId),
       fail: async (ref: { jobId: string }, outcome: { error: { category: string }; letterPending?: boolean }) => {
         failed.push({ jobId: ref.jobId, category: outcome.error.category, letterPending: outcome.letterPending });
         return jobs.get(ref.jobId) as JobRecord;
@@ -241,7 +241,7 @@ describe('detectStuck', () => {
       payloadOf: async () => options.payload,
       metrics: { publish: (counts) => void published.push(counts) },
     };
-    return { deps, queues, failed, published, marked: marking.marked };
+    return { deps, queues, failed, published, marked: marking.marked, reads: schedule.reads };
   }
   const activeJob = (jobId: string, leaseEndedMsAgo: number) =>
     aJobRecord({ jobId, runId: `run-${jobId}`, queue: 'payments', status: 'active', attempts: 1, leaseUntil: new Date(FIXED_NOW.getTime() - leaseEndedMsAgo).toISOString() });
@@ -271,6 +271,27 @@ describe('detectStuck', () => {
     expect(failed).toEqual([]);
     expect(queues.letters).toEqual([]);
     expect(counts.active).toEqual({ stuck: 1, repaired: 0 });
+  });
+
+  it('judges the pending partition once for both: reads only entries past a bound, fails only the active job whose lease is long over', async () => {
+    // Prepare: a young waiting job, a long-running job with a live lease, a retrying job and a vanished holder's job
+    const { deps, failed, reads } = stuckDeps({
+      pending: [
+        anEntry('young', { ageMs: 60_000 }),
+        anEntry('long-running', { status: 'active', ageMs: 3_600_000, leaseUntilMs: FIXED_NOW.getTime() + 60_000 }),
+        anEntry('retrying', { status: 'retrying', ageMs: 3_600_000 }),
+      ],
+      active: [activeJob('vanished', 700_000)],
+      payload: '{}',
+    });
+
+    // Act
+    const counts = await detectStuck(deps);
+
+    // Assess
+    expect(failed.map((failure) => failure.jobId)).toEqual(['vanished']);
+    expect(counts).toMatchObject({ waiting: { stuck: 0, repaired: 0 }, active: { stuck: 1, repaired: 1 } });
+    expect(reads.jobs.sort()).toEqual(['long-running', 'retrying', 'vanished']);
   });
 
   it('re-sends a waiting job unclaimed far past the reconciler’s patience, but not one of a paused queue', async () => {

@@ -94,6 +94,41 @@ describe('the reconciler', () => {
     expect(queues.depthCalls).toHaveLength(1);
   });
 
+  it('leaves alone the jobs that were claimed: running and retrying jobs keep their entries until they finish', async () => {
+    // Prepare
+    const { deps, queues, store } = reconcileDeps({
+      pending: [
+        anEntry('running', { status: 'active', ageMs: 11 * MINUTE, leaseUntilMs: FIXED_NOW.getTime() + MINUTE }),
+        anEntry('retrying', { status: 'retrying', ageMs: 11 * MINUTE }),
+        anEntry('lost', { ageMs: 11 * MINUTE }),
+      ],
+    });
+
+    // Act
+    const report = await reconcileUnclaimed(deps);
+
+    // Assess
+    expect(report).toMatchObject({ found: 1, sent: 1 });
+    expect(queues.sent.map((send) => send.job.message.jobId)).toEqual(['lost']);
+    expect(store.marked).toEqual(['lost']);
+  });
+
+  it('reads no job it leaves alone from the index alone: one of a paused queue, or within its queue’s threshold', async () => {
+    // Prepare
+    const { deps, schedule } = reconcileDeps({
+      pending: [anEntry('p-paused', { ageMs: 60 * MINUTE }), anEntry('e-young', { queue: 'email', ageMs: 11 * MINUTE }), anEntry('e-old', { queue: 'email', ageMs: 21 * MINUTE })],
+      paused: ['payments'],
+      thresholds: { payments: 600, email: 1200 },
+    });
+
+    // Act
+    const report = await reconcileUnclaimed(deps);
+
+    // Assess
+    expect(report).toMatchObject({ found: 1, sent: 1, paused: 1 });
+    expect(schedule.reads.jobs).toEqual(['e-old']);
+  });
+
   it('goes through every shard in rounds until all are read, past a thousand jobs', async () => {
     // Prepare: 1,200 lost jobs over 32 shards, read 8 per shard per round
     const pending = Array.from({ length: 1200 }, (_, index) => anEntry(`j${index}`, { ageMs: 20 * MINUTE + index, shard: index % 32 }));
@@ -143,6 +178,28 @@ describe('the sweeper', () => {
     expect(report).toMatchObject({ found: 50, sent: 50, failed: 0, rounds: 2 });
     expect(store.marked).toHaveLength(50);
     expect(store.marked).not.toContain('later');
+  });
+
+  it('sends no due job that moved on since its entry was listed (cancelled, claimed)', async () => {
+    // Prepare
+    const schedule = fakeSchedule({ delayed: [anEntry('due', { status: 'delayed' }), anEntry('claimed', { status: 'active' }), anEntry('cancelled', { status: 'cancelled' })] });
+    const queues = fakeQueues();
+    const store = markingStore();
+
+    // Act
+    const report = await sweepDueJobs({
+      store: store.store as unknown as JobStore,
+      queues: queues.queues,
+      directory: directoryOf('payments'),
+      clock,
+      logger: silentLogger(),
+      schedule: schedule.scanner,
+      remainingMs: () => 60_000,
+    });
+
+    // Assess
+    expect(report).toMatchObject({ found: 1, sent: 1 });
+    expect(queues.sent.map((send) => send.job.message.jobId)).toEqual(['due']);
   });
 
   it('does not start a round without the time to finish it', async () => {
