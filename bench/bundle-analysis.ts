@@ -103,3 +103,16 @@ export function projectSources(sources: readonly string[]): string[] {
 export function handlerOfSources(sources: readonly string[], isEntry: (name: string) => boolean): string | undefined {
   return sources.map((source) => /^functions\/handlers\/([a-z0-9-]+)\.ts$/.exec(source)?.[1]).find((name): name is string => name !== undefined && isEntry(name));
 }
+
+/**
+ * Whether a file's source is a Lambda entry point: it exports `handler` at the
+ * start of a line, so an `@example` in a TSDoc comment (` * export const
+ * handler = …`) does not count.
+ *
+ * @example
+ * isEntrySource('export const handler = createIngestHandler(deps);'); // true
+ * isEntrySource(' * @example\n * export const handler = createX(runtime(process.env));'); // false
+ */
+export function isEntrySource(source: string): boolean {
+  return /^export\s+const\s+handler\b/m.test(source);
+}

@@ -1,5 +1,5 @@
 import { JsonSchemaType, JsonSchemaVersion, type JsonSchema } from 'aws-cdk-lib/aws-apigateway';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { batchRequestSchema, jobRequestSchema } from '../functions/core/job-request';
 
 /**
@@ -10,7 +10,7 @@ import { batchRequestSchema, jobRequestSchema } from '../functions/core/job-requ
  * keywords are dropped because API Gateway's checker and zod could disagree on
  * them, and the `pattern` beside each one already holds zod's own rule.
  */
-export function edgeSchemaOf(schema: z.ZodType): JsonSchema {
+export function edgeSchemaOf(schema: z.core.$ZodType): JsonSchema {
   const generated = z.toJSONSchema(schema, { target: 'draft-4', io: 'input', unrepresentable: 'any' });
   const { $schema: _version, ...body } = withoutFormats(generated) as Record<string, unknown>;
   return { schema: JsonSchemaVersion.DRAFT4, ...body } as JsonSchema;

@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { BUNDLE_TARGET } from '../../lib/pipeline-function';
 import type { FunctionSpec } from '../../local/cloud/lambda-host';
 import type { LocalCloud } from '../../local/cloud/local-cloud';
-import { floorSource, handlerOfSources, projectSources, sdkImports, type SdkImports } from '../bundle-analysis';
+import { floorSource, handlerOfSources, isEntrySource, projectSources, sdkImports, type SdkImports } from '../bundle-analysis';
 import type { Progress } from '../progress';
 import type { BundleFigures, BundlesResult } from '../results';
 import { median } from '../stats';
@@ -52,7 +52,7 @@ async function measureAsset(projectRoot: string, assetDir: string, group: readon
   if (file === undefined) throw new Error(`no bundle ${moduleName}.{mjs,js,cjs} in ${assetDir}`);
   const format = bundleFormat(file, assetDir);
   const sources = existsSync(`${file}.map`) ? projectSources((JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources?: string[] }).sources ?? []) : [];
-  const handler = handlerOfSources(sources, (name) => /export\s+const\s+handler\b/.test(readProjectFile(projectRoot, `functions/handlers/${name}.ts`)));
+  const handler = handlerOfSources(sources, (name) => isEntrySource(readProjectFile(projectRoot, `functions/handlers/${name}.ts`)));
   const imports: SdkImports = new Map();
   for (const source of sources) sdkImports(readProjectFile(projectRoot, source), imports);
   const runtimeImports = withRuntimeExports(projectRoot, imports);

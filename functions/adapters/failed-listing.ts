@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../core/validation';
 import { InvalidRequestError } from '../core/errors';
 import { JOBS_TABLE } from '../core/table-schema';
 import type { StoreContext } from './conditional-update';

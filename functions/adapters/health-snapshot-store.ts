@@ -1,6 +1,6 @@
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from '../core/validation';
 import { PipelineError } from '../core/errors';
 import { HEALTH_SNAPSHOT_KEY, type QueueCountsSnapshot } from '../core/health-snapshot';
 import { JOBS_TABLE } from '../core/table-schema';
@@ -40,20 +40,20 @@ export interface HealthSnapshotStore {
 
 /** The counts of one queue as stored: every field a whole number. */
 const countsSchema = z.object({
-  waiting: z.number().int().nonnegative(),
-  active: z.number().int().nonnegative(),
-  delayed: z.number().int().nonnegative(),
-  completed: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  dlq: z.number().int().nonnegative(),
+  waiting: z.number().check(z.int(), z.nonnegative()),
+  active: z.number().check(z.int(), z.nonnegative()),
+  delayed: z.number().check(z.int(), z.nonnegative()),
+  completed: z.number().check(z.int(), z.nonnegative()),
+  failed: z.number().check(z.int(), z.nonnegative()),
+  dlq: z.number().check(z.int(), z.nonnegative()),
 });
 
 /** The snapshot item; before the first refresh it may hold only a lease. */
 const snapshotItemSchema = z.object({
-  computed_at_ms: z.number().optional(),
-  queues: z.record(z.string(), countsSchema).optional(),
-  lease_owner: z.string().optional(),
-  lease_until_ms: z.number().optional(),
+  computed_at_ms: z.optional(z.number()),
+  queues: z.optional(z.record(z.string(), countsSchema)),
+  lease_owner: z.optional(z.string()),
+  lease_until_ms: z.optional(z.number()),
 });
 
 const ATTRIBUTE = {

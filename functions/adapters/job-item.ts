@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation';
 import { PipelineError } from '../core/errors';
 import { FAILURE_CATEGORIES } from '../core/failure';
 import { ATTEMPT_OUTCOME, JOB_STATUS, type AttemptRecord, type JobRecord, type JobStatus } from '../core/job';
@@ -11,13 +11,13 @@ const lanes: [Lane, ...Lane[]] = [DEFAULT_LANE, ...PRIORITY_ORDER];
 
 /** One history entry as stored: the attempt record with snake_case fields. */
 const historyItemSchema = z.object({
-  attempt: z.number().int(),
+  attempt: z.number().check(z.int()),
   at: z.string(),
   outcome: z.enum(Object.values(ATTEMPT_OUTCOME) as [AttemptRecord['outcome'], ...AttemptRecord['outcome'][]]),
-  category: z.enum(FAILURE_CATEGORIES).optional(),
-  message: z.string().optional(),
+  category: z.optional(z.enum(FAILURE_CATEGORIES)),
+  message: z.optional(z.string()),
   duration_ms: z.number(),
-  retry_in_ms: z.number().optional(),
+  retry_in_ms: z.optional(z.number()),
 });
 
 /** A history entry as stored. */
@@ -30,40 +30,40 @@ export type HistoryItem = z.output<typeof historyItemSchema>;
 export const stateItemSchema = z.object({
   pk: z.string(),
   sk: z.string(),
-  job_id: z.string().min(1),
-  run_id: z.string().min(1),
-  queue: z.string().min(1),
-  name: z.string().min(1),
+  job_id: z.string().check(z.minLength(1)),
+  run_id: z.string().check(z.minLength(1)),
+  queue: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
   lane: z.enum(lanes),
   status: z.enum(statuses),
   priority: z.enum(priorities),
-  attempts: z.number().int().nonnegative(),
-  max_attempts: z.number().int().nonnegative(),
+  attempts: z.number().check(z.int(), z.nonnegative()),
+  max_attempts: z.number().check(z.int(), z.nonnegative()),
   created_at: z.string(),
   updated_at: z.string(),
-  due_at: z.string().optional(),
-  dedup_key: z.string().optional(),
-  group_id: z.string().optional(),
-  correlation_id: z.string().optional(),
+  due_at: z.optional(z.string()),
+  dedup_key: z.optional(z.string()),
+  group_id: z.optional(z.string()),
+  correlation_id: z.optional(z.string()),
   /** The partner who added the job; absent on items written before jobs recorded it. */
-  partner: z.string().optional(),
-  payload_bytes: z.number().nonnegative(),
-  lease_until_ms: z.number().optional(),
+  partner: z.optional(z.string()),
+  payload_bytes: z.number().check(z.nonnegative()),
+  lease_until_ms: z.optional(z.number()),
   /** While retrying: the earliest time (epoch ms) a claim may take the job again, so an early copy cannot skip the backoff. */
-  retry_at_ms: z.number().optional(),
+  retry_at_ms: z.optional(z.number()),
   /** While failed and in the failed index: when it failed (epoch ms), as its dead letter's `failed_at` says. */
-  failed_at: z.number().optional(),
+  failed_at: z.optional(z.number()),
   /** Failed, and its dead letter not yet known to be sent: the next copy of its message sends it. */
-  letter_pending: z.boolean().optional(),
-  result: z.unknown().optional(),
-  error: z.object({ category: z.enum(FAILURE_CATEGORIES), message: z.string() }).optional(),
-  history: z.array(historyItemSchema).default([]),
-  delay_seconds: z.number().nonnegative().default(0),
-  expires_at: z.number().optional(),
+  letter_pending: z.optional(z.boolean()),
+  result: z.optional(z.unknown()),
+  error: z.optional(z.object({ category: z.enum(FAILURE_CATEGORIES), message: z.string() })),
+  history: z._default(z.array(historyItemSchema), []),
+  delay_seconds: z._default(z.number().check(z.nonnegative()), 0),
+  expires_at: z.optional(z.number()),
   /** The job's data, serialized, while it waits for a claim and is small enough to sit here. */
-  payload: z.string().optional(),
-  sched_pk: z.string().optional(),
-  sched_at: z.number().optional(),
+  payload: z.optional(z.string()),
+  sched_pk: z.optional(z.string()),
+  sched_at: z.optional(z.number()),
 });
 
 /** A job's state item, parsed. */

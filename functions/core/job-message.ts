@@ -1,18 +1,18 @@
-import { z } from 'zod';
+import * as z from './validation';
 import { PRIORITY_ORDER, type PriorityLevel } from './priority';
 import type { JobMessage } from './job';
 
 /** The body of a queue message, checked when a consumer receives it. */
 export const jobMessageSchema = z.object({
-  jobId: z.string().min(1),
-  runId: z.string().min(1),
-  queue: z.string().min(1),
-  name: z.string().min(1),
+  jobId: z.string().check(z.minLength(1)),
+  runId: z.string().check(z.minLength(1)),
+  queue: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
   data: z.unknown(),
   priority: z.enum(PRIORITY_ORDER as [PriorityLevel, ...PriorityLevel[]]),
-  correlationId: z.string().optional(),
-  groupId: z.string().optional(),
-  partner: z.string().min(1).optional(),
+  correlationId: z.optional(z.string()),
+  groupId: z.optional(z.string()),
+  partner: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Serializes a job message for a queue. */
@@ -21,7 +21,7 @@ export function encodeJobMessage(message: JobMessage): string {
 }
 
 /**
- * Parses a queue message body; throws a `ZodError` or `SyntaxError` for a body
+ * Parses a queue message body; throws a zod error (`$ZodError`, with `issues`) or a `SyntaxError` for a body
  * that is not a job message.
  */
 export function decodeJobMessage(body: string): JobMessage {

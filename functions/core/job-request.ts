@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './validation';
 import { MAX_DELAY_MS } from './delivery-plan';
 import { PRIORITY_LEVELS, PRIORITY_RANGE } from './priority';
 
@@ -14,74 +14,99 @@ const PRIORITY_MESSAGE = `priority must be an integer from ${PRIORITY_RANGE.min}
 
 /**
  * The body of `POST /jobs/{queue}`: snake_case, unknown fields refused so a typo
- * is an error and not a silently ignored option.
+ * is an error and not a silently ignored option. Built on its first use: only
+ * the ingest parses requests, and the other functions, which import this file
+ * for its constants, neither build it at their cold start nor carry it in their
+ * bundles (esbuild drops an unused `z.lazy` only when the call is marked pure).
  */
-export const jobRequestSchema = z.strictObject({
-  name: z
-    .string({ error: 'name must be a string' })
-    .min(1, { error: 'name must not be empty' })
-    .max(100, { error: 'name must be at most 100 characters' })
-    .optional(),
-  data: z.unknown().refine((value) => value !== undefined, { error: 'data is required: the job payload, any JSON value' }),
-  // Every branch and check carries the message: when only the number branch fails
-  // (0, 21), zod reports that branch's own issue, not the union's.
-  priority: z
-    .union(
-      [
-        z
-          .number({ error: PRIORITY_MESSAGE })
-          .int({ error: PRIORITY_MESSAGE })
-          .min(PRIORITY_RANGE.min, { error: PRIORITY_MESSAGE })
-          .max(PRIORITY_RANGE.max, { error: PRIORITY_MESSAGE }),
-        z.enum(Object.keys(PRIORITY_LEVELS) as [keyof typeof PRIORITY_LEVELS, ...(keyof typeof PRIORITY_LEVELS)[]], {
-          error: PRIORITY_MESSAGE,
-        }),
-      ],
-      { error: PRIORITY_MESSAGE },
+export const jobRequestSchema = /* @__PURE__ */ z.lazy(() =>
+  z
+    .strictObject(
+      {
+        name: z.optional(
+          z
+            .string({ error: 'name must be a string' })
+            .check(z.minLength(1, { error: 'name must not be empty' }), z.maxLength(100, { error: 'name must be at most 100 characters' })),
+        ),
+        data: z.unknown().check(z.refine((value) => value !== undefined, { error: 'data is required: the job payload, any JSON value' })),
+        // Every branch and check carries the message: when only the number branch fails
+        // (0, 21), zod reports that branch's own issue, not the union's.
+        priority: z.optional(
+          z.union(
+            [
+              z
+                .number({ error: PRIORITY_MESSAGE })
+                .check(
+                  z.int({ error: PRIORITY_MESSAGE }),
+                  z.minimum(PRIORITY_RANGE.min, { error: PRIORITY_MESSAGE }),
+                  z.maximum(PRIORITY_RANGE.max, { error: PRIORITY_MESSAGE }),
+                ),
+              z.enum(Object.keys(PRIORITY_LEVELS) as [keyof typeof PRIORITY_LEVELS, ...(keyof typeof PRIORITY_LEVELS)[]], {
+                error: PRIORITY_MESSAGE,
+              }),
+            ],
+            { error: PRIORITY_MESSAGE },
+          ),
+        ),
+        delay: z.optional(
+          z
+            .number({ error: 'delay must be a number of milliseconds' })
+            .check(
+              z.int({ error: 'delay must be a whole number of milliseconds' }),
+              z.minimum(0, { error: 'delay must be 0 or more milliseconds' }),
+              z.maximum(MAX_DELAY_MS, { error: `delay must be at most ${MAX_DELAY_MS} ms (one year)` }),
+            ),
+        ),
+        run_at: z.optional(z.iso.datetime({ offset: true, error: 'run_at must be an ISO 8601 time with a zone, e.g. 2026-01-01T09:00:00Z' })),
+        dedup_key: z.optional(
+          z
+            .string({ error: 'dedup_key must be a string' })
+            .check(z.minLength(1, { error: 'dedup_key must not be empty' }), z.maxLength(256, { error: 'dedup_key must be at most 256 characters' })),
+        ),
+        group_id: z.optional(
+          z.string({ error: 'group_id must be a string' }).check(
+            z.regex(/^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/, {
+              error: 'group_id must be 1–128 printable ASCII characters without spaces',
+            }),
+          ),
+        ),
+        attempts: z.optional(
+          z
+            .number({ error: 'attempts must be a number' })
+            .check(
+              z.int({ error: 'attempts must be a whole number' }),
+              z.minimum(1, { error: 'attempts must be at least 1' }),
+              z.maximum(MAX_ATTEMPTS, { error: `attempts must be at most ${MAX_ATTEMPTS}` }),
+            ),
+        ),
+      },
+      { error: 'the body must be a JSON object such as { "data": { ... }, "priority": "high" }' },
     )
-    .optional(),
-  delay: z
-    .number({ error: 'delay must be a number of milliseconds' })
-    .int({ error: 'delay must be a whole number of milliseconds' })
-    .min(0, { error: 'delay must be 0 or more milliseconds' })
-    .max(MAX_DELAY_MS, { error: `delay must be at most ${MAX_DELAY_MS} ms (one year)` })
-    .optional(),
-  run_at: z.iso
-    .datetime({ offset: true, error: 'run_at must be an ISO 8601 time with a zone, e.g. 2026-01-01T09:00:00Z' })
-    .optional(),
-  dedup_key: z
-    .string({ error: 'dedup_key must be a string' })
-    .min(1, { error: 'dedup_key must not be empty' })
-    .max(256, { error: 'dedup_key must be at most 256 characters' })
-    .optional(),
-  group_id: z
-    .string({ error: 'group_id must be a string' })
-    .regex(/^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/, {
-      error: 'group_id must be 1–128 printable ASCII characters without spaces',
-    })
-    .optional(),
-  attempts: z
-    .number({ error: 'attempts must be a number' })
-    .int({ error: 'attempts must be a whole number' })
-    .min(1, { error: 'attempts must be at least 1' })
-    .max(MAX_ATTEMPTS, { error: `attempts must be at most ${MAX_ATTEMPTS}` })
-    .optional(),
-}, { error: 'the body must be a JSON object such as { "data": { ... }, "priority": "high" }' })
-  .refine((body) => !(body.delay !== undefined && body.run_at !== undefined), {
-    error: 'give delay or run_at, not both',
-    path: ['run_at'],
-  });
+    .check(
+      z.refine((body) => !(body.delay !== undefined && body.run_at !== undefined), {
+        error: 'give delay or run_at, not both',
+        path: ['run_at'],
+      }),
+    ),
+);
 
 /** A checked job request. */
 export type JobRequest = z.output<typeof jobRequestSchema>;
 
-/** The body of `POST /jobs/{queue}/batch`. */
-export const batchRequestSchema = z.strictObject({
-  jobs: z
-    .array(z.unknown(), { error: 'jobs must be an array of job requests' })
-    .min(1, { error: 'jobs must hold at least one job' })
-    .max(MAX_BATCH_JOBS, { error: `jobs must hold at most ${MAX_BATCH_JOBS} jobs; split larger batches` }),
-}, { error: 'the body must be a JSON object such as { "jobs": [ { "data": { ... } } ] }' });
+/** The body of `POST /jobs/{queue}/batch`, built on its first use as {@link jobRequestSchema} is. */
+export const batchRequestSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject(
+    {
+      jobs: z
+        .array(z.unknown(), { error: 'jobs must be an array of job requests' })
+        .check(
+          z.minLength(1, { error: 'jobs must hold at least one job' }),
+          z.maxLength(MAX_BATCH_JOBS, { error: `jobs must hold at most ${MAX_BATCH_JOBS} jobs; split larger batches` }),
+        ),
+    },
+    { error: 'the body must be a JSON object such as { "jobs": [ { "data": { ... } } ] }' },
+  ),
+);
 
 /** One problem with a request field. */
 export interface FieldProblem {
@@ -90,7 +115,7 @@ export interface FieldProblem {
 }
 
 /** Turns schema issues into `{ field, message }` pairs for an error's `details`. */
-export function fieldProblems(error: z.ZodError): FieldProblem[] {
+export function fieldProblems(error: z.core.$ZodError): FieldProblem[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return { field: issue.keys.join(', '), message: `unknown field${issue.keys.length > 1 ? 's' : ''}; check the spelling` };

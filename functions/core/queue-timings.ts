@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { jsonText } from './json-text';
+import * as z from './validation';
 import { consumerSizing } from './consumer-sizing';
 import type { QueueDefinition } from './queue-config';
 
@@ -76,28 +77,23 @@ export const DELAYED_STUCK_AFTER_SECONDS = 5 * SWEEP_PERIOD_SECONDS + STUCK_MARG
  * detector: `{ "<queue>": [reconcileAfterSeconds, activeStuckAfterSeconds] }`,
  * compact because every byte counts against Lambda's 4 KB environment.
  */
-export const queueTimingsVariableSchema = z
-  .string({ error: 'QUEUE_TIMINGS is required' })
-  .transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: 'QUEUE_TIMINGS must be JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.record(z.string().min(1), z.tuple([z.number().int().min(1), z.number().int().min(1)]), {
-      error: 'QUEUE_TIMINGS must map each queue to [reconcileAfterSeconds, activeStuckAfterSeconds]',
+export const queueTimingsVariableSchema = z.pipe(
+  z.pipe(z.string({ error: 'QUEUE_TIMINGS is required' }), z.transform(jsonText('QUEUE_TIMINGS must be JSON'))),
+  z.pipe(
+    z.record(
+      z.string().check(z.minLength(1)),
+      z.tuple([z.number().check(z.int(), z.minimum(1)), z.number().check(z.int(), z.minimum(1))]),
+      { error: 'QUEUE_TIMINGS must map each queue to [reconcileAfterSeconds, activeStuckAfterSeconds]' },
+    ),
+    z.transform((entries) => {
+      const timings = new Map<string, QueueTimings>();
+      for (const [queue, [reconcileAfterSeconds, activeStuckAfterSeconds]] of Object.entries(entries)) {
+        timings.set(queue, { reconcileAfterSeconds, activeStuckAfterSeconds });
+      }
+      return timings;
     }),
-  )
-  .transform((entries) => {
-    const timings = new Map<string, QueueTimings>();
-    for (const [queue, [reconcileAfterSeconds, activeStuckAfterSeconds]] of Object.entries(entries)) {
-      timings.set(queue, { reconcileAfterSeconds, activeStuckAfterSeconds });
-    }
-    return timings;
-  });
+  ),
+);
 
 /** The `QUEUE_TIMINGS` value of a catalog. */
 export function queueTimingsVariable(definitions: readonly QueueDefinition[], stackDefaultSeconds: number): string {

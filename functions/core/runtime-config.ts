@@ -1,19 +1,20 @@
-import { z } from 'zod';
+import { jsonText } from './json-text';
+import * as z from './validation';
 import { ConfigError } from './errors';
 import { queueDefinitionSchema, queueDefinitionShape } from './queue-config';
 
 /** What every function needs to find the table and the queues. */
 const baseSchema = z.object({
-  TABLE_NAME: z.string().min(1, { error: 'TABLE_NAME must name the jobs table' }),
+  TABLE_NAME: z.string().check(z.minLength(1, { error: 'TABLE_NAME must name the jobs table' })),
   QUEUE_URL_BASE: z.url({ error: 'QUEUE_URL_BASE must be the SQS base URL, https://sqs.<region>.amazonaws.com/<account>' }),
-  QUEUE_NAME_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, { error: 'QUEUE_NAME_PREFIX must be 1–20 letters, digits, - or _' }),
+  QUEUE_NAME_PREFIX: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,20}$/, { error: 'QUEUE_NAME_PREFIX must be 1–20 letters, digits, - or _' })),
 });
 
 /**
  * The part of a catalog entry the ingest, status, sweeper and reconciler
  * functions need: small, so every queue fits in one environment variable.
  */
-export const queueSettingsSchema = queueDefinitionShape.pick({
+export const queueSettingsSchema = z.pick(queueDefinitionShape, {
   name: true,
   fifo: true,
   dedup: true,
@@ -33,26 +34,19 @@ export function queueSettingsOf(definition: QueueSettings): QueueSettings {
   return { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention };
 }
 
-const jsonOf = <T extends z.ZodType>(schema: T, variable: string) =>
-  z.string({ error: `${variable} is required` }).transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: `${variable} must be JSON` });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+const jsonOf = <T extends z.core.$ZodType>(schema: T, variable: string) =>
+  z.pipe(z.pipe(z.string({ error: `${variable} is required` }), z.transform(jsonText(`${variable} must be JSON`))), schema);
 
 /** Configuration of the ingest, status, sweeper and reconciler functions. */
-export const pipelineConfigSchema = baseSchema.extend({
-  QUEUES: jsonOf(z.array(queueSettingsSchema).min(1), 'QUEUES'),
-  RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+export const pipelineConfigSchema = z.extend(baseSchema, {
+  QUEUES: jsonOf(z.array(queueSettingsSchema).check(z.minLength(1)), 'QUEUES'),
+  RECONCILE_AFTER_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(86_400)), 900),
 });
 
 /** One partner's API key: the key's id (as API Gateway gives it to the function) and the partner's name. */
 export const partnerKeySchema = z.object({
-  key_id: z.string().min(1, { error: 'key_id must be the API key id' }),
-  partner: z.string().min(1, { error: 'partner must name the partner' }),
+  key_id: z.string().check(z.minLength(1, { error: 'key_id must be the API key id' })),
+  partner: z.string().check(z.minLength(1, { error: 'partner must name the partner' })),
 });
 
 /** One entry of `PARTNER_KEYS`. */
@@ -64,8 +58,10 @@ export type PartnerKey = z.output<typeof partnerKeySchema>;
  */
 export const partnerKeysSchema = z
   .array(partnerKeySchema)
-  .min(1, { error: 'PARTNER_KEYS must list at least one partner key' })
-  .refine((keys) => new Set(keys.map((key) => key.key_id)).size === keys.length, { error: 'PARTNER_KEYS lists a key_id twice' });
+  .check(
+    z.minLength(1, { error: 'PARTNER_KEYS must list at least one partner key' }),
+    z.refine((keys) => new Set(keys.map((key) => key.key_id)).size === keys.length, { error: 'PARTNER_KEYS lists a key_id twice' }),
+  );
 
 /**
  * Configuration of the partner-facing functions (ingest and job status): the
@@ -73,26 +69,31 @@ export const partnerKeysSchema = z
  * the stack builds from the partners' API keys, so each request is tied to the
  * partner whose key it carries.
  */
-export const partnerApiConfigSchema = pipelineConfigSchema.extend({
+export const partnerApiConfigSchema = z.extend(pipelineConfigSchema, {
   PARTNER_KEYS: jsonOf(partnerKeysSchema, 'PARTNER_KEYS'),
 });
 
+/** A `true` / `false` variable, `false` when unset. */
+const flag = () => z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((value) => value === 'true'));
+
 /** Configuration of a queue's consumer function. */
-export const consumerConfigSchema = baseSchema.extend({
+export const consumerConfigSchema = z.extend(baseSchema, {
   QUEUE_SETTINGS: jsonOf(queueDefinitionSchema, 'QUEUE_SETTINGS'),
   TARGET_URL: z.url({ error: 'TARGET_URL must be the URL jobs are delivered to' }),
   /** The queue's signing secret in Secrets Manager (deployed). */
-  SIGNING_SECRET_ARN: z.string().min(1).optional(),
+  SIGNING_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /** The signing secret itself (tests only: a deployed stack never puts it in the environment). */
-  SIGNING_SECRET: z.string().min(8, { error: 'SIGNING_SECRET must hold the queue signing secret' }).optional(),
-  ALLOW_LOOPBACK_TARGETS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
-  ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  SIGNING_SECRET: z.optional(z.string().check(z.minLength(8, { error: 'SIGNING_SECRET must hold the queue signing secret' }))),
+  ALLOW_LOOPBACK_TARGETS: flag(),
+  ALLOW_PRIVATE_TARGETS: flag(),
 });
 
 /** A consumer configuration must say where its signing secret is. */
-export const consumerConfigWithSecretSchema = consumerConfigSchema.refine(
-  (config) => config.SIGNING_SECRET_ARN !== undefined || config.SIGNING_SECRET !== undefined,
-  { error: 'SIGNING_SECRET_ARN (or, in tests, SIGNING_SECRET) must name the queue signing secret', path: ['SIGNING_SECRET_ARN'] },
+export const consumerConfigWithSecretSchema = consumerConfigSchema.check(
+  z.refine((config) => config.SIGNING_SECRET_ARN !== undefined || config.SIGNING_SECRET !== undefined, {
+    error: 'SIGNING_SECRET_ARN (or, in tests, SIGNING_SECRET) must name the queue signing secret',
+    path: ['SIGNING_SECRET_ARN'],
+  }),
 );
 
 /** Checked ingest-side configuration. */
@@ -111,8 +112,8 @@ export type ConsumerConfig = z.output<typeof consumerConfigSchema>;
  * @example
  * const config = parseConfig(pipelineConfigSchema, process.env);
  */
-export function parseConfig<T extends z.ZodType>(schema: T, environment: Record<string, string | undefined>): z.output<T> {
-  const result = schema.safeParse(environment);
+export function parseConfig<T extends z.core.$ZodType>(schema: T, environment: Record<string, string | undefined>): z.output<T> {
+  const result = z.safeParse(schema, environment);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   throw new ConfigError(`function configuration is invalid:\n${problems.join('\n')}`);

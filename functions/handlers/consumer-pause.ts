@@ -32,11 +32,8 @@ export function consumerPauseGuard(options: ConsumerPauseOptions): PauseGuard {
     isPaused: cachedPause(store, options.queue, options.clock),
     stopMappings: throttledStop(async () => {
       // Loaded on first use: a consumer that never meets a paused batch never loads the Lambda client.
-      const [{ LambdaClient }, { LambdaEventSourceControl }] = await Promise.all([
-        import('@aws-sdk/client-lambda'),
-        import('../adapters/event-source-control'),
-      ]);
-      await new LambdaEventSourceControl({ client: new LambdaClient({}) }).setEnabled(functionName, false);
+      const { stopOwnMappings } = await import('./consumer-mapping-stop');
+      await stopOwnMappings(functionName);
     }, () => options.clock.now().getTime()),
   };
 }

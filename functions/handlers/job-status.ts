@@ -1,5 +1,5 @@
 import { createJobStatusHandler } from './factories/job-status-api';
-import { partnerApiRuntime } from './runtime';
+import { jobStatusRuntime } from './job-status-runtime';
 
 /** Lambda entry: `GET /jobs/{id}` and `DELETE /jobs/{id}`. */
-export const handler = createJobStatusHandler(partnerApiRuntime(process.env, 'job-status'));
+export const handler = createJobStatusHandler(jobStatusRuntime(process.env));

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../core/validation';
 import { DynamoDbPauseStore } from '../adapters/pause-store';
 import { payloadKey } from '../adapters/job-keys';
 import { DynamoDbScheduleScanner } from '../adapters/schedule-scan';
@@ -13,7 +13,7 @@ import { pipelineRuntime } from './runtime';
 /** What the scheduled functions read besides the pipeline's configuration. */
 const scheduledConfigSchema = z.object({
   /** Each queue's times, written by the stack (`queueTimingsVariable`); without it every queue uses `RECONCILE_AFTER_SECONDS`. */
-  QUEUE_TIMINGS: queueTimingsVariableSchema.optional(),
+  QUEUE_TIMINGS: z.optional(queueTimingsVariableSchema),
 });
 
 /**

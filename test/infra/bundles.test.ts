@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -20,14 +21,17 @@ const SANDBOX_ENVIRONMENT = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-/** Loads a bundle in a fresh Node process with only the given environment, as Lambda would at a cold start. */
+/**
+ * Loads a bundle in a fresh Node process with only the given environment, as
+ * Lambda would at a cold start: an ES module, by `import()` of its file URL.
+ */
 async function loadBundle(file: string, environment: Record<string, string>): Promise<{ ok: boolean; output: string; ms: number }> {
   const script =
-    'const t = process.hrtime.bigint(); const m = require(process.argv[1]);' +
+    'const t = process.hrtime.bigint(); const m = await import(process.argv[1]);' +
     "if (typeof m.handler !== 'function') throw new Error('no handler export');" +
     'process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));';
   try {
-    const { stdout } = await run(process.execPath, ['-e', script, file], {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(file).href], {
       env: { PATH: process.env.PATH ?? '', ...environment },
       cwd: path.dirname(file),
       timeout: 30_000,
@@ -78,11 +82,15 @@ describe('bundles, built for real', () => {
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  it('writes every function’s bundle with its source map, the AWS SDK inside, no node_modules beside it', () => {
+  it('writes every function’s bundle as an ES module with its source map, the AWS SDK inside, no node_modules beside it', () => {
     expect(functions.length).toBeGreaterThanOrEqual(20);
     const sizes = new Map<string, number>();
     for (const fn of functions) {
-      const bundle = path.join(fn.assetDir, 'index.js');
+      expect(fn.resource.Properties?.Handler, fn.path).toBe('index.handler');
+      expect(existsSync(path.join(fn.assetDir, 'index.js')), fn.path).toBe(false);
+      const bundle = path.join(fn.assetDir, 'index.mjs');
+      // esbuild's shim for a `require` it could not resolve: it throws in an ES module.
+      expect(readFileSync(bundle, 'utf8'), fn.path).not.toMatch(/Dynamic require of/);
       expect(existsSync(bundle), fn.path).toBe(true);
       expect(existsSync(`${bundle}.map`), fn.path).toBe(true);
       expect(existsSync(path.join(fn.assetDir, 'node_modules')), fn.path).toBe(false);
@@ -111,7 +119,7 @@ describe('bundles, built for real', () => {
         ...(await Promise.all(
           chosen.slice(index, index + 2).map(async (fn) => ({
             fn,
-            result: await loadBundle(path.join(fn.assetDir, 'index.js'), {
+            result: await loadBundle(path.join(fn.assetDir, 'index.mjs'), {
               ...SANDBOX_ENVIRONMENT,
               ...environmentOf({ Resources: resources }, fn.resource),
             }),
@@ -127,7 +135,7 @@ describe('bundles, built for real', () => {
     if (!ingest) throw new Error('no ingest function');
     const { TABLE_NAME: _missing, ...environment } = environmentOf({ Resources: resources }, ingest.resource);
 
-    const result = await loadBundle(path.join(ingest.assetDir, 'index.js'), { ...SANDBOX_ENVIRONMENT, ...environment });
+    const result = await loadBundle(path.join(ingest.assetDir, 'index.mjs'), { ...SANDBOX_ENVIRONMENT, ...environment });
 
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/TABLE_NAME/);
@@ -138,7 +146,7 @@ describe('bundles, built for real', () => {
     if (!admin) throw new Error('no admin function');
     const { CONSUMER_FUNCTIONS: _missing, ...environment } = environmentOf({ Resources: resources }, admin.resource);
 
-    const result = await loadBundle(path.join(admin.assetDir, 'index.js'), { ...SANDBOX_ENVIRONMENT, ...environment });
+    const result = await loadBundle(path.join(admin.assetDir, 'index.mjs'), { ...SANDBOX_ENVIRONMENT, ...environment });
 
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/CONSUMER_FUNCTIONS/);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionHost, LambdaInvocationError, type FunctionSpec } from '../../../local/cloud/lambda-host';
 
@@ -128,6 +129,28 @@ describe('FunctionHost', () => {
     expect(timedOut).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' });
     expect(exited).toMatchObject({ errorType: 'Runtime.ExitError' });
     expect(fresh.calls).toBe(1);
+  });
+
+  it('loads an ES module bundle (index.mjs, as the stack builds them) by import()', async () => {
+    // Prepare: what esbuild writes for format esm; import.meta and top-level await exist only in an ES module.
+    const esmDir = mkdtempSync(join(tmpdir(), 'function-host-esm-'));
+    writeFileSync(
+      join(esmDir, 'index.mjs'),
+      "import { threadId } from 'node:worker_threads';\nconst loadedFrom = await Promise.resolve(import.meta.url);\n" +
+        'export const handler = async () => ({ color: process.env.FUNCTION_COLOR, threadId, loadedFrom });\n',
+    );
+
+    try {
+      // Act
+      const answer = (await host({ assetDir: esmDir }).invoke({})) as { color: string; threadId: number; loadedFrom: string };
+
+      // Assess
+      expect(answer.color).toBe('blue');
+      expect(answer.threadId).toBeGreaterThan(0);
+      expect(answer.loadedFrom).toBe(pathToFileURL(join(esmDir, 'index.mjs')).href);
+    } finally {
+      rmSync(esmDir, { recursive: true, force: true });
+    }
   });
 
   it('runs callback-style handlers and refuses a handler that is not exported', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floorSource, handlerOfSources, projectSources, sdkImports } from '../../../bench/bundle-analysis';
+import { floorSource, handlerOfSources, isEntrySource, projectSources, sdkImports } from '../../../bench/bundle-analysis';
 import { jobData } from '../../../bench/jobs';
 
 describe('sdkImports', () => {
@@ -79,6 +79,18 @@ describe('projectSources and handlerOfSources', () => {
     expect(sources).toEqual(['functions/handlers/runtime.ts', 'functions/handlers/ingest.ts', 'functions/core/job.ts']);
     expect(handler).toBe('ingest');
     expect(handlerOfSources(['functions/core/job.ts'], () => true)).toBeUndefined();
+  });
+});
+
+describe('isEntrySource', () => {
+  it('takes a file that exports handler, not one that only shows it in a comment', () => {
+    // Prepare
+    const entry = "import { x } from './x';\n\n/** Lambda entry. */\nexport const handler = createIngestHandler(x);\n";
+    const runtime = '/**\n * @example\n * export const handler = createJobStatusHandler(jobStatusRuntime(process.env));\n */\nexport function jobStatusRuntime() {}\n';
+
+    // Act / Assess
+    expect(isEntrySource(entry)).toBe(true);
+    expect(isEntrySource(runtime)).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
+import { z } from 'zod/mini';
 import { decodeJobMessage, encodeJobMessage } from '../../../functions/core/job-message';
 import { aJobMessage } from '../../helpers/factories';
 
@@ -62,11 +62,11 @@ describe('encodeJobMessage / decodeJobMessage', () => {
     ['an empty partner', { ...aJobMessage(), partner: '' }],
     ['an array', [aJobMessage()]],
     ['null', null],
-  ])('throws a ZodError for a body with %s', (_label, value) => {
+  ])('throws a zod error for a body with %s', (_label, value) => {
     // Prepare
     const body = JSON.stringify(value);
 
     // Act / Assess
-    expect(() => decodeJobMessage(body)).toThrow(ZodError);
+    expect(() => decodeJobMessage(body)).toThrow(z.core.$ZodError);
   });
 });

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { jsonText } from '../../../core/json-text';
+import * as z from '../../../core/validation';
 import { pipelineConfigSchema } from '../../../core/runtime-config';
 
 /** `arn:<partition>:sqs:<region>:<account>`: the queue ARNs' common part. */
@@ -10,25 +11,21 @@ const ARN_BASE = /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}$/;
  * (message move tasks take ARNs) and each queue's consumer function (pause and
  * resume switch its event source mappings).
  */
-export const adminConfigSchema = pipelineConfigSchema
-  .omit({ RECONCILE_AFTER_SECONDS: true })
-  .extend({
-    QUEUE_ARN_BASE: z.string().regex(ARN_BASE, { error: 'QUEUE_ARN_BASE must be arn:<partition>:sqs:<region>:<account>' }),
-    CONSUMER_FUNCTIONS: z
-      .string({ error: 'CONSUMER_FUNCTIONS is required' })
-      .transform((text, context) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          context.addIssue({ code: 'custom', message: 'CONSUMER_FUNCTIONS must be JSON' });
-          return z.NEVER;
-        }
-      })
-      .pipe(z.record(z.string().min(1), z.string().min(1), { error: 'CONSUMER_FUNCTIONS must map each queue to its consumer function name' })),
+export const adminConfigSchema = z
+  .extend(z.omit(pipelineConfigSchema, { RECONCILE_AFTER_SECONDS: true }), {
+    QUEUE_ARN_BASE: z.string().check(z.regex(ARN_BASE, { error: 'QUEUE_ARN_BASE must be arn:<partition>:sqs:<region>:<account>' })),
+    CONSUMER_FUNCTIONS: z.pipe(
+      z.pipe(z.string({ error: 'CONSUMER_FUNCTIONS is required' }), z.transform(jsonText('CONSUMER_FUNCTIONS must be JSON'))),
+      z.record(z.string().check(z.minLength(1)), z.string().check(z.minLength(1)), {
+        error: 'CONSUMER_FUNCTIONS must map each queue to its consumer function name',
+      }),
+    ),
   })
-  .refine(
-    (config) => config.QUEUES.every((queue) => config.CONSUMER_FUNCTIONS[queue.name] !== undefined),
-    { error: 'CONSUMER_FUNCTIONS must name a consumer function for every queue in QUEUES', path: ['CONSUMER_FUNCTIONS'] },
+  .check(
+    z.refine((config) => config.QUEUES.every((queue) => config.CONSUMER_FUNCTIONS[queue.name] !== undefined), {
+      error: 'CONSUMER_FUNCTIONS must name a consumer function for every queue in QUEUES',
+      path: ['CONSUMER_FUNCTIONS'],
+    }),
   );
 
 /** Checked admin configuration. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../../../core/validation';
 import { CLEANABLE_STATES } from '../../../adapters/job-admin-store';
 import { FAILURE_CATEGORIES } from '../../../core/failure';
 import { fieldProblems } from '../../../core/job-request';
@@ -18,21 +18,25 @@ export const MAX_MOVE_RATE = 500;
 /** Admin bodies are small. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-const jobId = z.string().regex(JOB_ID_PATTERN, { error: 'a job id is 1–64 letters, digits, - or _' });
+const jobId = z.string().check(z.regex(JOB_ID_PATTERN, { error: 'a job id is 1–64 letters, digits, - or _' }));
 
 /** `POST /admin/queues/{queue}/redrive` with `all`: everything in the DLQ, by SQS's move task. */
 export const redriveAllSchema = z.strictObject({
   all: z.literal(true, { error: 'all must be true' }),
-  max_per_second: z.int({ error: 'max_per_second must be a whole number' }).min(1).max(MAX_MOVE_RATE, { error: `max_per_second is 1–${MAX_MOVE_RATE}` }).optional(),
+  max_per_second: z.optional(
+    z.int({ error: 'max_per_second must be a whole number' }).check(z.minimum(1), z.maximum(MAX_MOVE_RATE, { error: `max_per_second is 1–${MAX_MOVE_RATE}` })),
+  ),
 });
 
 /** `POST /admin/queues/{queue}/redrive` with `job_ids`: just those jobs. */
 export const redriveIdsSchema = z.strictObject({
   job_ids: z
     .array(jobId, { error: 'job_ids must be a list of job ids' })
-    .min(1, { error: 'name at least one job' })
-    .max(MAX_REDRIVE_IDS, { error: `name at most ${MAX_REDRIVE_IDS} jobs; use { "all": true } for more` })
-    .refine((ids) => new Set(ids).size === ids.length, { error: 'job ids must not repeat' }),
+    .check(
+      z.minLength(1, { error: 'name at least one job' }),
+      z.maxLength(MAX_REDRIVE_IDS, { error: `name at most ${MAX_REDRIVE_IDS} jobs; use { "all": true } for more` }),
+      z.refine((ids) => new Set(ids).size === ids.length, { error: 'job ids must not repeat' }),
+    ),
 });
 
 /** A parsed redrive request. */
@@ -56,26 +60,28 @@ export function parseRedriveBody(event: APIGatewayProxyEvent): RedriveBody {
 /** `POST /admin/queues/{queue}/clean`. */
 export const cleanBodySchema = z.strictObject({
   state: z.enum(CLEANABLE_STATES, { error: `state must be one of ${CLEANABLE_STATES.join(', ')}` }),
-  older_than_hours: z.number({ error: 'older_than_hours must be a number of hours' }).min(0).max(24 * 366),
+  older_than_hours: z.number({ error: 'older_than_hours must be a number of hours' }).check(z.minimum(0), z.maximum(24 * 366)),
 });
 
 /** A parsed clean request. */
 export type CleanBody = z.output<typeof cleanBodySchema>;
 
 const integerText = (name: string, min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, { error: `${name} must be a whole number from ${min} to ${max}` })
-    .transform(Number)
-    .pipe(z.int().min(min, { error: `${name} must be at least ${min}` }).max(max, { error: `${name} must be at most ${max}` }))
-    .optional()
-    .transform((value) => value ?? fallback);
+  z.pipe(
+    z.optional(
+      z.pipe(
+        z.pipe(z.string().check(z.regex(/^\d+$/, { error: `${name} must be a whole number from ${min} to ${max}` })), z.transform(Number)),
+        z.int().check(z.minimum(min, { error: `${name} must be at least ${min}` }), z.maximum(max, { error: `${name} must be at most ${max}` })),
+      ),
+    ),
+    z.transform((value: number | undefined) => value ?? fallback),
+  );
 
 /** `GET /admin/queues/{queue}/failed` query. */
 export const failedQuerySchema = z.object({
   limit: integerText('limit', 1, 100, 25),
-  cursor: z.string().min(1).max(2048).optional(),
-  category: z.enum(FAILURE_CATEGORIES, { error: `category must be one of ${FAILURE_CATEGORIES.join(', ')}` }).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  category: z.optional(z.enum(FAILURE_CATEGORIES, { error: `category must be one of ${FAILURE_CATEGORIES.join(', ')}` })),
 });
 
 /** `GET /admin/queues/{queue}/metrics` query. */
@@ -85,15 +91,15 @@ export const metricsQuerySchema = z.object({ minutes: integerText('minutes', 1, 
  * Parses a JSON body against a schema; a missing, malformed or invalid one is
  * `400 invalid_request` with the fields at fault.
  */
-export function parseBody<T extends z.ZodType>(event: APIGatewayProxyEvent, schema: T): z.output<T> {
-  const parsed = schema.safeParse(jsonBody(event, MAX_BODY_BYTES));
+export function parseBody<T extends z.core.$ZodType>(event: APIGatewayProxyEvent, schema: T): z.output<T> {
+  const parsed = z.safeParse(schema, jsonBody(event, MAX_BODY_BYTES));
   if (!parsed.success) throw new HttpError(400, 'invalid_request', 'the request body is invalid; see details', fieldProblems(parsed.error));
   return parsed.data;
 }
 
 /** Parses the query string against a schema; `400 invalid_request` when it does not fit. */
-export function parseQuery<T extends z.ZodType>(event: APIGatewayProxyEvent, schema: T): z.output<T> {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+export function parseQuery<T extends z.core.$ZodType>(event: APIGatewayProxyEvent, schema: T): z.output<T> {
+  const parsed = z.safeParse(schema, event.queryStringParameters ?? {});
   if (!parsed.success) throw new HttpError(400, 'invalid_request', 'the query string is invalid; see details', fieldProblems(parsed.error));
   return parsed.data;
 }
