@@ -1,4 +1,4 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emfRecord, type EmfMetric } from '../core/emf';
 
 /** Namespace of the pipeline's CloudWatch metrics. */
 export const METRICS_NAMESPACE = 'JobPipeline';
@@ -24,22 +24,28 @@ export interface BatchMetrics {
 }
 
 /**
- * Batch metrics as CloudWatch embedded metric format lines (Powertools), in
- * namespace `JobPipeline` with dimensions `service` and `queue`: JobsCompleted,
+ * Writes one EMF record as a line on standard output, where Lambda sends it
+ * to CloudWatch Logs (the way a metrics library does, without its weight).
+ */
+export function writeEmf(dimensions: Readonly<Record<string, string>>, metrics: readonly EmfMetric[], now: Date = new Date()): void {
+  process.stdout.write(`${JSON.stringify(emfRecord(METRICS_NAMESPACE, { service: METRICS_SERVICE, ...dimensions }, metrics, now.getTime()))}\n`);
+}
+
+/**
+ * Batch metrics as CloudWatch embedded metric format lines, in namespace
+ * `JobPipeline` with dimensions `service` and `queue`: JobsCompleted,
  * JobsFailed, JobsRetried, JobsDeadLettered (counts), ProcessingTime and
  * QueueWait (milliseconds, one value per attempt). One line per batch.
  */
 export class EmfBatchMetrics implements BatchMetrics {
-  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
-
   public publish(queue: string, summary: BatchSummary): void {
-    this.metrics.addDimension('queue', queue);
-    this.metrics.addMetric('JobsCompleted', MetricUnit.Count, summary.completed);
-    this.metrics.addMetric('JobsFailed', MetricUnit.Count, summary.failed);
-    this.metrics.addMetric('JobsRetried', MetricUnit.Count, summary.retried);
-    this.metrics.addMetric('JobsDeadLettered', MetricUnit.Count, summary.deadLettered);
-    for (const value of summary.processingMs) this.metrics.addMetric('ProcessingTime', MetricUnit.Milliseconds, value);
-    for (const value of summary.queueWaitMs) this.metrics.addMetric('QueueWait', MetricUnit.Milliseconds, value);
-    this.metrics.publishStoredMetrics();
+    writeEmf({ queue }, [
+      { name: 'JobsCompleted', unit: 'Count', values: summary.completed },
+      { name: 'JobsFailed', unit: 'Count', values: summary.failed },
+      { name: 'JobsRetried', unit: 'Count', values: summary.retried },
+      { name: 'JobsDeadLettered', unit: 'Count', values: summary.deadLettered },
+      { name: 'ProcessingTime', unit: 'Milliseconds', values: summary.processingMs },
+      { name: 'QueueWait', unit: 'Milliseconds', values: summary.queueWaitMs },
+    ]);
   }
 }

@@ -1,5 +1,4 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from './emf-metrics';
+import { writeEmf } from './emf-metrics';
 
 /** The kinds of stuck job the detector finds. */
 export type StuckKind = 'waiting' | 'delayed' | 'active';
@@ -22,15 +21,14 @@ export const STUCK_UNREPAIRED_METRIC = 'StuckJobsUnrepaired';
  * run publishes, zeros included, so the alarm sees data and not silence.
  */
 export class EmfStuckMetrics implements StuckMetrics {
-  private readonly metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
-
   public publish(counts: StuckCounts): void {
     const kinds = Object.values(counts);
     const stuck = kinds.reduce((sum, kind) => sum + kind.stuck, 0);
     const repaired = kinds.reduce((sum, kind) => sum + kind.repaired, 0);
-    this.metrics.addMetric('StuckJobs', MetricUnit.Count, stuck);
-    this.metrics.addMetric('StuckJobsRepaired', MetricUnit.Count, repaired);
-    this.metrics.addMetric(STUCK_UNREPAIRED_METRIC, MetricUnit.Count, stuck - repaired);
-    this.metrics.publishStoredMetrics();
+    writeEmf({}, [
+      { name: 'StuckJobs', unit: 'Count', values: stuck },
+      { name: 'StuckJobsRepaired', unit: 'Count', values: repaired },
+      { name: STUCK_UNREPAIRED_METRIC, unit: 'Count', values: stuck - repaired },
+    ]);
   }
 }

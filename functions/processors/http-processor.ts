@@ -133,7 +133,8 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
       // The 2xx is the receipt: failing now would deliver the job twice for want of a reply body.
       logger.warn('webhook response body unreadable', { host, status });
     }
-    logger.info('webhook delivered', { host, status, durationMs: durationMs() });
+    // DEBUG: a success already writes its one INFO line (`job completed`); failures stay at WARN.
+    logger.debug('webhook delivered', { host, status, duration_ms: durationMs() });
     return { status, body };
   };
 }

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { LAMBDA_REQUEST_PAYLOAD_BYTES } from '../../functions/core/limits';
 import { LambdaInvocationError } from './lambda-invocation-error';
 import type { InstanceData, InstanceMessage } from './lambda-protocol';
-import { prefixLines } from './log-lines';
+import { displayLogLine } from './log-display';
+import { forEachLine } from './log-lines';
 import { logEventBytes, type UsageRecorder } from './meter';
 import { workerScript } from './worker-script';
 
@@ -33,7 +34,10 @@ export interface FunctionHostOptions {
   readonly localConcurrencyCap?: number;
   /** An idle instance is stopped after this long, as Lambda recycles them. @default 600000 */
   readonly idleTimeoutMs?: number;
-  /** Where lines go: function output already prefixed with `[label]`. @default console.log */
+  /**
+   * Where lines go: the host's own (`[label] cold start: …`) and the function's output, one short line per event
+   * (`12:01:02.345 label INFO message key=value`, see `displayLogLine`). @default console.log
+   */
   readonly log?: (line: string) => void;
   /** Told of each invocation's billed time and of the bytes the function logs. @default - not metered */
   readonly meter?: Pick<UsageRecorder, 'lambdaInvocation' | 'logBytes'>;
@@ -186,8 +190,10 @@ export class FunctionHost {
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
     });
-    prefixLines(worker.stdout, `[${spec.label}] `, this.log);
-    prefixLines(worker.stderr, `[${spec.label}] `, this.log);
+    // Shown short; the meter below counts the JSON the function wrote, as CloudWatch would ingest it.
+    const show = (line: string): void => this.log(displayLogLine(line, spec.label, new Date()));
+    forEachLine(worker.stdout, show);
+    forEachLine(worker.stderr, show);
     const { meter } = this.options;
     if (meter !== undefined) {
       for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (chunk: string | Buffer) => meter.logBytes(spec.label, logEventBytes(chunk)));

@@ -39,7 +39,9 @@ export async function settleAttempt(
 ): Promise<Disposition> {
   const now = deps.clock.now();
   const ref = { jobId: job.jobId, runId: job.runId, attempt: job.attempts };
-  const fields = { job_id: job.jobId, attempt: job.attempts, max_attempts: job.maxAttempts, duration_ms: result.durationMs };
+  // The one line a successful job writes at INFO: every byte of it is paid for once per job.
+  // The correlation id keeps README's promise: a request can be followed through every line, success included.
+  const fields = { job_id: job.jobId, queue: job.queue, attempt: job.attempts, duration_ms: result.durationMs, correlation_id: received.message.correlationId };
 
   if (result.ok) {
     await deps.store.complete(ref, {
@@ -68,6 +70,6 @@ export async function settleAttempt(
     retryAt: new Date(now.getTime() + Math.max(visibilitySeconds * 1000 - RETRY_FENCE_SLACK_MS, 0)),
   });
   const returned = await putBack(deps, lane, received, visibilitySeconds, 'retrying', category);
-  deps.logger.info('job retrying', { ...fields, category, retry_in_ms: visibilitySeconds * 1000 });
+  deps.logger.info('job retrying', { ...fields, max_attempts: job.maxAttempts, category, reason, retry_in_ms: visibilitySeconds * 1000 });
   return { ...returned, durationMs: result.durationMs };
 }

@@ -100,7 +100,7 @@ describe('createHttpProcessor', () => {
     expect(request?.lookup).toBeTypeOf('function');
   });
 
-  it('logs host, status and duration, never the payload or the query', async () => {
+  it('logs host, status and duration at DEBUG, never the payload or the query', async () => {
     // Prepare
     const send = vi.fn<HttpTransport>(async () => aResponse(200, 'secret reply'));
     const context = aProcessorContext();
@@ -110,7 +110,7 @@ describe('createHttpProcessor', () => {
 
     // Assess
     expect(context.logger.lines).toEqual([
-      { level: 'info', message: 'webhook delivered', extra: { host: '127.0.0.1:8080', status: 200, durationMs: expect.any(Number) } },
+      { level: 'debug', message: 'webhook delivered', extra: { host: '127.0.0.1:8080', status: 200, duration_ms: expect.any(Number) } },
     ]);
     expect(JSON.stringify(context.logger.lines)).not.toMatch(/254700000001|s3cret|secret reply/);
   });

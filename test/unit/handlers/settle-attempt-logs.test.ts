@@ -1,0 +1,70 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { JobFailedError } from '../../../functions/core/errors';
+import { settleAttempt } from '../../../functions/handlers/workflows/settle-attempt';
+import { aJobMessage, aJobRecord, aQueueDefinition } from '../../helpers/factories';
+import { anAwsRecord, consumerDeps, defaultLane } from './consumer-fakes';
+
+/** A logger that keeps each call as `[level, message, fields]`. */
+function aRecordingLogger() {
+  const calls: unknown[][] = [];
+  const record =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      calls.push([level, ...args]);
+    };
+  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  return { logger: { ...logger, createChild: () => logger } as unknown as Logger, calls };
+}
+
+/** One claimed job of `payments` on its first of three attempts, with its message as received. */
+function aClaimedJob() {
+  const definition = aQueueDefinition();
+  const message = aJobMessage({ queue: definition.name });
+  const record = anAwsRecord({ definition, message });
+  const job = aJobRecord({ jobId: message.jobId, runId: message.runId, queue: definition.name, status: 'active', attempts: 1, maxAttempts: 3 });
+  return { definition, received: { record, message, received: { receiveCount: 1 } }, job };
+}
+
+describe('settleAttempt logs', () => {
+  it('writes one short INFO line for a completed job: job id, queue, attempt, duration and correlation id, nothing more', async () => {
+    // Prepare
+    const { definition, received, job } = aClaimedJob();
+    const { logger, calls } = aRecordingLogger();
+    const { deps } = consumerDeps(definition, { logger });
+
+    // Act
+    await settleAttempt(deps, defaultLane(definition), received, job, { ok: true, value: { status: 200 }, durationMs: 12 });
+
+    // Assess
+    expect(calls).toEqual([['info', 'job completed', { job_id: job.jobId, queue: 'payments', attempt: 1, duration_ms: 12, correlation_id: received.message.correlationId }]]);
+  });
+
+  it('says why a job is retrying, with its category, attempts and wait', async () => {
+    // Prepare
+    const { definition, received, job } = aClaimedJob();
+    const { logger, calls } = aRecordingLogger();
+    const { deps } = consumerDeps(definition, { logger });
+    const error = new JobFailedError('HTTP 503 from the target', 'server', { retryAfterMs: 4000 });
+
+    // Act
+    await settleAttempt(deps, defaultLane(definition), received, job, { ok: false, error, durationMs: 30 });
+
+    // Assess
+    expect(calls).toContainEqual([
+      'info',
+      'job retrying',
+      {
+        job_id: job.jobId,
+        queue: 'payments',
+        attempt: 1,
+        max_attempts: 3,
+        duration_ms: 30,
+        correlation_id: received.message.correlationId,
+        category: 'server',
+        reason: 'HTTP 503 from the target',
+        retry_in_ms: 4000,
+      },
+    ]);
+  });
+});
