@@ -54,6 +54,9 @@ export function costFigures(batched: ModeUsage, single: ModeUsage): CostResult {
     lambda_invocations_per_job: per(usage.lambdaInvocations),
     sqs_requests_per_job_without_idle_polls: per(usage.sqsRequests - idlePollRequests(usage)),
     sqs_by_action_per_job: Object.fromEntries(Object.entries(usage.bySqsAction).map(([action, count]) => [action, per(count)])),
+    dynamodb_by_action_per_job: Object.fromEntries(
+      Object.entries(usage.byDynamoAction).map(([action, { writeUnits, readUnits, calls }]) => [action, { wru: per(writeUnits), rru: per(readUnits), calls: per(calls) }]),
+    ),
     usd_per_million_by_service: Object.fromEntries(Object.entries(batched.cost.byService).map(([service, usd]) => [service, (usd / batched.jobs) * 1e6])),
   };
 }

@@ -100,6 +100,8 @@ export interface CostResult {
   readonly sqs_requests_per_job_without_idle_polls: number;
   /** SQS requests per job by action (batched ingest), idle polls included where the meter names them. */
   readonly sqs_by_action_per_job: Readonly<Record<string, number>>;
+  /** DynamoDB write and read units and calls per job, by action (`PutItem`, `UpdateItem`…). */
+  readonly dynamodb_by_action_per_job: Readonly<Record<string, { wru: number; rru: number; calls: number }>>;
   /** Dollars per million jobs by service (batched ingest). */
   readonly usd_per_million_by_service: Readonly<Record<string, number>>;
 }

@@ -83,6 +83,7 @@ describe('summaryRows', () => {
         lambda_invocations_per_job: 0.5,
         sqs_requests_per_job_without_idle_polls: 0.3,
         sqs_by_action_per_job: {},
+        dynamodb_by_action_per_job: {},
         usd_per_million_by_service: {},
       },
     ]);
