@@ -19,7 +19,7 @@ import {
 import { sendPendingLetter } from './dead-lettering';
 import { LaneYield } from './lane-yield';
 import { putBack, resend, type ReceivedJob } from './put-back';
-import { approachSlot, awaitStart, reserveStart } from './rate-gate';
+import { approachSlot, awaitStart, batchStarts, type SlotDecision } from './rate-gate';
 import { readReceived, type ReceivedMessage } from './received-message';
 import { runWithTimeout } from './run-with-timeout';
 import { deadLetter, settleAttempt, type Disposition, type Outcome } from './settle-attempt';
@@ -83,6 +83,7 @@ export class BatchProcessor {
     const yieldAll = await this.laneYield.shouldYield(lane.lane, this.deps.clock.now().getTime());
     const wanted = yieldAll ? 0 : chains.filter((chain) => chain.some((item) => item.message !== undefined)).length;
     const slots = await takeSlots(this.deps, lane.lane, wanted);
+    const startSlot = batchStarts(this.deps, yieldAll ? 0 : chains.flat().filter((item) => item.message !== undefined).length);
     const blockedGroups = new Map<string, BlockedGroup>();
     const processingMs: number[] = [];
     const queueWaitMs: number[] = [];
@@ -97,7 +98,7 @@ export class BatchProcessor {
         const job = receivedJob(item.record, item.message);
         disposition = await this.safely(() => this.defer(lane, job, YIELD_DELAY_SECONDS * 1000), { lane, record: item.record, job });
       } else {
-        disposition = await this.handle(lane, item, slots);
+        disposition = await this.handle(lane, item, slots, startSlot);
       }
       tally[disposition.outcome] += 1;
       if (disposition.durationMs !== undefined) processingMs.push(disposition.durationMs);
@@ -178,7 +179,7 @@ export class BatchProcessor {
     return this.safely(() => putBack(this.deps, lane, job, seconds, 'deferred', blocked.category), { lane, record: item.record, job });
   }
 
-  private async handle(lane: LaneEndpoint, item: Parsed, slots: HeldSlots): Promise<Disposition> {
+  private async handle(lane: LaneEndpoint, item: Parsed, slots: HeldSlots, startSlot: () => Promise<SlotDecision>): Promise<Disposition> {
     const { record, message } = item;
     if (!message) {
       this.deps.logger.error('malformed message dead-lettered', {
@@ -210,7 +211,7 @@ export class BatchProcessor {
     return this.safely(async () => {
       if (slots.failure !== undefined) throw slots.failure;
       if (slots.granted === 0) return this.defer(lane, job, POOL_FULL_DEFER_MS);
-      const slot = await reserveStart(this.deps);
+      const slot = await startSlot();
       if (!slot.granted) return this.defer(lane, job, slot.deferMs);
       await approachSlot(this.deps, slot.slotMs);
       return this.attempt(lane, job, slot.slotMs);

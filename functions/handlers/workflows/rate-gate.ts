@@ -1,4 +1,4 @@
-import { paddedLimit, slotHorizonMs } from '../../core/rate-limit';
+import { paddedLimit, slotHorizonMs, type SlotReservation } from '../../core/rate-limit';
 import { LATE_START_TOLERANCE_MS, type ConsumerDeps } from './consumer-deps';
 
 /** A job may start (at `slotMs`, when the queue is rate limited), or should be deferred for `deferMs`. */
@@ -31,6 +31,34 @@ export async function reserveStart(deps: ConsumerDeps): Promise<SlotDecision> {
   const reservation = await gate.limiter.reserve(deps.definition.name, gate.limit, { wanted: 1, now: asOf, horizonMs: slotHorizonMs(deps.definition) });
   const slot = reservation.slots[0];
   return slot === undefined ? { granted: false, deferMs: Math.max(reservation.deferMs, 1) } : { granted: true, slotMs: slot };
+}
+
+/**
+ * The starts of one batch: on a rate-limited standard queue, the limiter is
+ * asked once for `wanted` starts (one read and one write for the batch, not
+ * one per job, and no race between the batch's own jobs), which are handed
+ * out in the order jobs ask; a job past the last slot granted is deferred by
+ * the limiter's real wait. A FIFO queue asks per job ({@link reserveStart}):
+ * a group waits for its slots in process, and slots held ahead for a group
+ * whose head then fails would be lost. A queue without a rate limit always
+ * grants.
+ */
+export function batchStarts(deps: ConsumerDeps, wanted: number): () => Promise<SlotDecision> {
+  const gate = limiterOf(deps);
+  if (!gate || deps.definition.fifo || wanted <= 1) return () => reserveStart(deps);
+  let reservation: Promise<SlotReservation> | undefined;
+  let next = 0;
+  return async () => {
+    reservation ??= gate.limiter.reserve(deps.definition.name, gate.limit, {
+      wanted,
+      now: new Date(deps.clock.now().getTime() + CLAIM_LEAD_MS),
+      horizonMs: slotHorizonMs(deps.definition),
+    });
+    const { slots, deferMs } = await reservation;
+    const slot = slots[next];
+    next += 1;
+    return slot === undefined ? { granted: false, deferMs: Math.max(deferMs, 1) } : { granted: true, slotMs: slot };
+  };
 }
 
 /**
