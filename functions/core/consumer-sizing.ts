@@ -1,4 +1,4 @@
-import { laneConcurrency, type Lane } from './lanes';
+import { DEFAULT_LANE, laneConcurrency, MIN_LANE_CONCURRENCY, type Lane } from './lanes';
 import type { QueueDefinition } from './queue-config';
 import { slotHorizonMs } from './rate-limit';
 
@@ -69,6 +69,13 @@ export interface ConsumerSizing {
  * Standard queues get no batching window (a lone job starts at once: latency
  * first); FIFO queues cannot have one.
  *
+ * A standard queue without lanes gets a mapping maximum of just enough
+ * invocations to fill its pool (`concurrency` ÷ batch size, plus one to take
+ * over as a batch ends, at least 2, at most `concurrency`): more would only
+ * wait on the pool. Laned queues keep their lanes' weighted maxima (see
+ * `laneConcurrency`), FIFO queues `concurrency` (a FIFO batch may be one
+ * group, which runs on one slot).
+ *
  * Reserved concurrency is the catalog's `concurrency`, raised on a laned queue
  * to the sum of its lanes' maxima so no lane's poller is throttled. The
  * lanes' maxima bound invocations, not jobs: an invocation that finds the
@@ -80,7 +87,7 @@ export interface ConsumerSizing {
  * @example
  * consumerSizing(parseQueueDefinition({ name: 'email', concurrency: 5, attempts: 3, backoff: { type: 'exponential', delayMs: 2000 }, timeoutMs: 30000 }));
  * // { batchSize: 10, functionTimeoutSeconds: 400, visibilityTimeoutSeconds: 2400, reservedConcurrency: 5,
- * //   laneMaximumConcurrency: { default: 5 }, maximumBatchingWindowSeconds: 0 }
+ * //   laneMaximumConcurrency: { default: 2 }, maximumBatchingWindowSeconds: 0 }
  */
 export function consumerSizing(
   definition: Pick<QueueDefinition, 'fifo' | 'lanes' | 'concurrency' | 'timeoutMs'> & Partial<Pick<QueueDefinition, 'rateLimit'>>,
@@ -91,7 +98,12 @@ export function consumerSizing(
   const fitting = Math.floor((LAMBDA_MAX_TIMEOUT_SECONDS - BATCH_OVERHEAD_SECONDS) / perJobSeconds);
   const batchSize = Math.min(Math.max(fitting, 1), SQS_MAX_BATCH_SIZE);
   const functionTimeoutSeconds = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, batchSize * perJobSeconds + BATCH_OVERHEAD_SECONDS);
-  const laneMaximumConcurrency = laneConcurrency(definition) as Record<Lane, number>;
+  const laneMaximumConcurrency = { ...laneConcurrency(definition) } as Record<Lane, number>;
+  if (!definition.lanes && !definition.fifo) {
+    // The pool holds the jobs in flight; the mapping only needs enough invocations to fill it, and one more
+    // to take over as a batch ends. More would only wait on the pool, paying for the wait.
+    laneMaximumConcurrency[DEFAULT_LANE] = Math.min(Math.max(Math.ceil(definition.concurrency / batchSize) + 1, MIN_LANE_CONCURRENCY), Math.max(definition.concurrency, MIN_LANE_CONCURRENCY));
+  }
   const laneSum = Object.values(laneMaximumConcurrency).reduce((sum, value) => sum + value, 0);
   return {
     batchSize,

@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { consumerSizing } from '../../functions/core/consumer-sizing';
 import { HEALTH_SNAPSHOT_KEY } from '../../functions/core/health-snapshot';
-import { laneConcurrency, lanesOf, maxReceiveCount } from '../../functions/core/lanes';
+import { lanesOf, maxReceiveCount } from '../../functions/core/lanes';
 import { parseCatalog, type QueueDefinitionInput } from '../../functions/core/queue-config';
 import { deadLetterQueueName, laneQueueName } from '../../functions/core/queue-names';
 import {
@@ -68,7 +68,7 @@ describe('PipelineStack with the shipped catalog', () => {
       const sizing = consumerSizing(definition);
       const [functionId, fn] = functionAt(`Consumers/${name}/Handler`);
       expect(fn.Properties).toMatchObject({ ReservedConcurrentExecutions: sizing.reservedConcurrency, Timeout: sizing.functionTimeoutSeconds });
-      const weights = laneConcurrency(definition);
+      const weights = sizing.laneMaximumConcurrency;
       for (const lane of lanesOf(definition)) {
         const [laneId, queue] = queueId(laneQueueName('jobs-dev', definition, lane));
         expect(Number(queue.Properties?.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * Number(fn.Properties?.Timeout));

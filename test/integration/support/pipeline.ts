@@ -9,7 +9,7 @@ import { DynamoDbRateLimiter } from '../../../functions/adapters/dynamodb-rate-l
 import { DynamoDbConcurrencyPool } from '../../../functions/adapters/dynamodb-concurrency-pool';
 import type { QueueClient } from '../../../functions/adapters/queue-client';
 import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
-import { laneConcurrency } from '../../../functions/core/lanes';
+import { consumerSizing } from '../../../functions/core/consumer-sizing';
 import { parseQueueDefinition, type QueueDefinition, type QueueDefinitionInput } from '../../../functions/core/queue-config';
 import { laneQueueName } from '../../../functions/core/queue-names';
 import { queueSettingsOf } from '../../../functions/core/runtime-config';
@@ -178,7 +178,7 @@ export class TestPipeline {
     const provisioned = this.queues[queue];
     if (!provisioned) throw new Error(`queue ${queue} is not provisioned`);
     const handler = this.consumer(queue, options.overrides);
-    const concurrency = laneConcurrency(this.definition(queue));
+    const concurrency: Readonly<Record<string, number>> = consumerSizing(this.definition(queue)).laneMaximumConcurrency;
     const started = provisioned.lanes.map((lane) => {
       const poller = new EventSourcePoller({
         client: testEnvironment().sqs,

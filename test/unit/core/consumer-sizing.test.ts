@@ -74,7 +74,21 @@ describe('consumerSizing', () => {
     expect(single.reservedConcurrency).toBe(1);
     expect(single.laneMaximumConcurrency).toEqual({ default: 2 });
     expect(five.reservedConcurrency).toBe(5);
-    expect(five.laneMaximumConcurrency).toEqual({ default: 5 });
+  });
+
+  it('polls a standard queue without lanes with just enough invocations to fill its pool, FIFO queues with their concurrency', () => {
+    // Act: batches of 10 for 30 s jobs; of 1 for 14-minute jobs
+    const tenOfTen = consumerSizing(aQueueDefinition({ concurrency: 10, timeoutMs: 30_000 }));
+    const twentyFive = consumerSizing(aQueueDefinition({ concurrency: 25, timeoutMs: 30_000 }));
+    const longJobs = consumerSizing(aQueueDefinition({ concurrency: 3, timeoutMs: 840_000 }));
+    const fifo = consumerSizing(aQueueDefinition({ concurrency: 5, fifo: true, timeoutMs: 30_000 }));
+
+    // Assess
+    expect(tenOfTen.laneMaximumConcurrency).toEqual({ default: 2 });
+    expect(twentyFive.laneMaximumConcurrency).toEqual({ default: 4 });
+    expect(longJobs.batchSize).toBe(1);
+    expect(longJobs.laneMaximumConcurrency).toEqual({ default: 3 });
+    expect(fifo.laneMaximumConcurrency).toEqual({ default: 5 });
   });
 
   it('sets no batching window on FIFO queues and a zero window on standard ones', () => {

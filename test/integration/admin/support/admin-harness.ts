@@ -8,7 +8,7 @@ import { LambdaEventSourceControl } from '../../../../functions/adapters/event-s
 import { SqsMessageMoveTasks } from '../../../../functions/adapters/message-move-tasks';
 import { DynamoDbPauseStore } from '../../../../functions/adapters/pause-store';
 import { SqsQueueClient } from '../../../../functions/adapters/sqs-queue-client';
-import { laneConcurrency } from '../../../../functions/core/lanes';
+import { consumerSizing } from '../../../../functions/core/consumer-sizing';
 import { queueSettingsOf } from '../../../../functions/core/runtime-config';
 import { createAdminHandler } from '../../../../functions/handlers/factories/admin-api';
 import type { AdminDeps } from '../../../../functions/handlers/workflows/admin/admin-deps';
@@ -88,7 +88,7 @@ export class AdminHarness {
   public startConsumers(queue: string): EventSourcePoller[] {
     const pollers = this.pipeline.startConsumers(queue);
     const provisioned = this.pipeline.queues[queue];
-    const concurrency = laneConcurrency(this.pipeline.definition(queue));
+    const concurrency: Readonly<Record<string, number>> = consumerSizing(this.pipeline.definition(queue)).laneMaximumConcurrency;
     this.registry.add(
       (provisioned?.lanes ?? []).map((lane, index) => ({
         functionName: consumerFunction(queue),
