@@ -168,3 +168,18 @@ export function stringAttribute(value: string, dataType = 'String') {
 export function aFailedRecord(overrides: Partial<JobRecord> = {}): JobRecord {
   return aJobRecord({ status: 'failed', attempts: 3, error: { category: 'server', message: 'HTTP 503' }, ...overrides });
 }
+
+/**
+ * A logger that keeps each call as `[level, message, fields]` (children log
+ * into the same list); `text()` is everything it was given, as one string.
+ */
+export function aRecordingLogger() {
+  const calls: unknown[][] = [];
+  const record =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      calls.push([level, ...args]);
+    };
+  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  return { logger: { ...logger, createChild: () => logger } as unknown as Logger, calls, text: () => JSON.stringify(calls) };
+}

@@ -1,24 +1,12 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import type { JobStore } from '../../../functions/adapters/job-store';
 import type { DeadLetter, QueueClient } from '../../../functions/adapters/queue-client';
 import type { ConsumerDeps } from '../../../functions/handlers/workflows/consumer-deps';
 import { BatchProcessor } from '../../../functions/handlers/workflows/process-batch';
 import { aQueueDefinition, anSqsEvent, anSqsRecord, FIXED_NOW } from '../../helpers/factories';
+import { aRecordingLogger } from './consumer-fakes';
 
 const PHONE = '+254700000001';
-
-/** Everything a logger was given, as one string, to search for what must not be there. */
-function aRecordingLogger() {
-  const calls: unknown[][] = [];
-  const record =
-    (level: string) =>
-    (...args: unknown[]): void => {
-      calls.push([level, ...args]);
-    };
-  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  return { logger: { ...logger, createChild: () => logger } as unknown as Logger, calls, text: () => JSON.stringify(calls) };
-}
 
 /** A consumer whose dead-letter queue keeps what it is sent; nothing else may be called for a malformed message. */
 function aConsumer() {

@@ -1,21 +1,9 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { JobFailedError } from '../../../functions/core/errors';
 import { settleAttempt } from '../../../functions/handlers/workflows/settle-attempt';
 import { aJobMessage, aJobRecord, aQueueDefinition } from '../../helpers/factories';
-import { anAwsRecord, consumerDeps, defaultLane } from './consumer-fakes';
+import { aRecordingLogger, anAwsRecord, consumerDeps, defaultLane } from './consumer-fakes';
 
-/** A logger that keeps each call as `[level, message, fields]`. */
-function aRecordingLogger() {
-  const calls: unknown[][] = [];
-  const record =
-    (level: string) =>
-    (...args: unknown[]): void => {
-      calls.push([level, ...args]);
-    };
-  const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  return { logger: { ...logger, createChild: () => logger } as unknown as Logger, calls };
-}
 
 /** One claimed job of `payments` on its first of three attempts, with its message as received. */
 function aClaimedJob() {
