@@ -75,6 +75,19 @@ async function untilEachDeliveredAfter(ids: readonly string[], sinceMs: number):
   }
 }
 
+/** Waits until no move task runs on the queue's DLQ and it holds `letters` messages. */
+async function untilRedriveSettled(admin: ReturnType<typeof adminApi>, queue: string, letters: number): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const { body } = await admin.request('GET', `/admin/queues/${queue}/redrive`);
+    const view = body as { dlq?: number; task?: { status?: string } | null };
+    const running = view.task?.status === 'RUNNING' || view.task?.status === 'CANCELLING';
+    if (!running && view.dlq === letters) return;
+    if (Date.now() > deadline) throw new Error(`the first redrive of ${queue} did not settle within 90 s: ${JSON.stringify(body)}`);
+    await sleep(500);
+  }
+}
+
 /**
  * Redrive-all runs while the target still refuses every job, and new jobs keep
  * failing during the move: each redriven job fails again with its letter,
@@ -100,6 +113,10 @@ export async function redriveAllWhileFailing(): Promise<void> {
     await untilEachDeliveredTwice(ids);
     ids = [...ids, ...more];
     await allFailed(ids);
+    // As an operator would: the next redrive-all waits until the first one has ended (a second is refused
+    // with 409 while it runs) and every failed job's letter is in the DLQ (a record reads failed just before
+    // its letter is sent), or a letter that lands after the first task's last receive would be left behind.
+    await untilRedriveSettled(admin, queue, ids.length);
   } finally {
     await setTarget(queue, 'up');
   }
