@@ -1,5 +1,5 @@
 import { JOB_STATUS, storableResult, type AttemptRecord, type JobError } from '../core/job';
-import { JOBS_TABLE } from '../core/table-schema';
+import { SCHEDULE_KEY_ATTRIBUTES } from './job-keys';
 import type { FinishSpec } from './finish-attempt';
 import { historyItemOf, type StateItem } from './job-item';
 import type { AttemptRef } from './job-store';
@@ -42,8 +42,6 @@ export interface FailedAttempt {
   readonly letterPending?: boolean;
 }
 
-const SCHEDULE_KEYS = [JOBS_TABLE.scheduleIndex.partitionKey, JOBS_TABLE.scheduleIndex.sortKey];
-
 /**
  * active → completed: the result (summarized when large) replaces any earlier
  * error; the record now expires and leaves the schedule index.
@@ -55,7 +53,7 @@ export function completeSpec(ref: AttemptRef, outcome: CompletedAttempt): Finish
     ref,
     ...holdsAttempt(ref),
     set: ['#status = :completed', 'updated_at = :now', 'expires_at = :expires', ...(result === undefined ? [] : ['#result = :result'])],
-    remove: ['#error', 'lease_until_ms', ...SCHEDULE_KEYS, ...(result === undefined ? ['#result'] : [])],
+    remove: ['#error', 'lease_until_ms', ...SCHEDULE_KEY_ATTRIBUTES, ...(result === undefined ? ['#result'] : [])],
     names: { '#status': 'status', '#error': 'error', '#result': 'result' },
     values: {
       ...holdsAttemptValues(ref),
@@ -114,7 +112,7 @@ export function failSpec(ref: AttemptRef, outcome: FailedAttempt): FinishSpec {
       'expires_at = :expires',
       ...(outcome.letterPending === true ? ['letter_pending = :letterPending'] : []),
     ],
-    remove: ['lease_until_ms', 'retry_at_ms', ...SCHEDULE_KEYS, 'payload'],
+    remove: ['lease_until_ms', 'retry_at_ms', ...SCHEDULE_KEY_ATTRIBUTES, 'payload'],
     names: { '#status': 'status', '#error': 'error' },
     values: {
       ...holdsAttemptValues(ref),

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { JobNotFoundError, TransitionConflictError } from '../core/errors';
 import { JOB_STATUS, type JobError, type JobRecord } from '../core/job';
-import { JOBS_TABLE } from '../core/table-schema';
 import { completeSpec, failSpec, retrySpec, type CompletedAttempt, type FailedAttempt, type RetriedAttempt } from './attempt-transitions';
 import { claimRefusalOf } from './claim-refusal';
 import { conditionalUpdate, readState, type StoreContext } from './conditional-update';
@@ -12,7 +11,7 @@ import { listFailedJobs } from './failed-listing';
 import { finishAttempt } from './finish-attempt';
 import type { CleanableState, FailedPage, JobAdminStore, ListFailedOptions } from './job-admin-store';
 import { jobRecordFromItem, jobRecordOf, parseStateItem, type StateItem } from './job-item';
-import { delayedPartition, pendingPartition, scheduleShard } from './job-keys';
+import { delayedPartition, pendingPartition, SCHEDULE_KEY_ATTRIBUTES, SCHEDULE_KEY_NAMES, scheduleShard } from './job-keys';
 import type { AttemptRef, ClaimOptions, ClaimOutcome, CreateOutcome, JobStore, NewJob, PendingJob } from './job-store';
 import { abandonJob, claimLetter, markLettered } from './letter-transitions';
 import { epochSeconds, newJobItems } from './new-job-item';
@@ -33,8 +32,6 @@ export interface DynamoDbJobStoreOptions {
   readonly random?: () => number;
 }
 
-const SCHEDULE_KEYS = `${JOBS_TABLE.scheduleIndex.partitionKey}, ${JOBS_TABLE.scheduleIndex.sortKey}`;
-const SCHEDULE_NAMES = { '#schedPk': JOBS_TABLE.scheduleIndex.partitionKey, '#schedAt': JOBS_TABLE.scheduleIndex.sortKey };
 /**
  * The claim's hold on the job's schedule entry (the stuck detector finds an
  * active job there). The entry written at create is usually in its pending
@@ -123,7 +120,7 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
       UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, updated_at = :now, ${KEEP_PENDING_ENTRY} REMOVE payload, retry_at_ms`,
       ConditionExpression:
         'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed) OR (#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)) OR (#status = :active AND lease_until_ms < :nowMs))',
-      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_NAMES },
+      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_KEY_NAMES },
       ExpressionAttributeValues: {
         ':pending': pendingPartition(scheduleShard(jobId)),
         ':run': runId,
@@ -182,7 +179,7 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
    */
   public async cancel(jobId: string, partner: string, now: Date, expiresAt: Date): Promise<JobRecord> {
     const outcome = await conditionalUpdate(this.context, jobId, 'cancel', {
-      UpdateExpression: `SET #status = :cancelled, updated_at = :now, expires_at = :expires REMOVE ${SCHEDULE_KEYS}, payload`,
+      UpdateExpression: `SET #status = :cancelled, updated_at = :now, expires_at = :expires REMOVE ${SCHEDULE_KEY_ATTRIBUTES.join(', ')}, payload`,
       ConditionExpression: '#status IN (:waiting, :delayed) AND #partner = :partner',
       ExpressionAttributeNames: { ...NAMES, '#partner': 'partner' },
       ExpressionAttributeValues: {
@@ -212,7 +209,7 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
     const outcome = await conditionalUpdate(this.context, jobId, 'mark enqueued', {
       UpdateExpression: 'SET #status = :waiting, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs',
       ConditionExpression: 'run_id = :run AND #status IN (:delayed, :waiting)',
-      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_NAMES },
+      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_KEY_NAMES },
       ExpressionAttributeValues: {
         ':run': runId,
         ':waiting': JOB_STATUS.waiting,

@@ -6,6 +6,12 @@ export interface ItemKey {
   readonly sk: string;
 }
 
+/** The schedule index's key attributes: a transition that takes a job out of the index removes both. */
+export const SCHEDULE_KEY_ATTRIBUTES: readonly string[] = [JOBS_TABLE.scheduleIndex.partitionKey, JOBS_TABLE.scheduleIndex.sortKey];
+
+/** Placeholders of the schedule index's key attributes in an update expression (`#schedPk`, `#schedAt`). */
+export const SCHEDULE_KEY_NAMES = { '#schedPk': JOBS_TABLE.scheduleIndex.partitionKey, '#schedAt': JOBS_TABLE.scheduleIndex.sortKey } as const;
+
 /** The key of a job's state item. */
 export function stateKey(jobId: string): ItemKey {
   return { pk: `${ITEM_KEY.jobPrefix}${jobId}`, sk: ITEM_KEY.stateSortKey };

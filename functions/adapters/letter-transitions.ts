@@ -6,13 +6,11 @@ import { conditionalUpdate, readState, type StoreContext } from './conditional-u
 import { isConditionalCheckFailed, storeFailure } from './dynamodb-errors';
 import { claimRefusalOf } from './claim-refusal';
 import { FAILED_INDEX_KEYS } from './failed-index';
-import { pendingPartition, scheduleShard } from './job-keys';
+import { pendingPartition, SCHEDULE_KEY_ATTRIBUTES, SCHEDULE_KEY_NAMES, scheduleShard } from './job-keys';
 import { jobRecordFromItem, jobRecordOf, type StateItem } from './job-item';
 import type { ClaimOutcome, RedrivenLetter } from './job-store';
 import { epochSeconds, stateItemOf } from './new-job-item';
 
-const SCHEDULE_KEYS = `${JOBS_TABLE.scheduleIndex.partitionKey}, ${JOBS_TABLE.scheduleIndex.sortKey}`;
-const SCHEDULE_NAMES = { '#schedPk': JOBS_TABLE.scheduleIndex.partitionKey, '#schedAt': JOBS_TABLE.scheduleIndex.sortKey };
 const FAILED_NAMES = { '#failedPk': JOBS_TABLE.failedIndex.partitionKey, '#failedAt': JOBS_TABLE.failedIndex.sortKey, '#queue': 'queue' };
 
 /**
@@ -34,7 +32,7 @@ export async function abandonJob(
   const result = await conditionalUpdate(context, jobId, 'abandon', {
     UpdateExpression:
       'SET #status = :failed, updated_at = :now, #error = :error, expires_at = :expires, letter_pending = :true, #failedPk = #queue, #failedAt = :nowMs ' +
-      `REMOVE lease_until_ms, retry_at_ms, ${SCHEDULE_KEYS}, payload`,
+      `REMOVE lease_until_ms, retry_at_ms, ${SCHEDULE_KEY_ATTRIBUTES.join(', ')}, payload`,
     ConditionExpression: 'run_id = :run AND (#status IN (:waiting, :delayed, :retrying) OR (#status = :active AND lease_until_ms < :nowMs))',
     ExpressionAttributeNames: { '#status': 'status', '#error': 'error', ...FAILED_NAMES },
     ExpressionAttributeValues: {
@@ -100,7 +98,7 @@ export async function claimLetter(
       '#error': 'error',
       '#failedAt': JOBS_TABLE.failedIndex.sortKey,
       '#purged': ADMIN_ATTRIBUTE.dlqPurgedAt,
-      ...SCHEDULE_NAMES,
+      ...SCHEDULE_KEY_NAMES,
     },
     ExpressionAttributeValues: {
       ':pending': pendingPartition(scheduleShard(jobId)),
