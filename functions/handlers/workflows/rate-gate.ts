@@ -45,7 +45,7 @@ export async function reserveStart(deps: ConsumerDeps): Promise<SlotDecision> {
  */
 export function batchStarts(deps: ConsumerDeps, wanted: number): () => Promise<SlotDecision> {
   const gate = limiterOf(deps);
-  if (!gate || deps.definition.fifo || wanted <= 1) return () => reserveStart(deps);
+  if (!gate || deps.definition.fifo) return () => reserveStart(deps);
   let reservation: Promise<SlotReservation> | undefined;
   let next = 0;
   return async () => {
