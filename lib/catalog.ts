@@ -8,7 +8,7 @@ import type { QueueDefinitionInput } from '../functions/core/queue-config';
  * queue, the field and the fix.
  *
  * Times are in milliseconds, except `oldestMessageAlarmSeconds`. Left out: `fifo`,
- * `dedup`, `lanes` false; retention 24 h completed, 15 days failed (a day past the DLQ's 14);
+ * `dedup`, `lanes`, `endpoints` false; retention 24 h completed, 15 days failed (a day past the DLQ's 14);
  * `maxPayloadBytes` 256 KiB; jitter 0.5; the oldest-message alarm at 15 minutes
  * of waiting (`oldestMessageAlarmSeconds: 900`).
  */
@@ -40,6 +40,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
     name: 'webhook-delivery',
     description: "Delivery of M-Pesa webhooks to users' apps",
     lanes: true,
+    endpoints: true,
     concurrency: 10,
     attempts: 3,
     backoff: { type: 'exponential', delayMs: 2000 },

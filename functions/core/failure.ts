@@ -17,6 +17,12 @@ export const FAILURE_CATEGORY = {
    * finish it. Final; its letter lets an operator redrive it.
    */
   stuck: 'stuck',
+  /**
+   * The job's delivery endpoint is disabled (by an operator, or because it
+   * answered `410 Gone`): final, never retried; its letter lets an operator
+   * redrive it once the endpoint is enabled again.
+   */
+  endpointDisabled: 'endpoint_disabled',
 } as const;
 
 /** One of the values of {@link FAILURE_CATEGORY}. */

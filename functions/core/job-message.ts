@@ -13,6 +13,8 @@ export const jobMessageSchema = z.object({
   correlationId: z.optional(z.string()),
   groupId: z.optional(z.string()),
   partner: z.optional(z.string().check(z.minLength(1))),
+  endpointId: z.optional(z.string().check(z.minLength(1))),
+  raw: z.optional(z.string()),
 });
 
 /** Serializes a job message for a queue. */

@@ -149,6 +149,19 @@ export interface JobMessage {
    * jobs recorded their partner.
    */
   readonly partner?: string;
+  /**
+   * The registered endpoint the job is delivered to (see `core/endpoint.ts`),
+   * instead of its queue's fixed target: its URL, headers, body format and
+   * signing secret.
+   */
+  readonly endpointId?: string;
+  /**
+   * The original request bytes of an inbound callback, as received. An
+   * endpoint whose body format is `raw` gets these, byte for byte, rather than
+   * the envelope; absent on jobs posted as JSON, whose raw form is their data
+   * serialized.
+   */
+  readonly raw?: string;
 }
 
 /**

@@ -185,6 +185,12 @@ export const queueDefinitionShape = z.strictObject({
     ),
     256,
   ),
+  /**
+   * Jobs may name a registered endpoint (`endpoint_id`, or `user_id` for a
+   * user's one enabled endpoint) instead of going to the queue's fixed target
+   * (see `core/endpoint.ts`). Inbound callbacks go to the queue that has it.
+   */
+  endpoints: z._default(z.boolean({ error: 'endpoints must be true or false' }), false),
   reason: z.optional(
     z.string({ error: 'reason must be a string: why the entry is set as it is' }).check(z.maxLength(600, { error: 'reason must be at most 600 characters' })),
   ),
