@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { startEmulators, type Emulators } from '../emulators';
 import { LocalCloudError } from '../errors';
-import { findFreePort } from '../free-port';
+import { reserveFreePort } from '../free-port';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws';
 import { apiDefinition } from './api-definition';
 import { notEmulated, reportGaps } from './coverage';
@@ -123,9 +123,11 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
     const stack = readStackTemplate(options.cdkOut, options.stack);
     const { template } = stack;
     const region = stack.region ?? LOCAL_REGION;
-    // Checked before anything slow starts; the gateway binds it last.
-    const apiPort = options.port === 0 ? await findFreePort() : options.port;
-    await assertPortFree(apiPort, host);
+    // Checked before anything slow starts; the gateway binds it last. A port of 0 is held meanwhile, so none of
+    // the servers started on ephemeral ports in between can be handed the same number.
+    const reservation = options.port === 0 ? teardown.add(await reserveFreePort(host), (held) => held.release()) : undefined;
+    const apiPort = reservation?.port ?? options.port;
+    if (reservation === undefined) await assertPortFree(apiPort, host);
     const emulators = options.emulators ?? teardown.add(await startEmulators(), (running) => running.stop());
     const { faults } = options;
     const meter = new UsageMeter();
@@ -222,6 +224,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
     teardown.add(hosts, (all) => Promise.all([mappings.stop(), ...[...all.values()].map((fnHost) => fnHost.stop())]));
 
     const admin = { accessKeyId: `AKIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`, secretAccessKey: randomBytes(30).toString('base64url') };
+    await reservation?.release();
     if (api !== undefined) {
       const gateway = await startApiGateway({
         port: apiPort,
