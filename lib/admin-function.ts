@@ -21,11 +21,19 @@ export const ADMIN_FUNCTION_ROUTES = [
   'GET /admin/queues/{queue}/failed',
   'POST /admin/queues/{queue}/redrive',
   'GET /admin/queues/{queue}/redrive',
+  'GET /admin/jobs/{id}',
   'POST /admin/jobs/{id}/retry',
   'DELETE /admin/queues/{queue}/dlq',
   'POST /admin/queues/{queue}/pause',
   'POST /admin/queues/{queue}/resume',
   'POST /admin/queues/{queue}/clean',
+  'POST /admin/endpoints',
+  'GET /admin/endpoints',
+  'GET /admin/endpoints/{id}',
+  'PATCH /admin/endpoints/{id}',
+  'DELETE /admin/endpoints/{id}',
+  'POST /admin/endpoints/{id}/rotate-secret',
+  'POST /admin/endpoints/{id}/rotate-token',
 ] as const satisfies readonly `${AdminMethod} /admin/${string}`[];
 
 /** What the function does to each dead-letter queue: read depths, receive and release or delete held letters, purge, redrive. */
@@ -43,8 +51,12 @@ const DEAD_LETTER_ACTIONS = [
 /** What the function does to each lane: read depths, and send redriven jobs back. */
 const LANE_ACTIONS = ['sqs:GetQueueAttributes', 'sqs:SendMessage'] as const;
 
-/** Item actions on the jobs table: read a job, reset / mark it (conditional updates), clean deletes; Scan for cleaning states without an index. */
-const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'] as const;
+/**
+ * Item actions on the jobs table: read a job, reset / mark it (conditional updates), clean deletes; Scan for
+ * cleaning states without an index; PutItem (in a transaction) to register an endpoint and BatchGetItem to list them.
+ * DynamoDB authorizes a transaction's writes by these per-item actions: there is no action for the transaction itself.
+ */
+const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'] as const;
 
 /** Room assumed for one consumer's function name in `CONSUMER_FUNCTIONS`: Lambda's longest name. */
 const FUNCTION_NAME_BYTES = 64;
@@ -62,6 +74,19 @@ export interface AdminFunctionProps {
    * `QUEUE_NAME_PREFIX`, `QUEUES`. `QUEUE_ARN_BASE` and `CONSUMER_FUNCTIONS` are added here.
    */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Let endpoints be registered at loopback addresses (the consumers' `allowLoopbackTargets`: the same guard runs
+   * at registration and at delivery).
+   *
+   * @default false
+   */
+  readonly allowLoopbackTargets?: boolean;
+  /**
+   * Let endpoints be registered at private and shared CGNAT addresses (the consumers' `allowPrivateTargets`).
+   *
+   * @default false
+   */
+  readonly allowPrivateTargets?: boolean;
   /**
    * Powertools log level.
    *
@@ -85,21 +110,24 @@ export interface AdminFunctionProps {
 /**
  * The admin function (`functions/handlers/admin.ts`): queue status and
  * metrics, failed jobs, redrive (SQS message move tasks, or chosen job ids),
- * retry, purge, pause / resume, clean. Its role may do exactly what the
- * handler does, on the pipeline's own resources:
+ * retry, purge, pause / resume, clean, and the endpoint registry. Its role
+ * may do exactly what the handler does, on the pipeline's own resources:
  *
  * - each lane: `GetQueueAttributes`, `SendMessage` (a selective redrive, and a
  *   move task's destination);
  * - each DLQ: `GetQueueAttributes`, `ReceiveMessage`, `ChangeMessageVisibility`,
  *   `DeleteMessage`, `PurgeQueue`, `StartMessageMoveTask`, `ListMessageMoveTasks`;
- * - the jobs table: `GetItem`, `UpdateItem`, `DeleteItem`, `Scan`, and `Query`
- *   on the table (metrics) and its `failed` index;
+ * - the jobs table: `GetItem`, `BatchGetItem`, `PutItem`, `UpdateItem`,
+ *   `DeleteItem`, `Scan`, and `Query` on the table (metrics, the endpoint
+ *   directory) and its `failed` index;
  * - each consumer's event source mappings, by ARN: `UpdateEventSourceMapping`;
  * - `lambda:ListEventSourceMappings` on `*`: Lambda cannot scope it to a resource.
  *
  * Its environment adds to the ingest side's `QUEUE_ARN_BASE`
  * (`arn:<partition>:sqs:<region>:<account>`, for move tasks) and
- * `CONSUMER_FUNCTIONS` (`{ "<queue>": "<consumer function name>" }`).
+ * `CONSUMER_FUNCTIONS` (`{ "<queue>": "<consumer function name>" }`), and
+ * the consumers' `ALLOW_LOOPBACK_TARGETS` / `ALLOW_PRIVATE_TARGETS`, so a URL
+ * registered as an endpoint passes the guard its deliveries will.
  *
  * @example
  * const admin = new AdminFunction(this, 'AdminFunction', { jobs, queues, consumers, environment });
@@ -119,13 +147,15 @@ export class AdminFunction extends Construct {
       ...props.environment,
       QUEUE_ARN_BASE: Fn.join(':', ['arn', Aws.PARTITION, 'sqs', Aws.REGION, Aws.ACCOUNT_ID]),
       CONSUMER_FUNCTIONS: Stack.of(this).toJsonString(consumerFunctions),
+      ALLOW_LOOPBACK_TARGETS: String(props.allowLoopbackTargets ?? false),
+      ALLOW_PRIVATE_TARGETS: String(props.allowPrivateTargets ?? false),
     };
     checkConsumerFunctionsRoom(id, environment, [...props.consumers.keys()]);
 
     this.handler = new PipelineFunction(this, 'Handler', {
       handlerName: 'admin',
       serviceName: 'admin',
-      description: 'The /admin operations routes: status, metrics, failed jobs, redrive, retry, purge, pause/resume, clean',
+      description: 'The /admin operations routes: status, metrics, failed jobs, redrive, retry, purge, pause/resume, clean, endpoints',
       // Past API Gateway's 29 s the caller has a 504, but a clean or a redrive should still finish what it started.
       timeout: Duration.seconds(60),
       memorySize: 512,

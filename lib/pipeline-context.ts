@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ConfigError } from '../functions/core/errors';
 import { ADDRESS_CLASS, classifyHostLiteral, isAddressClassAllowed, type AddressAllowance } from '../functions/processors/address-class';
+import { PARTNER_NAME_PATTERN } from '../functions/core/partner-name';
 
 /** Reads one context value (`scope.node.tryGetContext`). */
 export type ContextReader = (key: string) => unknown;
@@ -78,7 +79,6 @@ export const DEFAULT_PARTNER_LIMITS = { rateLimit: 100, burstLimit: 200, quotaPe
 
 /** Queue names are `jobs-<stage>-…`, and the functions accept a prefix of at most 20 characters. */
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,14}$/;
-const PARTNER_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /**
  * Reads and checks the stack's context. Every bad or missing value throws a
@@ -233,7 +233,7 @@ function readPartners(read: ContextReader, apiRateLimit: number, apiBurstLimit: 
   const chosen = names.length > 0 ? names : ['default'];
   const seen = new Set<string>();
   return chosen.map((name) => {
-    if (!PARTNER_PATTERN.test(name)) {
+    if (!PARTNER_NAME_PATTERN.test(name)) {
       throw new ConfigError(
         `partner name "${name}" must be 1–40 lowercase letters, digits or dashes. Fix: -c partners=acme,globex`,
       );

@@ -23,6 +23,7 @@ export const ENDPOINT_ATTRIBUTE = {
   userId: 'user_id',
   url: 'url',
   description: 'description',
+  partner: 'partner',
   headers: 'headers',
   body: 'body',
   enabled: 'enabled',
@@ -50,6 +51,8 @@ export interface NewEndpoint {
   readonly userId: string;
   readonly url: string;
   readonly description?: string;
+  /** The partner whose jobs may name it (see `Endpoint.partner`). */
+  readonly partner?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: EndpointBody;
   readonly circuit?: Partial<CircuitSettings>;
@@ -60,6 +63,8 @@ export interface NewEndpoint {
 export interface EndpointChange {
   readonly url?: string;
   readonly description?: string;
+  /** A partner name sets the partner whose jobs may name it; `null` leaves it to inbound callbacks only. */
+  readonly partner?: string | null;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: EndpointBody;
   /** `true` enables (and closes the circuit); `false` disables as an operator. */
@@ -99,7 +104,7 @@ export interface EndpointRegistry {
 export interface EndpointCircuit {
   /** Takes the one half-open probe of an open circuit whose cool-down is over; `false` when another consumer took it. */
   takeProbe(endpoint: Endpoint, nowMs: number, probeLeaseMs: number): Promise<boolean>;
-  /** A retryable failure: counts it and opens the circuit at the threshold (or again, after a failed probe). Returns the new state. */
+  /** A failed delivery: counts it; a retryable one also moves the breaker, opening the circuit at the threshold (or again, after a failed probe). Returns the new state. */
   recordFailure(endpoint: Endpoint, failure: EndpointFailure, nowMs: number): Promise<CircuitStatus>;
   /** A success: closes the circuit and clears the count. Callers skip it when the circuit is closed with no failures. */
   recordSuccess(endpoint: Endpoint, nowMs: number): Promise<void>;

@@ -96,6 +96,13 @@ export interface Endpoint {
   readonly userId: string;
   readonly url: string;
   readonly description?: string;
+  /**
+   * The API-key partner whose jobs may name this endpoint (`endpoint_id` or
+   * `user_id`). Without one, no partner's job can: only the endpoint's inbound
+   * callbacks reach it. So one partner can never have a job signed and
+   * delivered to another's user.
+   */
+  readonly partner?: string;
   /** Static headers sent with every delivery (e.g. an auth header of the user's app). */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: EndpointBody;

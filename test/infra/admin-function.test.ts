@@ -76,8 +76,19 @@ describe('AdminFunction in the pipeline stack', () => {
       ]),
     );
     expect(config.CONSUMER_FUNCTIONS).toEqual(consumers);
+    expect([config.ALLOW_LOOPBACK_TARGETS, config.ALLOW_PRIVATE_TARGETS]).toEqual([false, false]);
     expect(adminFunction.Properties).toMatchObject({ Timeout: 60, MemorySize: 512 });
     expect(JSON.stringify(adminFunction.Properties?.Environment)).toContain('"Ref":"AWS::Partition"');
+  });
+
+  it('gets the consumers\' target allowances, so a registered endpoint passes the guard its deliveries will', () => {
+    // Act
+    const { template: local } = synthPipeline({ context: { allowLoopbackTargets: 'true', allowPrivateTargets: 'true' } });
+
+    // Assess
+    const [, fn] = resourceAt(local, 'AWS::Lambda::Function', 'JobPipeline/AdminFunction/Handler/Function');
+    const config = parseConfig(adminConfigSchema, environmentOf(local, fn));
+    expect([config.ALLOW_LOOPBACK_TARGETS, config.ALLOW_PRIVATE_TARGETS]).toEqual([true, true]);
   });
 
   it('answers every admin route of the handler, each AWS_IAM without an API key', () => {
@@ -137,16 +148,16 @@ describe('AdminFunction in the pipeline stack', () => {
     expect(targets('sqs:CancelMessageMoveTask')).toEqual([]);
   });
 
-  it('may read and change job records, query the table and only its failed index, and scan for cleaning', () => {
+  it('may read and change job records and endpoints, query the table and only its failed index, and scan for cleaning', () => {
     const [tableId] = resourceAt(template, 'AWS::DynamoDB::Table', 'JobPipeline/Jobs/Table');
-    for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan']) {
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan']) {
       expect(targets(action), action).toEqual([JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] })]);
     }
     const query = targets('dynamodb:Query');
     expect(query).toHaveLength(2);
     expect(query.join()).toContain('/index/failed');
     expect(query.join()).not.toContain('/index/schedule');
-    for (const action of ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem']) expect(targets(action), action).toEqual([]);
+    for (const action of ['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']) expect(targets(action), action).toEqual([]);
   });
 
   it('may switch exactly the consumers’ event source mappings, by ARN', () => {
@@ -169,14 +180,13 @@ describe('AdminFunction in the pipeline stack', () => {
     const commands = commandsReachedFrom(path.join(PROJECT_ROOT, 'functions', 'handlers', 'admin.ts'));
     // Reached through shared modules, but no admin route calls them (checked by reading the routes' workflows).
     const notCalled: Record<string, string> = {
-      Put: 'creating a job (ingest)',
-      BatchGet: 'listing scheduled jobs (sweeper)',
+      Put: 'creating a job (ingest); an endpoint is registered in a transaction',
       GetSecretValue: 'the signing secret (consumers)',
       CancelMessageMoveTask: 'no admin route cancels a move task',
     };
 
     // Act
-    const needed = new Set([...commands].filter((command) => notCalled[command] === undefined).map(actionOf));
+    const needed = new Set([...commands].filter((command) => notCalled[command] === undefined).flatMap(actionOf));
     const granted = new Set(statements.flatMap(actionsOf).filter((action) => !action.startsWith('logs:')));
 
     // Assess
@@ -211,9 +221,12 @@ function commandsReachedFrom(entry: string): Set<string> {
   return commands;
 }
 
-/** The IAM action an SDK command needs (batch calls need their single call's action). */
-function actionOf(command: string): string {
-  const known: Record<string, string> = {
+/**
+ * The IAM actions an SDK command needs (batch calls need their single call's action; a transaction
+ * needs the action of each kind of write it holds).
+ */
+function actionOf(command: string): string[] {
+  const known: Record<string, string | string[]> = {
     Get: 'dynamodb:GetItem',
     Put: 'dynamodb:PutItem',
     Update: 'dynamodb:UpdateItem',
@@ -221,6 +234,8 @@ function actionOf(command: string): string {
     Delete: 'dynamodb:DeleteItem',
     BatchGet: 'dynamodb:BatchGetItem',
     BatchWrite: 'dynamodb:BatchWriteItem',
+    // The registry's transactions: a registration puts two items, a removal deletes them.
+    TransactWrite: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
     Query: 'dynamodb:Query',
     Scan: 'dynamodb:Scan',
     SendMessage: 'sqs:SendMessage',
@@ -239,5 +254,5 @@ function actionOf(command: string): string {
   };
   const action = known[command];
   if (action === undefined) throw new Error(`the admin code sends ${command}Command: add its IAM action to this table, and grant it`);
-  return action;
+  return typeof action === 'string' ? [action] : action;
 }

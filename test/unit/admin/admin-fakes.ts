@@ -12,6 +12,7 @@ import type { AdminDeps } from '../../../functions/handlers/workflows/admin/admi
 import { queueLocator } from '../../../functions/handlers/workflows/admin/queue-locations';
 import { queueDirectory } from '../../../functions/handlers/workflows/queue-directory';
 import { aJobMessage, aJobRecord, FIXED_NOW } from '../../helpers/factories';
+import { fixedLookup, memoryEndpointRegistry } from './endpoint-fakes';
 
 /** The fake account's SQS URL base. */
 export const URL_BASE = 'https://sqs.eu-west-1.amazonaws.com/123456789012';
@@ -43,6 +44,9 @@ export function fakeAdmin(definitions: QueueDefinitionInput[] = [{ name: 'paymen
   const paused = new Set<string>();
   let lambdaAnswer: string | undefined;
   const byHandle = (handle: string) => dlq.find((entry) => entry.letter.receiptHandle === handle);
+  const endpoints = memoryEndpointRegistry();
+  /** Host names the target guard resolves, by name (others resolve to a public address; `undefined` fails). */
+  const dns: Record<string, readonly string[] | undefined> = {};
 
   const deps: AdminDeps = {
     settings,
@@ -132,6 +136,8 @@ export function fakeAdmin(definitions: QueueDefinitionInput[] = [{ name: 'paymen
       isPaused: async (queue) => paused.has(queue),
       pausedQueues: async () => new Set(paused),
     },
+    endpoints,
+    targetGuard: { allowLoopback: true, lookup: fixedLookup(dns) },
     consumerFunctions: Object.fromEntries(settings.map((queue) => [queue.name, `consumer-${queue.name}`])),
     queueUrlBase: URL_BASE,
     prefix: 'jobs',
@@ -160,6 +166,8 @@ export function fakeAdmin(definitions: QueueDefinitionInput[] = [{ name: 'paymen
       dlq.push({ letter, held: false });
     },
     jobs,
+    endpoints,
+    dns,
     dlq,
     sent,
     released,

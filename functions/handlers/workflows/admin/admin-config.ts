@@ -5,11 +5,16 @@ import { pipelineConfigSchema } from '../../../core/runtime-config';
 /** `arn:<partition>:sqs:<region>:<account>`: the queue ARNs' common part. */
 const ARN_BASE = /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}$/;
 
+/** A `true` / `false` variable, `false` when unset (as the consumers read theirs). */
+const flag = () => z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((value) => value === 'true'));
+
 /**
  * Configuration of the admin function: what the ingest side has (table, queue
  * URL base, name prefix, queue settings), plus where the queues' ARNs start
- * (message move tasks take ARNs) and each queue's consumer function (pause and
- * resume switch its event source mappings).
+ * (message move tasks take ARNs), each queue's consumer function (pause and
+ * resume switch its event source mappings), and the consumers' target
+ * allowances (`ALLOW_LOOPBACK_TARGETS`, `ALLOW_PRIVATE_TARGETS`), which an
+ * endpoint's URL must pass at registration.
  */
 export const adminConfigSchema = z
   .extend(z.omit(pipelineConfigSchema, { RECONCILE_AFTER_SECONDS: true }), {
@@ -20,6 +25,8 @@ export const adminConfigSchema = z
         error: 'CONSUMER_FUNCTIONS must map each queue to its consumer function name',
       }),
     ),
+    ALLOW_LOOPBACK_TARGETS: flag(),
+    ALLOW_PRIVATE_TARGETS: flag(),
   })
   .check(
     z.refine((config) => config.QUEUES.every((queue) => config.CONSUMER_FUNCTIONS[queue.name] !== undefined), {

@@ -5,7 +5,9 @@ import type { AdminDeps } from './admin-deps';
 import { cleanBodySchema, failedQuerySchema, JOB_ID_PATTERN, metricsQuerySchema, parseBody, parseQuery, parseRedriveBody, pathParameter } from './admin-requests';
 import { cleanQueue } from './clean-records';
 import { switchConsumer } from './consumer-switch';
+import { changeEndpoint, listEndpoints, registerEndpoint, removeEndpoint, rotateEndpointSecret, rotateEndpointToken, showEndpoint } from './endpoint-routes';
 import { failedPage } from './failed-view';
+import { readJobRoute } from './job-route';
 import { metricsSeries, windowStart } from './metrics-series';
 import { redriveStatus } from './move-task-view';
 import { purgeDeadLetters } from './purge-dead-letters';
@@ -57,6 +59,8 @@ export const ADMIN_ROUTES: Readonly<Record<string, AdminRoute>> = {
 
   'GET /admin/queues/{queue}/redrive': async (deps, event) => ok({ ...(await redriveStatus(deps, queueOf(deps, event))) }),
 
+  'GET /admin/jobs/{id}': readJobRoute,
+
   'POST /admin/jobs/{id}/retry': async (deps, event) => {
     const jobId = pathParameter(event, 'id');
     if (!JOB_ID_PATTERN.test(jobId)) {
@@ -76,4 +80,18 @@ export const ADMIN_ROUTES: Readonly<Record<string, AdminRoute>> = {
     const settings = queueOf(deps, event);
     return ok({ ...(await cleanQueue(deps, settings, parseBody(event, cleanBodySchema))) });
   },
+
+  'POST /admin/endpoints': async (deps, event) => ok(await registerEndpoint(deps, event), 201),
+
+  'GET /admin/endpoints': async (deps, event) => ok(await listEndpoints(deps, event)),
+
+  'GET /admin/endpoints/{id}': async (deps, event) => ok(await showEndpoint(deps, event)),
+
+  'PATCH /admin/endpoints/{id}': async (deps, event) => ok(await changeEndpoint(deps, event)),
+
+  'DELETE /admin/endpoints/{id}': async (deps, event) => ok(await removeEndpoint(deps, event)),
+
+  'POST /admin/endpoints/{id}/rotate-secret': async (deps, event) => ok(await rotateEndpointSecret(deps, event)),
+
+  'POST /admin/endpoints/{id}/rotate-token': async (deps, event) => ok(await rotateEndpointToken(deps, event)),
 };

@@ -3,6 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../../../adapters/clock';
 import { SqsDeadLetterQueue } from '../../../adapters/dead-letter-queue';
+import { DynamoDbEndpointRegistry } from '../../../adapters/dynamodb-endpoint-registry';
 import { DynamoDbJobStore } from '../../../adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../../../adapters/dynamodb-metrics-store';
 import { LambdaEventSourceControl } from '../../../adapters/event-source-control';
@@ -10,6 +11,7 @@ import { SqsMessageMoveTasks } from '../../../adapters/message-move-tasks';
 import { DynamoDbPauseStore } from '../../../adapters/pause-store';
 import { SqsQueueClient } from '../../../adapters/sqs-queue-client';
 import { parseConfig } from '../../../core/runtime-config';
+import { generateSigningSecret } from '../../../processors/webhook-signature';
 import { serviceLogger } from '../../runtime';
 import { queueDirectory } from '../queue-directory';
 import { adminConfigSchema } from './admin-config';
@@ -36,6 +38,8 @@ export function adminRuntime(environment: Record<string, string | undefined>): A
     moveTasks: new SqsMessageMoveTasks({ client: sqs }),
     eventSources: new LambdaEventSourceControl({ client: new LambdaClient({}) }),
     pauses: new DynamoDbPauseStore({ client: dynamodb, tableName: config.TABLE_NAME }),
+    endpoints: new DynamoDbEndpointRegistry({ client: dynamodb, tableName: config.TABLE_NAME, newSecret: generateSigningSecret }),
+    targetGuard: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, allowPrivate: config.ALLOW_PRIVATE_TARGETS },
     consumerFunctions: config.CONSUMER_FUNCTIONS,
     queueUrlBase: config.QUEUE_URL_BASE,
     prefix: config.QUEUE_NAME_PREFIX,

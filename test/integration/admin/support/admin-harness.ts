@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../../../../functions/adapters/clock';
 import { SqsDeadLetterQueue } from '../../../../functions/adapters/dead-letter-queue';
+import { DynamoDbEndpointRegistry } from '../../../../functions/adapters/dynamodb-endpoint-registry';
 import { LambdaEventSourceControl } from '../../../../functions/adapters/event-source-control';
 import { SqsMessageMoveTasks } from '../../../../functions/adapters/message-move-tasks';
 import { DynamoDbPauseStore } from '../../../../functions/adapters/pause-store';
@@ -13,6 +14,7 @@ import { queueSettingsOf } from '../../../../functions/core/runtime-config';
 import { createAdminHandler } from '../../../../functions/handlers/factories/admin-api';
 import type { AdminDeps } from '../../../../functions/handlers/workflows/admin/admin-deps';
 import { queueLocator } from '../../../../functions/handlers/workflows/admin/queue-locations';
+import { generateSigningSecret } from '../../../../functions/processors/webhook-signature';
 import { startLambdaControlApi } from '../../../../local/cloud/http/lambda-control-api';
 import { startSqsProxy, type SqsProxy } from '../../../../local/cloud/http/sqs-proxy';
 import type { RunningServer } from '../../../../local/cloud/http/http-server';
@@ -68,6 +70,9 @@ export class AdminHarness {
       moveTasks: new SqsMessageMoveTasks({ client: sqs }),
       eventSources: new LambdaEventSourceControl({ client: lambda }),
       pauses: new DynamoDbPauseStore({ client: env.dynamoDb, tableName: this.pipeline.tableName }),
+      endpoints: new DynamoDbEndpointRegistry({ client: env.dynamoDb, tableName: this.pipeline.tableName, newSecret: generateSigningSecret }),
+      // As the local cloud: receivers on this machine are allowed.
+      targetGuard: { allowLoopback: true },
       consumerFunctions: Object.fromEntries(settings.map((queue) => [queue.name, consumerFunction(queue.name)])),
       queueUrlBase: env.queueUrlBase,
       prefix: this.pipeline.prefix,
