@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
+  type AlarmProps,
   ComparisonOperator,
   MathExpression,
   Metric,
@@ -10,6 +11,7 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { CIRCUIT_OPENED_METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/adapters/emf-metrics';
 import type { JobQueues } from './job-queues';
 import type { QueueConsumer } from './queue-consumer';
 
@@ -58,6 +60,11 @@ export interface QueueAlarmsProps {
  *   (`RecursiveInvocationsDropped` > 0 in 5 minutes). The consumer allows its
  *   own loop (deferrals re-send to its queue), so any drop means that setting
  *   is missing and a deferred job's message was lost to the loop detection.
+ * - `endpoint-circuit-opened`, on a queue whose jobs may name an endpoint
+ *   (catalog `endpoints`): the circuit breaker of an endpoint it delivers to
+ *   opened, or opened again after a failed probe (`EndpointCircuitOpened` > 0
+ *   in 5 minutes). It stays in alarm while the endpoint is down and its probes
+ *   fail, and returns to OK five minutes after the last one.
  *
  * Missing data is not breaching: an idle function and a queue SQS has stopped
  * reporting on (empty for hours) are healthy.
@@ -76,6 +83,8 @@ export class QueueAlarms extends Construct {
   public readonly consumerThrottles?: Alarm;
   /** Lambda dropped recursive invocations of the consumer. */
   public readonly recursionDropped: Alarm;
+  /** An endpoint's circuit opened; only on a queue whose catalog entry has `endpoints`. */
+  public readonly endpointCircuitOpened?: Alarm;
   /** Every alarm above. */
   public readonly alarms: readonly Alarm[];
 
@@ -86,16 +95,12 @@ export class QueueAlarms extends Construct {
     const fn = props.consumer.handler.function;
     const threshold = definition.oldestMessageAlarmSeconds;
 
-    this.deadLetters = new Alarm(this, 'DeadLetters', {
+    this.deadLetters = anyAbove(this, 'DeadLetters', {
       alarmName: name('dlq-not-empty'),
       alarmDescription:
         `Jobs of the ${definition.name} queue are in its dead-letter queue. ` +
         `See why: npm run ops -- failed ${definition.name}; after a fix: npm run ops -- redrive ${definition.name} --all.`,
       metric: props.queues.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: Stats.MAXIMUM, period: QUEUE_PERIOD }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
     this.oldestMessage = new Alarm(this, 'OldestMessage', {
@@ -111,33 +116,25 @@ export class QueueAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.consumerErrors = new Alarm(this, 'ConsumerErrors', {
+    this.consumerErrors = anyAbove(this, 'ConsumerErrors', {
       alarmName: name('consumer-errors'),
       alarmDescription:
         `The ${definition.name} consumer crashed or timed out (Lambda Errors); its batch returns after the visibility timeout. ` +
         'Look in its log group for the error.',
       metric: fn.metricErrors({ statistic: Stats.SUM, period: FUNCTION_PERIOD }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
     if (!throttledByDesign(props.consumer)) {
-      this.consumerThrottles = new Alarm(this, 'ConsumerThrottles', {
+      this.consumerThrottles = anyAbove(this, 'ConsumerThrottles', {
         alarmName: name('consumer-throttles'),
         alarmDescription:
           `The ${definition.name} consumer was throttled although its reserved concurrency covers its mappings' maximum: ` +
           'check the reserved concurrency and the account limit.',
         metric: fn.metricThrottles({ statistic: Stats.SUM, period: FUNCTION_PERIOD }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       });
     }
 
-    this.recursionDropped = new Alarm(this, 'RecursionDropped', {
+    this.recursionDropped = anyAbove(this, 'RecursionDropped', {
       alarmName: name('recursion-dropped'),
       alarmDescription:
         `Lambda stopped a recursive loop of the ${definition.name} consumer (RecursiveInvocationsDropped): deferred jobs were not re-sent. ` +
@@ -149,11 +146,24 @@ export class QueueAlarms extends Construct {
         statistic: Stats.SUM,
         period: FUNCTION_PERIOD,
       }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+
+    if (definition.endpoints) {
+      this.endpointCircuitOpened = anyAbove(this, 'EndpointCircuitOpened', {
+        alarmName: name('endpoint-circuit-opened'),
+        alarmDescription:
+          `The circuit breaker of an endpoint the ${definition.name} queue delivers to opened: the user's app failed ` +
+          'its threshold of deliveries in a row, and its jobs wait out the cool-down. The consumer\'s log ("endpoint circuit opened") ' +
+          'names the endpoint; see it with npm run ops -- endpoint <endpoint_id>.',
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: CIRCUIT_OPENED_METRIC,
+          dimensionsMap: { service: METRICS_SERVICE, queue: definition.name },
+          statistic: Stats.SUM,
+          period: FUNCTION_PERIOD,
+        }),
+      });
+    }
 
     this.alarms = [
       this.deadLetters,
@@ -161,6 +171,7 @@ export class QueueAlarms extends Construct {
       this.consumerErrors,
       ...(this.consumerThrottles ? [this.consumerThrottles] : []),
       this.recursionDropped,
+      ...(this.endpointCircuitOpened ? [this.endpointCircuitOpened] : []),
     ];
     if (props.action) {
       for (const alarm of this.alarms) {
@@ -201,5 +212,19 @@ export function oldestAge(queues: JobQueues): IMetric {
     usingMetrics: Object.fromEntries(metrics),
     label: `oldest message, ${queues.definition.name} (all lanes)`,
     period: QUEUE_PERIOD,
+  });
+}
+
+/** What an alarm on any occurrence needs: the rest is the same for all of them. */
+type AnyAboveProps = Pick<AlarmProps, 'alarmName' | 'alarmDescription' | 'metric'>;
+
+/** An alarm on any occurrence in one period (> 0), quiet while there is no data. */
+function anyAbove(scope: Construct, id: string, props: AnyAboveProps): Alarm {
+  return new Alarm(scope, id, {
+    ...props,
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
 }

@@ -49,3 +49,23 @@ export class EmfBatchMetrics implements BatchMetrics {
     ]);
   }
 }
+
+/** The metric counting circuit breakers that opened, per queue (not per endpoint: a metric per endpoint would cost one each). */
+export const CIRCUIT_OPENED_METRIC = 'EndpointCircuitOpened';
+
+/** Publishes the endpoint breakers' events. */
+export interface CircuitMetrics {
+  /** A circuit of an endpoint the queue delivers to opened (or opened again after a failed probe). */
+  circuitOpened(queue: string): void;
+}
+
+/**
+ * Breaker events as EMF lines, in namespace `JobPipeline` with dimensions
+ * `service` and `queue`: {@link CIRCUIT_OPENED_METRIC} (count), one line per
+ * opening. Which endpoint opened is in the consumer's log beside it.
+ */
+export class EmfCircuitMetrics implements CircuitMetrics {
+  public circuitOpened(queue: string): void {
+    writeEmf({ queue }, [{ name: CIRCUIT_OPENED_METRIC, unit: 'Count', values: 1 }]);
+  }
+}

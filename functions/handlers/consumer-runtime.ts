@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -6,17 +7,21 @@ import { DynamoDbConcurrencyPool } from '../adapters/dynamodb-concurrency-pool';
 import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter';
-import { EmfBatchMetrics } from '../adapters/emf-metrics';
+import { DynamoDbEndpointCircuit } from '../adapters/dynamodb-endpoint-circuit';
+import { DynamoDbEndpointRegistry } from '../adapters/dynamodb-endpoint-registry';
+import { EmfBatchMetrics, EmfCircuitMetrics } from '../adapters/emf-metrics';
 import { cachedSecret } from '../adapters/secret-value';
 import { SqsQueueClient } from '../adapters/sqs-queue-client';
 import { lanesOf } from '../core/lanes';
 import { deadLetterQueueName, laneQueueName, queueUrl } from '../core/queue-names';
-import { consumerConfigWithSecretSchema, parseConfig } from '../core/runtime-config';
+import { consumerConfigWithSecretSchema, parseConfig, type ConsumerConfig } from '../core/runtime-config';
+import { createEndpointProcessor } from '../processors/endpoint-processor';
 import { createHttpProcessor } from '../processors/http-processor';
-import { signingSecretOf } from '../processors/webhook-signature';
+import { generateSigningSecret, signingSecretOf } from '../processors/webhook-signature';
 import { consumerPauseGuard } from './consumer-pause';
 import { serviceLogger } from './service-logger';
 import type { ConsumerDeps } from './workflows/consumer-deps';
+import { endpointBreaker } from './workflows/endpoint-breaker';
 
 // Only the consumer reads the signing secret, so only its bundle holds the
 // Secrets Manager client: the other functions' runtimes never import this file.
@@ -58,14 +63,36 @@ export function consumerRuntime(environment: Environment): ConsumerDeps {
     pool: new DynamoDbConcurrencyPool({ client: dynamodb, tableName: config.TABLE_NAME }),
     metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     cloudWatch: new EmfBatchMetrics(),
-    processor: createHttpProcessor({
-      targetUrl: config.TARGET_URL,
-      signingSecret: config.SIGNING_SECRET ?? signingSecretFrom(cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? '')),
-      timeoutMs: definition.timeoutMs,
-      allowLoopback: config.ALLOW_LOOPBACK_TARGETS,
-      allowPrivate: config.ALLOW_PRIVATE_TARGETS,
-    }),
+    ...processing(config, dynamodb, logger),
     clock: systemClock,
     logger,
   };
+}
+
+/**
+ * The processor, and on a queue whose jobs may name an endpoint (catalog
+ * `endpoints`) the endpoints' breaker gate beside it: endpoints are read from
+ * the registry in the jobs table, cached per warm instance.
+ */
+function processing(config: ConsumerConfig, dynamodb: DynamoDBClient, logger: Logger): Pick<ConsumerDeps, 'processor' | 'endpointGate'> {
+  const definition = config.QUEUE_SETTINGS;
+  const http = {
+    targetUrl: config.TARGET_URL,
+    signingSecret: config.SIGNING_SECRET ?? signingSecretFrom(cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? '')),
+    timeoutMs: definition.timeoutMs,
+    allowLoopback: config.ALLOW_LOOPBACK_TARGETS,
+    allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+  };
+  if (!definition.endpoints) return { processor: createHttpProcessor(http) };
+  const { gate, directory } = endpointBreaker({
+    // The consumer only reads endpoints; registrations (and their secrets) are the admin function's.
+    registry: new DynamoDbEndpointRegistry({ client: dynamodb, tableName: config.TABLE_NAME, newSecret: generateSigningSecret }),
+    circuit: new DynamoDbEndpointCircuit({ client: dynamodb, tableName: config.TABLE_NAME }),
+    queue: definition.name,
+    jobTimeoutMs: definition.timeoutMs,
+    clock: systemClock,
+    logger,
+    metrics: new EmfCircuitMetrics(),
+  });
+  return { processor: createEndpointProcessor({ ...http, endpoints: directory }), endpointGate: gate };
 }

@@ -1,8 +1,10 @@
+import type { EndpointBody } from '../core/endpoint';
 import { ConfigError, JobFailedError, JobTimeoutError, categoryOf } from '../core/errors';
 import { FAILURE_CATEGORY, categoryOfHttpStatus } from '../core/failure';
+import type { JobMessage } from '../core/job';
 import { failureOfResponse, readBodyLimited, resultOfBody, type HttpDeliveryResult } from './http-response';
 import { createNodeTransport, type HttpTransport, type TransportResponse } from './http-transport';
-import type { Processor } from './processor';
+import type { Processor, ProcessorContext } from './processor';
 import { assertLiteralTargetAllowed, guardedLookup, type TargetLookup } from './target-guard';
 import { buildWebhookRequest, type WebhookRequest } from './webhook-request';
 import { signWebhook } from './webhook-signature';
@@ -10,15 +12,8 @@ import { signWebhook } from './webhook-signature';
 /** The `user-agent` deliveries carry unless told otherwise. */
 export const DEFAULT_USER_AGENT = 'job-pipeline-webhooks/1';
 
-/** How an HTTP processor delivers. */
-export interface HttpProcessorOptions {
-  /** Where every job of the queue is POSTed; http or https. */
-  readonly targetUrl: string;
-  /**
-   * `whsec_<base64 key>` (or a raw secret, see `signWebhook`), or a function that
-   * fetches it (from a secret store, cached by the caller).
-   */
-  readonly signingSecret: string | (() => Promise<string>);
+/** How deliveries are made, whatever their target. */
+export interface HttpDeliveryOptions {
   /** How long one delivery may take, response body included, in milliseconds. */
   readonly timeoutMs: number;
   /**
@@ -34,7 +29,7 @@ export interface HttpProcessorOptions {
    */
   readonly allowPrivate?: boolean;
   /**
-   * How the target's host name is resolved; every connection resolves it once
+   * How a target's host name is resolved; every connection resolves it once
    * and connects only to the addresses that passed the guard.
    *
    * @default the system resolver (`dns.promises.lookup`)
@@ -48,44 +43,66 @@ export interface HttpProcessorOptions {
   readonly userAgent?: string;
 }
 
+/** How an HTTP processor delivers: to one target, fixed for the queue. */
+export interface HttpProcessorOptions extends HttpDeliveryOptions {
+  /** Where every job of the queue is POSTed; http or https. */
+  readonly targetUrl: string;
+  /**
+   * `whsec_<base64 key>` (or a raw secret, see `signWebhook`), or a function that
+   * fetches it (from a secret store, cached by the caller).
+   */
+  readonly signingSecret: string | (() => Promise<string>);
+}
+
+/** Where one delivery goes, how it is signed, and what it carries. */
+export interface DeliveryTarget {
+  /** An http or https URL; it passes the address guard on every delivery. */
+  readonly url: URL;
+  /** The signing secret, or several (the current one first); fetched per delivery, so a cached store may answer. */
+  readonly secret: () => Promise<string | readonly string[]>;
+  /** Static headers sent with the delivery; ours win over any of the same name. @default none */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** @default 'envelope' - see `buildWebhookRequest` */
+  readonly body?: EndpointBody;
+}
+
+/** Delivers one job to a target given per call (see {@link createHttpDelivery}). */
+export type HttpDelivery = (target: DeliveryTarget, job: JobMessage, context: ProcessorContext) => Promise<HttpDeliveryResult>;
+
 /**
- * A processor that delivers each job as a signed webhook: a JSON POST to the
- * target, signed with the Standard Webhooks scheme. A 2xx completes the job with
- * `{ status, body }`; any other answer, a timeout or a connection failure throws
- * a `JobFailedError` whose category decides between a retry and the DLQ.
- * Redirects are not followed: a 3xx fails as `client`, so a target cannot bounce
- * us to an address the guard would refuse.
+ * Delivers jobs as signed webhooks to whatever target each call names: a JSON
+ * POST (or the job's raw bytes), signed with the Standard Webhooks scheme. A
+ * 2xx resolves with `{ status, body }`; any other answer, a timeout or a
+ * connection failure throws a `JobFailedError` whose category decides between
+ * a retry and the DLQ (a refused answer's `context.status` says which).
+ * Redirects are not followed: a 3xx fails as `client`, so a target cannot
+ * bounce us to an address the guard would refuse.
  *
  * The guard runs where the socket connects: an IP literal target is checked as
  * is, and a host name is resolved by the connection itself through
  * `guardedLookup`, which hands it only addresses that passed. There is no
  * second lookup for a DNS answer to change in (rebinding).
  *
- * Options are checked here, so a bad configuration fails at module load rather
- * than on the first job.
+ * One delivery function keeps one connection pool, shared by all its targets:
+ * every connection in it was made through the same guard and allowances.
  *
- * @throws ConfigError when the target URL, timeout or secret is unusable
+ * @throws ConfigError when the timeout is unusable
  * @example
- * const processor = createHttpProcessor({ targetUrl: 'https://hooks.example.com/jobs', signingSecret, timeoutMs: 10_000 });
- * const { status } = await processor(job, { signal, attempt: 1, logger });
+ * const deliver = createHttpDelivery({ timeoutMs: 10_000 });
+ * await deliver({ url: new URL('https://hooks.example.com/in'), secret: async () => secret }, job, context);
  */
-export function createHttpProcessor(options: HttpProcessorOptions): Processor {
-  const target = parseTarget(options.targetUrl);
+export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
   if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
     throw new ConfigError(`timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}`);
   }
-  // A dry signature checks a given secret now rather than on every job.
-  if (typeof options.signingSecret === 'string') signWebhook({ id: 'check', timestamp: new Date(0), body: '', secret: options.signingSecret });
-  const secretOf = typeof options.signingSecret === 'string' ? ((secret: string) => async () => secret)(options.signingSecret) : options.signingSecret;
   const send = options.transport ?? createNodeTransport();
-  const lookup = guardedLookup(target, options);
   const clock = options.clock ?? (() => new Date());
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const { timeoutMs } = options;
-  const host = target.host;
 
-  return async (job, { signal, attempt, logger }): Promise<HttpDeliveryResult> => {
+  return async (target, job, { signal, attempt, logger }): Promise<HttpDeliveryResult> => {
     const started = performance.now();
+    const host = target.url.host;
     const durationMs = (): number => Math.round(performance.now() - started);
     const fail = (failure: unknown, status?: number): never => {
       const category = categoryOf(failure);
@@ -100,15 +117,15 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
     const combined = AbortSignal.any([signal, deadline]);
     let request: WebhookRequest;
     try {
-      assertLiteralTargetAllowed(target, options);
-      request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: await secretOf(), userAgent });
+      assertLiteralTargetAllowed(target.url, options);
+      request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: await target.secret(), userAgent, headers: target.headers, body: target.body });
     } catch (error) {
       return fail(error);
     }
 
     let response: TransportResponse;
     try {
-      response = await send({ url: target, ...request, signal: combined, lookup });
+      response = await send({ url: target.url, ...request, signal: combined, lookup: guardedLookup(target.url, options) });
     } catch (error) {
       // The guard's refusal (or failure to resolve) comes back from the connection as is.
       if (error instanceof JobFailedError) return fail(error);
@@ -137,6 +154,26 @@ export function createHttpProcessor(options: HttpProcessorOptions): Processor {
     logger.debug('webhook delivered', { host, status, duration_ms: durationMs() });
     return { status, body };
   };
+}
+
+/**
+ * A processor that delivers each job of the queue to its one fixed target, as
+ * {@link createHttpDelivery} does. Options are checked here, so a bad
+ * configuration fails at module load rather than on the first job.
+ *
+ * @param deliver - the delivery to share (its connection pool) with another processor; made from `options` when left out
+ * @throws ConfigError when the target URL, timeout or secret is unusable
+ * @example
+ * const processor = createHttpProcessor({ targetUrl: 'https://hooks.example.com/jobs', signingSecret, timeoutMs: 10_000 });
+ * const { status } = await processor(job, { signal, attempt: 1, logger });
+ */
+export function createHttpProcessor(options: HttpProcessorOptions, deliver: HttpDelivery = createHttpDelivery(options)): Processor {
+  const url = parseTarget(options.targetUrl);
+  const { signingSecret } = options;
+  // A dry signature checks a given secret now rather than on every job.
+  if (typeof signingSecret === 'string') signWebhook({ id: 'check', timestamp: new Date(0), body: '', secret: signingSecret });
+  const target: DeliveryTarget = { url, secret: typeof signingSecret === 'string' ? async () => signingSecret : signingSecret };
+  return async (job, context) => deliver(target, job, context);
 }
 
 function parseTarget(targetUrl: string): URL {

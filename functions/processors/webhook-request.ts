@@ -1,3 +1,4 @@
+import { ENDPOINT_BODY, type EndpointBody } from '../core/endpoint';
 import { JobFailedError } from '../core/errors';
 import { FAILURE_CATEGORY } from '../core/failure';
 import type { JobMessage } from '../core/job';
@@ -20,8 +21,23 @@ export interface WebhookRequestInput {
   readonly attempt: number;
   /** When this attempt is signed; receivers reject timestamps far from their clock. */
   readonly timestamp: Date;
-  readonly secret: string;
+  /** The signing secret, or several (the current one first): see `signWebhook`. */
+  readonly secret: string | readonly string[];
   readonly userAgent: string;
+  /**
+   * Static headers of the target (an endpoint's, e.g. an auth header of the
+   * user's app). The delivery's own headers win over any of the same name.
+   *
+   * @default none
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * `envelope`: the job as {@link WebhookPayload}; `raw`: the job's original
+   * bytes (`raw`) as received, or its data as JSON when it has none.
+   *
+   * @default 'envelope'
+   */
+  readonly body?: EndpointBody;
 }
 
 /** A signed request, ready to send. */
@@ -35,7 +51,7 @@ export interface WebhookRequest {
  * the same on every attempt of one run, so a receiver that drops ids it has seen
  * drops our retries and nothing else, while a new run of a deduplicated job id
  * (accepted once its twin finished) is a new event; `x-job-attempt` says which
- * attempt this is.
+ * attempt this is. A raw body is signed as sent, byte for byte.
  *
  * @throws JobFailedError with category `validation` when the job's data cannot be serialized
  * @example
@@ -43,16 +59,9 @@ export interface WebhookRequest {
  */
 export function buildWebhookRequest(input: WebhookRequestInput): WebhookRequest {
   const { job, attempt } = input;
-  const payload: WebhookPayload = {
-    job_id: job.jobId,
-    queue: job.queue,
-    name: job.name,
-    attempt,
-    data: job.data,
-    ...(job.correlationId === undefined ? {} : { correlation_id: job.correlationId }),
-  };
-  const body = serialize(payload, job.jobId);
+  const body = input.body === ENDPOINT_BODY.raw ? rawBodyOf(job) : serialize(envelopeOf(job, attempt), job.jobId);
   const headers: Record<string, string> = {
+    ...lowerCased(input.headers ?? {}),
     'content-type': 'application/json',
     'user-agent': input.userAgent,
     ...signWebhook({ id: job.runId, timestamp: input.timestamp, body, secret: input.secret }),
@@ -62,7 +71,28 @@ export function buildWebhookRequest(input: WebhookRequestInput): WebhookRequest 
   return { body, headers };
 }
 
-function serialize(payload: WebhookPayload, jobId: string): string {
+function envelopeOf(job: JobMessage, attempt: number): WebhookPayload {
+  return {
+    job_id: job.jobId,
+    queue: job.queue,
+    name: job.name,
+    attempt,
+    data: job.data,
+    ...(job.correlationId === undefined ? {} : { correlation_id: job.correlationId }),
+  };
+}
+
+/** The original bytes of an inbound callback, or the job's data as JSON (`null` for none). */
+function rawBodyOf(job: JobMessage): string {
+  return job.raw ?? serialize(job.data ?? null, job.jobId);
+}
+
+/** Header names as the delivery's own are written, so one of ours replaces a static one of any case. */
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function serialize(payload: unknown, jobId: string): string {
   try {
     return JSON.stringify(payload);
   } catch (error) {

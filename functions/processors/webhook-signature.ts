@@ -23,8 +23,12 @@ export interface SignWebhookInput {
   readonly timestamp: Date;
   /** The exact request body sent: receivers verify the bytes they got. */
   readonly body: string;
-  /** `whsec_<base64 key>`, or a raw secret whose UTF-8 bytes are the key. */
-  readonly secret: string;
+  /**
+   * `whsec_<base64 key>`, or a raw secret whose UTF-8 bytes are the key; or
+   * several (an endpoint's current secret first, then one rotated out that
+   * still signs), each giving its own signature in the one header.
+   */
+  readonly secret: string | readonly string[];
 }
 
 /**
@@ -36,7 +40,11 @@ export interface SignWebhookInput {
  * the key, so a receiver verifies it with the same string as a raw key (not by
  * base64-decoding it).
  *
- * @throws ConfigError when the secret holds no key
+ * Several secrets give several signatures, space-separated in their order, as
+ * the scheme allows: a receiver that knows any one of the secrets verifies the
+ * delivery, so a rotated secret keeps working while its receivers move over.
+ *
+ * @throws ConfigError when a secret holds no key, or none is given
  * @throws RangeError when the timestamp is not a valid date
  * @example
  * const headers = signWebhook({ id: 'job-1', timestamp: new Date(), body: '{"a":1}', secret: generateSigningSecret() });
@@ -46,10 +54,13 @@ export function signWebhook(input: SignWebhookInput): WebhookSignatureHeaders {
   const millis = input.timestamp.getTime();
   if (Number.isNaN(millis)) throw new RangeError('webhook timestamp is not a valid date');
   const seconds = Math.floor(millis / 1000).toString();
-  const signature = createHmac('sha256', signingKeyOf(input.secret))
-    .update(`${input.id}.${seconds}.${input.body}`, 'utf8')
-    .digest('base64');
-  return { 'webhook-id': input.id, 'webhook-timestamp': seconds, 'webhook-signature': `v1,${signature}` };
+  const secrets = typeof input.secret === 'string' ? [input.secret] : input.secret;
+  if (secrets.length === 0) throw new ConfigError('webhook signing needs at least one secret');
+  const signatures = secrets.map((secret) => {
+    const signature = createHmac('sha256', signingKeyOf(secret)).update(`${input.id}.${seconds}.${input.body}`, 'utf8').digest('base64');
+    return `v1,${signature}`;
+  });
+  return { 'webhook-id': input.id, 'webhook-timestamp': seconds, 'webhook-signature': signatures.join(' ') };
 }
 
 /**

@@ -14,8 +14,12 @@ import { resourceAt, resourcesOf, synthPipeline, testStack, type TemplateResourc
 
 const definitions = parseCatalog(catalog);
 const { template, stack } = synthPipeline();
-/** Per queue: DLQ, oldest message, errors, throttles (not report-generation, by design), dropped recursion. */
-const queueAlarmCount = definitions.length * 5 - 1;
+/**
+ * Per queue: DLQ, oldest message, errors, throttles (not report-generation, by design), dropped recursion;
+ * and an opened endpoint circuit on the queues whose jobs may name an endpoint.
+ */
+const endpointQueues = definitions.filter((definition) => definition.endpoints);
+const queueAlarmCount = definitions.length * 5 - 1 + endpointQueues.length;
 /** The pipeline's own alarms (functions, API, table, stuck jobs): see pipeline-alarms.test.ts. */
 const pipelineAlarmCount = (): number => stack.pipelineAlarms.alarms.length;
 
@@ -109,6 +113,29 @@ describe('QueueAlarms in the pipeline stack', () => {
     }
   });
 
+  it('alarms when an endpoint circuit of webhook-delivery opens, and only for queues whose jobs may name an endpoint', () => {
+    // Assess
+    expect(endpointQueues.map((definition) => definition.name)).toEqual(['webhook-delivery']);
+    expect(alarmNamed(template, 'jobs-dev-webhook-delivery-endpoint-circuit-opened').Properties).toMatchObject({
+      Namespace: 'JobPipeline',
+      MetricName: 'EndpointCircuitOpened',
+      Dimensions: [
+        { Name: 'queue', Value: 'webhook-delivery' },
+        { Name: 'service', Value: 'job-pipeline' },
+      ],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    const circuitAlarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((alarm) =>
+      String(alarm.Properties?.AlarmName).endsWith('-endpoint-circuit-opened'),
+    );
+    expect(circuitAlarms).toHaveLength(1);
+  });
+
   it('has no alarm actions and no topic without alarmEmail', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
@@ -158,6 +185,21 @@ describe('QueueAlarms', () => {
 
     // Assess
     expect(alarmNamed(own, `jobs-test-${definition.name}-oldest-message`).Properties?.Threshold).toBe(120);
+  });
+
+  it('alarms on an opened endpoint circuit only for an entry with endpoints', () => {
+    // Act
+    const plain = alarmsFor({});
+    const relay = alarmsFor({ endpoints: true });
+
+    // Assess
+    expect(plain.alarms.endpointCircuitOpened).toBeUndefined();
+    expect(relay.alarms.endpointCircuitOpened).toBeDefined();
+    expect(relay.alarms.alarms).toContain(relay.alarms.endpointCircuitOpened);
+    expect(alarmNamed(relay.template, `jobs-test-${relay.definition.name}-endpoint-circuit-opened`).Properties).toMatchObject({
+      MetricName: 'EndpointCircuitOpened',
+      Dimensions: expect.arrayContaining([{ Name: 'queue', Value: relay.definition.name }]),
+    });
   });
 
   it('alarms on throttles for a consumer whose reserved concurrency covers its mappings, not for one below them', () => {

@@ -9,6 +9,7 @@ import type { BatchMetrics } from '../../adapters/emf-metrics';
 import type { Lane } from '../../core/lanes';
 import type { QueueDefinition } from '../../core/queue-config';
 import type { Processor } from '../../processors/processor';
+import type { EndpointGate } from './endpoint-gate';
 import type { PauseGuard } from './paused-batch';
 import { LATE_START_TOLERANCE_MS as CORE_LATE_START_TOLERANCE_MS, SLOT_HORIZON_MS as CORE_SLOT_HORIZON_MS } from '../../core/rate-limit';
 
@@ -44,6 +45,12 @@ export interface ConsumerDeps {
   readonly random?: () => number;
   /** The queue's pause state (`paused-batch.ts`); left out, every batch runs. */
   readonly pause?: PauseGuard;
+  /**
+   * The endpoints' circuit breakers, checked before a claim (`endpoint-gate.ts`),
+   * on a queue whose jobs may name an endpoint (catalog `endpoints`); left
+   * out, no job waits for a breaker.
+   */
+  readonly endpointGate?: EndpointGate;
 }
 
 /**

@@ -211,6 +211,8 @@ export class BatchProcessor {
     return this.safely(async () => {
       if (slots.failure !== undefined) throw slots.failure;
       if (slots.granted === 0) return this.defer(lane, job, POOL_FULL_DEFER_MS);
+      const gate = await this.deps.endpointGate?.check(message);
+      if (gate?.kind === 'defer') return this.defer(lane, job, gate.waitMs);
       const slot = await startSlot();
       if (!slot.granted) return this.defer(lane, job, slot.deferMs);
       await approachSlot(this.deps, slot.slotMs);

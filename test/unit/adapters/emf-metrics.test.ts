@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EmfBatchMetrics, METRICS_NAMESPACE } from '../../../functions/adapters/emf-metrics';
+import { CIRCUIT_OPENED_METRIC, EmfBatchMetrics, EmfCircuitMetrics, METRICS_NAMESPACE } from '../../../functions/adapters/emf-metrics';
 import { EmfStuckMetrics } from '../../../functions/adapters/stuck-metrics';
 
 function capturedLines(): { lines: () => Record<string, unknown>[] } {
@@ -35,5 +35,21 @@ describe('EMF writers', () => {
     const [line] = out.lines();
     expect(line).toMatchObject({ service: 'job-pipeline', StuckJobs: 3, StuckJobsRepaired: 2, StuckJobsUnrepaired: 1 });
     expect(line?._aws).toMatchObject({ CloudWatchMetrics: [{ Dimensions: [['service']] }] });
+  });
+
+  it('counts an opened endpoint circuit by queue, with no endpoint dimension', () => {
+    // Prepare
+    const out = capturedLines();
+
+    // Act
+    new EmfCircuitMetrics().circuitOpened('webhook-delivery');
+
+    // Assess
+    const [line, ...rest] = out.lines();
+    expect(rest).toEqual([]);
+    expect(line).toMatchObject({ service: 'job-pipeline', queue: 'webhook-delivery', [CIRCUIT_OPENED_METRIC]: 1 });
+    expect(line?._aws).toMatchObject({
+      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['service', 'queue']], Metrics: [{ Name: 'EndpointCircuitOpened', Unit: 'Count' }] }],
+    });
   });
 });

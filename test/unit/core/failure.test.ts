@@ -51,6 +51,7 @@ describe('isRetryableCategory', () => {
     ['validation', false],
     ['non_retryable', false],
     ['stuck', false],
+    ['endpoint_disabled', false],
   ])('%s → retryable %s', (category, retryable) => {
     // Act / Assess
     expect(isRetryableCategory(category)).toBe(retryable);
@@ -59,7 +60,7 @@ describe('isRetryableCategory', () => {
   it('covers every category the project defines', () => {
     // Assess: a new category must be added to the table above
     expect([...FAILURE_CATEGORIES].sort()).toEqual(
-      ['auth', 'client', 'network', 'non_retryable', 'rate_limited', 'server', 'stuck', 'timeout', 'validation'],
+      ['auth', 'client', 'endpoint_disabled', 'network', 'non_retryable', 'rate_limited', 'server', 'stuck', 'timeout', 'validation'],
     );
     expect(FAILURE_CATEGORIES).toEqual(Object.values(FAILURE_CATEGORY));
   });

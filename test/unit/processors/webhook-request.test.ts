@@ -90,4 +90,41 @@ describe('buildWebhookRequest', () => {
     // Assess
     expect(build).toThrow(expect.objectContaining({ category: 'validation' }));
   });
+
+  it('sends a raw job\'s original bytes as they came, signed as sent', () => {
+    // Prepare: the text as received, spacing and key order included, which JSON.stringify would not keep.
+    const raw = '{ "Body":{"stkCallback":{"ResultCode":0, "Amount":1.00}} }';
+    const job = aJobMessage({ data: JSON.parse(raw) as unknown, raw });
+
+    // Act
+    const { body, headers } = buildWebhookRequest({ job, attempt: 1, timestamp: new Date(), secret, userAgent: 'test/1', body: 'raw' });
+
+    // Assess
+    expect(body).toBe(raw);
+    expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
+  });
+
+  it('sends a raw job without original bytes as its data in JSON', () => {
+    // Act
+    const { body } = buildWebhookRequest({ job: aJobMessage({ data: { amount: 1000 } }), attempt: 1, timestamp: FIXED_NOW, secret, userAgent: 'test/1', body: 'raw' });
+
+    // Assess
+    expect(body).toBe('{"amount":1000}');
+  });
+
+  it('sends static headers beside its own, which win over a static one of the same name in any case', () => {
+    // Act
+    const { headers } = buildWebhookRequest({
+      job: aJobMessage(),
+      attempt: 1,
+      timestamp: FIXED_NOW,
+      secret,
+      userAgent: 'test/1',
+      headers: { Authorization: 'Bearer app-token', 'Content-Type': 'text/plain', 'X-Job-Attempt': '99' },
+    });
+
+    // Assess
+    expect(headers).toMatchObject({ authorization: 'Bearer app-token', 'content-type': 'application/json', 'x-job-attempt': '1' });
+    expect(Object.keys(headers).filter((name) => name.toLowerCase() === 'content-type')).toEqual(['content-type']);
+  });
 });

@@ -99,6 +99,30 @@ describe('signWebhook', () => {
     expect(sign).toThrow(ConfigError);
   });
 
+  it('signs with every secret given, the first first, and each verifies on its own', () => {
+    // Prepare: an endpoint's current secret, and the one it rotated out that still signs.
+    const current = generateSigningSecret();
+    const previous = generateSigningSecret();
+    const stranger = generateSigningSecret();
+    const body = '{"amount":1000}';
+
+    // Act
+    const headers = signWebhook({ id: 'run-1', timestamp: new Date(), body, secret: [current, previous] });
+
+    // Assess
+    const signatures = headers['webhook-signature'].split(' ');
+    expect(signatures).toHaveLength(2);
+    expect(signatures[0]).toBe(signWebhook({ id: 'run-1', timestamp: new Date(Number(headers['webhook-timestamp']) * 1000), body, secret: current })['webhook-signature']);
+    expect(new Webhook(current).verify(body, { ...headers })).toEqual({ amount: 1000 });
+    expect(new Webhook(previous).verify(body, { ...headers })).toEqual({ amount: 1000 });
+    expect(() => new Webhook(stranger).verify(body, { ...headers })).toThrow(/signature/i);
+  });
+
+  it('refuses an empty list of secrets, and any secret of a list that holds no key', () => {
+    expect(() => signWebhook({ id: 'run-1', timestamp: new Date(), body: '{}', secret: [] })).toThrow(ConfigError);
+    expect(() => signWebhook({ id: 'run-1', timestamp: new Date(), body: '{}', secret: [generateSigningSecret(), 'whsec_'] })).toThrow(ConfigError);
+  });
+
   it('refuses an invalid timestamp', () => {
     // Act
     const sign = (): unknown =>
