@@ -11,7 +11,7 @@ import { wildcardResourceFinding } from './nag-findings';
 export interface AdminApiProps {
   /** The REST API to add the admin routes to (the partners' API: one endpoint). */
   readonly api: RestApi;
-  /** Handles `GET /queue/status` (the health function's full view). */
+  /** Handles `GET /queue/status` (the health function's full view) and seed 000's `GET /api/queue/status`. */
   readonly statusFunction: IFunction;
   /**
    * Name of the managed policy that lets a role call the admin routes.
@@ -39,8 +39,9 @@ export type AdminMethod = (typeof ADMIN_METHODS)[number];
 
 /**
  * The operators' surface of the REST API: every route here needs SigV4
- * (`AWS_IAM`) and no API key. Provides `GET /queue/status` and the `/admin`
- * resource; the operations routes are added with {@link AdminApi.addRoute}.
+ * (`AWS_IAM`) and no API key. Provides `GET /queue/status`, seed 000's
+ * `GET /api/queue/status` (the same counts in that seed's shape) and the
+ * `/admin` resource; the operations routes are added with {@link AdminApi.addRoute}.
  * Each route is also added to {@link AdminApi.invokePolicy}, a managed policy
  * allowing `execute-api:Invoke` on exactly the admin routes, for operators'
  * roles.
@@ -62,7 +63,7 @@ export class AdminApi extends Construct {
   public readonly adminResource: IResource;
   /** Allows `execute-api:Invoke` on every admin route; attach it to operators' roles. */
   public readonly invokePolicy: ManagedPolicy;
-  /** The admin methods added so far, `/queue/status` first. */
+  /** The admin methods added so far, `/queue/status` and `/api/queue/status` first. */
   public readonly methods: Method[] = [];
 
   private readonly api: RestApi;
@@ -84,6 +85,7 @@ export class AdminApi extends Construct {
     });
     this.adminResource = this.api.root.addResource('admin');
     this.addMethod(this.api.root.resourceForPath('queue/status'), 'GET', props.statusFunction, '/queue/status', HEALTH_THROTTLES.queueHealth);
+    this.addMethod(this.api.root.resourceForPath('api/queue/status'), 'GET', props.statusFunction, '/api/queue/status', HEALTH_THROTTLES.queueHealth);
   }
 
   /**

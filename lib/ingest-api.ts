@@ -3,6 +3,7 @@ import {
   AccessLogField,
   AccessLogFormat,
   ApiKey,
+  AuthorizationType,
   Cors,
   EndpointType,
   LambdaIntegration,
@@ -24,7 +25,7 @@ import { Construct } from 'constructs';
 import { ConfigError } from '../functions/core/errors';
 import { MAX_REQUEST_BODY_BYTES, MAX_STORABLE_PAYLOAD_BYTES } from '../functions/core/limits';
 import type { PartnerPlan } from './pipeline-context';
-import { batchRequestModelSchema, jobRequestModelSchema } from './request-models';
+import { batchRequestModelSchema, jobRequestModelSchema, paymentIntentModelSchema } from './request-models';
 
 /**
  * The path parameter of `/jobs/{id}`. API Gateway allows one variable name per
@@ -36,9 +37,23 @@ export const JOB_PATH_PARAMETER = 'id';
 /** The `/jobs/{id}` resource's path. */
 const JOB_PATH = `/jobs/{${JOB_PATH_PARAMETER}}`;
 
+/**
+ * The inbound callback route's resource path: public (the provider has no API
+ * key), the per-endpoint token in it is the credential. The ingest function
+ * routes on it (`INBOUND_RESOURCE` there).
+ */
+export const INBOUND_PATH = '/webhook/{user_id}/{token}';
+
+/** Seed 000's payment intent route (API key, like `POST /jobs/{id}`). */
+export const PAYMENT_INTENT_PATH = '/api/payments/intent/queue';
+
 /** Properties of {@link IngestApi}. */
 export interface IngestApiProps {
-  /** Handles `POST /jobs/{id}` (id = queue name) and `POST /jobs/{id}/batch`. */
+  /**
+   * Handles `POST /jobs/{id}` (id = queue name), `POST /jobs/{id}/batch`, the
+   * public inbound callbacks `POST /webhook/{user_id}/{token}` and seed 000's
+   * `POST /api/payments/intent/queue`.
+   */
   readonly ingestFunction: IFunction;
   /** Handles `GET /jobs/{id}` and `DELETE /jobs/{id}`. */
   readonly jobStatusFunction: IFunction;
@@ -73,6 +88,13 @@ export interface IngestApiProps {
    * @default - 1000
    */
   readonly burstLimit?: number;
+  /**
+   * Throttle of the public inbound callback route, on its own: the provider's
+   * callbacks of every user share it, and a stranger guessing tokens meets it.
+   *
+   * @default - {@link INBOUND_THROTTLE}: 50 requests a second, burst 100
+   */
+  readonly inboundThrottle?: RouteThrottle;
   /**
    * Origins allowed to call the API from a browser.
    *
@@ -111,13 +133,20 @@ export const HEALTH_THROTTLES = {
   queueHealth: { rateLimit: 5, burstLimit: 10 },
 } as const satisfies Record<string, RouteThrottle>;
 
+/**
+ * The inbound callback route's throttle unless given: well above what a
+ * provider sends the users of one stage (each payment is one callback), and
+ * low enough that guessing tokens gets nowhere and costs little.
+ */
+export const INBOUND_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 100 };
+
 /** Gateway-made errors in the API's envelope `{ ok: false, error: { code, message } }`. */
 const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: string; readonly message?: string }[] = [
   {
     type: ResponseType.BAD_REQUEST_BODY,
     code: 'invalid_request',
     message:
-      '"the body does not match the request schema: a JSON object with data and, optionally, name, priority, delay, run_at, dedup_key, group_id, attempts (or, for /batch, { jobs: [ 1 to 100 jobs ] }), and no other fields"',
+      '"the body does not match the request schema: a JSON object with data and, optionally, name, priority, delay, run_at, dedup_key, group_id, attempts, backoff, endpoint_id or user_id (or, for /batch, { jobs: [ 1 to 100 jobs ] }; for /api/payments/intent/queue, { intent_id, payload, priority?, delay? }), and no other fields"',
   },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'invalid_request' },
   { type: ResponseType.INVALID_API_KEY, code: 'forbidden', message: '"a valid x-api-key header is required"' },
@@ -140,25 +169,31 @@ const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: str
 ];
 
 /**
- * The REST API partners call: `POST /jobs/{id}` (id = queue) and
- * `POST /jobs/{id}/batch` to the ingest function, `GET`/`DELETE /jobs/{id}`
- * (id = job id) to the status function, and `GET /health/queue` (queue
- * counts), all requiring an `x-api-key`; only `GET /health` (liveness, nothing
- * more) is public. IAM callers read the queue counts at the admin route
- * `GET /queue/status`: a method takes an API key or IAM, never "either". One
- * API key and usage plan (throttle and daily quota) per partner; bodies
- * checked at the edge against JSON Schema models derived from the zod schemas
- * the function checks again; access logs (JSON, no bodies) and error-level
- * execution logs; errors the gateway makes itself answered in the API's own
- * JSON envelope; CORS only when origins are given. A regional endpoint:
- * partners call it server to server.
+ * The REST API partners call: `POST /jobs/{id}` (id = queue),
+ * `POST /jobs/{id}/batch` and seed 000's `POST /api/payments/intent/queue` to
+ * the ingest function, `GET`/`DELETE /jobs/{id}` (id = job id) to the status
+ * function, and `GET /health/queue` (queue counts), all requiring an
+ * `x-api-key`. Public: `GET /health` (liveness, nothing more) and the inbound
+ * callbacks `POST /webhook/{user_id}/{token}` to the ingest function, which a
+ * provider (Safaricom's Daraja) calls without a key: the unguessable
+ * per-endpoint token in the path is the credential, checked by the function,
+ * and the route has its own low throttle ({@link INBOUND_THROTTLE}). Access
+ * logs leave out the request path, which holds that token. IAM callers read
+ * the queue counts at the admin route `GET /queue/status`: a method takes an
+ * API key or IAM, never "either". One API key and usage plan (throttle and
+ * daily quota) per partner; bodies checked at the edge against JSON Schema
+ * models derived from the zod schemas the function checks again; access
+ * logs (JSON, no bodies) and error-level execution logs; errors the gateway
+ * makes itself answered in the API's own JSON envelope; CORS only when origins
+ * are given. A regional endpoint: partners call it server to server.
  *
  * Throttles are set per method on purpose, because API Gateway applies a
  * stage throttle to each method separately (a stage limit of 500/s lets every
  * route take 500/s): each partner route gets `rateLimit`/`burstLimit`, the
- * health routes the lower {@link HEALTH_THROTTLES}, and each method's entry
- * repeats the stage's logging and metrics settings, which a per-method entry
- * would otherwise switch off. Admin routes added by `AdminApi` set their own.
+ * health routes the lower {@link HEALTH_THROTTLES}, the inbound route its
+ * own, and each method's entry repeats the stage's logging and metrics
+ * settings, which a per-method entry would otherwise switch off. Admin
+ * routes added by `AdminApi` set their own.
  *
  * @example
  * const api = new IngestApi(this, 'Api', { ingestFunction, jobStatusFunction, healthFunction, partners });
@@ -168,6 +203,8 @@ export class IngestApi extends Construct {
   public readonly api: RestApi;
   /** The `/jobs/{id}` resource. */
   public readonly jobResource: Resource;
+  /** The public `POST /webhook/{user_id}/{token}` method. */
+  public readonly inboundMethod: Method;
   /** Each partner's API key, by partner name. */
   public readonly apiKeys: ReadonlyMap<string, ApiKey>;
   /** Each partner's usage plan, by partner name. */
@@ -180,7 +217,8 @@ export class IngestApi extends Construct {
     const stageName = props.stageName ?? 'v1';
     const rateLimit = props.rateLimit ?? 500;
     const burstLimit = props.burstLimit ?? 1000;
-    validate(id, props, stageName, rateLimit, burstLimit);
+    const inboundThrottle = props.inboundThrottle ?? INBOUND_THROTTLE;
+    validate(id, props, stageName, rateLimit, burstLimit, inboundThrottle);
     const corsOrigins = props.corsOrigins ?? [];
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
@@ -212,17 +250,20 @@ export class IngestApi extends Construct {
           [`${JOB_PATH}/batch/POST`]: methodThrottle({ rateLimit, burstLimit }),
           [`${JOB_PATH}/GET`]: methodThrottle({ rateLimit, burstLimit }),
           [`${JOB_PATH}/DELETE`]: methodThrottle({ rateLimit, burstLimit }),
+          [`${PAYMENT_INTENT_PATH}/POST`]: methodThrottle({ rateLimit, burstLimit }),
+          [`${INBOUND_PATH}/POST`]: methodThrottle(inboundThrottle),
           '/health/GET': methodThrottle(HEALTH_THROTTLES.health),
           '/health/queue/GET': methodThrottle(HEALTH_THROTTLES.queueHealth),
         },
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        // No `path`: an inbound callback's path holds its endpoint's token, a credential; the
+        // resource (`/webhook/{user_id}/{token}`) and the request id say enough.
         accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
             request_id: AccessLogField.contextRequestId(),
             time: AccessLogField.contextRequestTime(),
             method: AccessLogField.contextHttpMethod(),
             resource: AccessLogField.contextResourcePath(),
-            path: AccessLogField.contextPath(),
             status: AccessLogField.contextStatus(),
             latency_ms: AccessLogField.contextResponseLatency(),
             integration_latency_ms: AccessLogField.contextIntegrationLatency(),
@@ -264,6 +305,12 @@ export class IngestApi extends Construct {
       description: 'POST /jobs/{id}/batch: up to 100 jobs, each checked by the function on its own',
       schema: batchRequestModelSchema(),
     });
+    const paymentIntentModel = new Model(this, 'PaymentIntentRequestModel', {
+      restApi: this.api,
+      contentType: 'application/json',
+      description: 'POST /api/payments/intent/queue: seed 000\'s payment intent',
+      schema: paymentIntentModelSchema(),
+    });
 
     const ingest = new LambdaIntegration(props.ingestFunction, { allowTestInvoke: false });
     const status = new LambdaIntegration(props.jobStatusFunction, { allowTestInvoke: false });
@@ -297,6 +344,12 @@ export class IngestApi extends Construct {
         operationName: 'CancelJob',
         requestParameters: pathParameter,
       }),
+      this.api.root.resourceForPath(PAYMENT_INTENT_PATH).addMethod('POST', ingest, {
+        apiKeyRequired: true,
+        operationName: 'QueuePaymentIntent',
+        requestValidator: validator,
+        requestModels: { 'application/json': paymentIntentModel },
+      }),
     ];
     for (const method of partnerMethods) {
       acknowledgeNoAuthorizer(
@@ -306,6 +359,20 @@ export class IngestApi extends Construct {
           "key id to the partner and answers 404 for another partner's job.",
       );
     }
+
+    this.inboundMethod = this.api.root.resourceForPath(INBOUND_PATH).addMethod('POST', ingest, {
+      authorizationType: AuthorizationType.NONE,
+      apiKeyRequired: false,
+      operationName: 'InboundCallback',
+      requestParameters: { 'method.request.path.user_id': true, 'method.request.path.token': true },
+    });
+    acknowledgeNoAuthorizer(
+      this.inboundMethod,
+      'Public by design: a payment provider (Safaricom Daraja) posts callbacks and can send no API key or signature. The ' +
+        'credential is the unguessable per-endpoint token in the path (192 random bits, compared in constant time by the ' +
+        'function, rotatable); a wrong user or token gets 404 and writes nothing; bodies are size-limited; the route has its ' +
+        'own low per-method throttle, and access logs leave the path (and so the token) out.',
+    );
 
     const healthResource = this.api.root.addResource('health');
     acknowledgeNoAuthorizer(
@@ -350,8 +417,9 @@ export class IngestApi extends Construct {
       id: 'AwsSolutions-APIG3',
       reason:
         'Partner routes need an API key and are throttled per partner by usage plans and per method; /health is public ' +
-        'but answers liveness only, under a low per-method throttle; admin routes need SigV4. A WAF web ACL is billed ' +
-        'per request and can be associated by operators where traffic calls for it.',
+        'but answers liveness only, under a low per-method throttle; the inbound callback route is public for the payment ' +
+        'provider, guarded by a per-endpoint token and its own low per-method throttle; admin routes need SigV4. A WAF web ' +
+        'ACL is billed per request and can be associated by operators where traffic calls for it.',
     });
     const loggingRole = this.api.node.tryFindChild('CloudWatchRole');
     if (loggingRole) {
@@ -387,14 +455,19 @@ function acknowledgeNoAuthorizer(method: Method, reason: string): void {
   );
 }
 
-function validate(id: string, props: IngestApiProps, stageName: string, rateLimit: number, burstLimit: number): void {
+function validate(id: string, props: IngestApiProps, stageName: string, rateLimit: number, burstLimit: number, inbound: RouteThrottle): void {
   if (props.partners.length === 0) {
     throw new ConfigError(`IngestApi ${id}: partners must name at least one partner, or no one can add jobs. Fix: -c partners=acme`);
   }
   if (!/^[A-Za-z0-9_]{1,64}$/.test(stageName)) {
     throw new ConfigError(`IngestApi ${id}: stageName must be letters, digits or _; got "${stageName}". Fix: leave it out for v1`);
   }
-  for (const [name, value] of [['rateLimit', rateLimit], ['burstLimit', burstLimit]] as const) {
+  for (const [name, value] of [
+    ['rateLimit', rateLimit],
+    ['burstLimit', burstLimit],
+    ['inboundThrottle.rateLimit', inbound.rateLimit],
+    ['inboundThrottle.burstLimit', inbound.burstLimit],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new ConfigError(`IngestApi ${id}: ${name} must be a whole number of requests, at least 1; got ${value}`);
     }

@@ -167,7 +167,7 @@ export class PipelineStack extends Stack {
     this.ingest = pipelineFunction('Ingest', {
       handlerName: 'ingest',
       serviceName: 'ingest',
-      description: 'POST /jobs/{id} and /jobs/{id}/batch: validate, record, enqueue',
+      description: 'POST /jobs/{id}, /jobs/{id}/batch, /webhook/{user_id}/{token} and /api/payments/intent/queue: validate, record, enqueue',
       timeout: Duration.seconds(15),
       memorySize: 512,
     });
@@ -183,7 +183,7 @@ export class PipelineStack extends Stack {
     this.health = pipelineFunction('Health', {
       handlerName: 'health',
       serviceName: 'health',
-      description: 'GET /health, GET /health/queue and the admin GET /queue/status',
+      description: 'GET /health, GET /health/queue and the admin GET /queue/status and GET /api/queue/status',
       timeout: Duration.seconds(15),
       // Answers take a GetItem (tens of ms); one caller per 15 s refreshes the counts (a second or two) and,
       // before the first snapshot exists, others wait for it up to 2 s. The routes' throttles (20 requests
@@ -254,6 +254,8 @@ export class PipelineStack extends Stack {
       queues: this.queues,
       consumers: this.consumers,
       environment: pipelineEnvironment,
+      allowLoopbackTargets: settings.allowLoopbackTargets,
+      allowPrivateTargets: settings.allowPrivateTargets,
       ...logging,
     });
     this.admin.addRoutes(this.adminApi);
@@ -286,6 +288,8 @@ export class PipelineStack extends Stack {
       ingestRoutes: [
         { path: '/jobs/{id}', method: 'POST' },
         { path: '/jobs/{id}/batch', method: 'POST' },
+        { path: '/webhook/{user_id}/{token}', method: 'POST' },
+        { path: '/api/payments/intent/queue', method: 'POST' },
       ],
       table: this.jobs.table,
       indexNames: [...this.jobs.indexArns.keys()],

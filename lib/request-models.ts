@@ -1,6 +1,7 @@
 import { JsonSchemaType, JsonSchemaVersion, type JsonSchema } from 'aws-cdk-lib/aws-apigateway';
 import { z } from 'zod/mini';
 import { batchRequestSchema, jobRequestSchema } from '../functions/core/job-request';
+import { paymentIntentRequestSchema } from '../functions/core/payment-intent-request';
 
 /**
  * A zod schema as the draft-4 JSON Schema API Gateway validates with. Derived
@@ -44,4 +45,9 @@ export function batchRequestModelSchema(): JsonSchema {
     title: 'JobBatchRequest',
     properties: { ...schema.properties, jobs: { ...jobs, items: { type: JsonSchemaType.OBJECT } } },
   };
+}
+
+/** The edge model of a `POST /api/payments/intent/queue` body (seed 000's payment intent). */
+export function paymentIntentModelSchema(): JsonSchema {
+  return { ...edgeSchemaOf(paymentIntentRequestSchema), title: 'PaymentIntentRequest' };
 }

@@ -68,7 +68,10 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
     };
   }
 
-  /** Writes the payload item first (if any), then the state item unless a live twin holds the id. */
+  /**
+   * Writes the payload item first (if any), then the state item unless a live
+   * twin holds the id (or, with `dedupAcrossFinished`, any twin).
+   */
   public async create(job: NewJob): Promise<CreateOutcome> {
     const { jobId } = job.message;
     const items = newJobItems(job);
@@ -80,9 +83,13 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
         new PutCommand({
           TableName: this.context.tableName,
           Item: items.state,
-          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:completed, :failed, :cancelled)',
-          ExpressionAttributeNames: NAMES,
-          ExpressionAttributeValues: { ':completed': JOB_STATUS.completed, ':failed': JOB_STATUS.failed, ':cancelled': JOB_STATUS.cancelled },
+          ...(job.dedupAcrossFinished === true
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:completed, :failed, :cancelled)',
+                ExpressionAttributeNames: NAMES,
+                ExpressionAttributeValues: { ':completed': JOB_STATUS.completed, ':failed': JOB_STATUS.failed, ':cancelled': JOB_STATUS.cancelled },
+              }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );

@@ -1,4 +1,5 @@
 import * as z from '../core/validation';
+import { BACKOFF_TYPE, type BackoffType } from '../core/backoff';
 import { PipelineError } from '../core/errors';
 import { FAILURE_CATEGORIES } from '../core/failure';
 import { ATTEMPT_OUTCOME, JOB_STATUS, type AttemptRecord, type JobRecord, type JobStatus } from '../core/job';
@@ -8,6 +9,7 @@ import { PRIORITY_ORDER, type PriorityLevel } from '../core/priority';
 const statuses = Object.values(JOB_STATUS) as [JobStatus, ...JobStatus[]];
 const priorities = PRIORITY_ORDER as [PriorityLevel, ...PriorityLevel[]];
 const lanes: [Lane, ...Lane[]] = [DEFAULT_LANE, ...PRIORITY_ORDER];
+const backoffTypes = Object.values(BACKOFF_TYPE) as [BackoffType, ...BackoffType[]];
 
 /** One history entry as stored: the attempt record with snake_case fields. */
 const historyItemSchema = z.object({
@@ -47,6 +49,12 @@ export const stateItemSchema = z.object({
   correlation_id: z.optional(z.string()),
   /** The partner who added the job; absent on items written before jobs recorded it. */
   partner: z.optional(z.string()),
+  /** The registered endpoint the job is delivered to. */
+  endpoint_id: z.optional(z.string()),
+  /** The job's own backoff, used instead of its queue's when it retries. */
+  backoff: z.optional(z.object({ type: z.enum(backoffTypes), delay_ms: z.number().check(z.int(), z.nonnegative()) })),
+  /** The kept payload is an inbound callback's original text (its `raw`), not its data serialized. */
+  payload_is_raw: z.optional(z.boolean()),
   payload_bytes: z.number().check(z.nonnegative()),
   lease_until_ms: z.optional(z.number()),
   /** While retrying: the earliest time (epoch ms) a claim may take the job again, so an early copy cannot skip the backoff. */
@@ -125,6 +133,9 @@ export function jobRecordOf(item: StateItem): JobRecord {
     ...(item.group_id === undefined ? {} : { groupId: item.group_id }),
     ...(item.correlation_id === undefined ? {} : { correlationId: item.correlation_id }),
     ...(item.partner === undefined ? {} : { partner: item.partner }),
+    ...(item.endpoint_id === undefined ? {} : { endpointId: item.endpoint_id }),
+    ...(item.backoff === undefined ? {} : { backoff: { type: item.backoff.type, delayMs: item.backoff.delay_ms } }),
+    ...(item.payload_is_raw === true ? { rawPayload: true } : {}),
     payloadBytes: item.payload_bytes,
     ...(item.lease_until_ms === undefined ? {} : { leaseUntil: new Date(item.lease_until_ms).toISOString() }),
     ...(item.retry_at_ms === undefined ? {} : { retryAt: new Date(item.retry_at_ms).toISOString() }),

@@ -18,6 +18,16 @@ export interface NewJob {
   readonly payloadBytes: number;
   /** The partner who adds the job; kept on its record so only that partner can read or cancel it. */
   readonly partner: string;
+  /**
+   * A twin of the same id blocks the job whatever its state, finished ones
+   * included, for as long as the twin's record lives (its queue's retention):
+   * for inbound callbacks, which are delivered once even when the provider
+   * sends one again after the first has completed. Without it only a live twin
+   * blocks, and a finished one is replaced by the new run.
+   *
+   * @default false
+   */
+  readonly dedupAcrossFinished?: boolean;
 }
 
 /** The outcome of a create: a new record, or the live twin that stopped it. */
@@ -96,7 +106,8 @@ export interface AttemptRef {
 export interface JobStore {
   /**
    * Creates a job unless a live twin (same id, waiting, delayed, active or
-   * retrying) exists; a final twin is replaced by the new run.
+   * retrying) exists; a final twin is replaced by the new run, unless the job
+   * asks for `dedupAcrossFinished`, when any twin blocks it.
    */
   create(job: NewJob): Promise<CreateOutcome>;
   /** The record, or undefined. */

@@ -62,6 +62,8 @@ export function stateItemOf(source: StateItemSource): Record<string, unknown> {
     group_id: message.groupId,
     correlation_id: message.correlationId,
     partner: message.partner,
+    endpoint_id: message.endpointId,
+    backoff: message.backoff === undefined ? undefined : { type: message.backoff.type, delay_ms: message.backoff.delayMs },
     payload_bytes: source.payloadBytes,
     history: [],
     delay_seconds: 0,
@@ -71,7 +73,10 @@ export function stateItemOf(source: StateItemSource): Record<string, unknown> {
 /**
  * The items for a new job. The payload sits inline while it is small and the
  * state item stays within one write unit with it; otherwise it goes to its own
- * item, so later transitions (billed on the state item's size) stay cheap.
+ * item, so later transitions (billed on the state item's size) stay cheap. An
+ * inbound callback's payload is its original text (`raw`, which parses to its
+ * data), kept once: the state item says so, and a message rebuilt from the
+ * record carries it as `raw` again.
  */
 export function newJobItems(job: NewJob): NewJobItems {
   const { message } = job;
@@ -88,10 +93,11 @@ export function newJobItems(job: NewJob): NewJobItems {
     due_at: job.dueAt.getTime() > job.now.getTime() ? job.dueAt.toISOString() : undefined,
     dedup_key: job.dedupKey,
     delay_seconds: job.delaySeconds,
+    payload_is_raw: message.raw === undefined ? undefined : true,
     [JOBS_TABLE.scheduleIndex.partitionKey]: job.viaSweeper ? delayedPartition(shard) : pendingPartition(shard),
     [JOBS_TABLE.scheduleIndex.sortKey]: job.dueAt.getTime(),
   };
-  const serialized = JSON.stringify(message.data) ?? 'null';
+  const serialized = message.raw ?? JSON.stringify(message.data) ?? 'null';
   const inline = { ...state, payload: serialized };
   if (Buffer.byteLength(serialized, 'utf8') <= MAX_INLINE_PAYLOAD_BYTES && itemSize(inline) <= WRITE_UNIT_BYTES) {
     return { state: inline };

@@ -162,7 +162,7 @@ async function batchGet(context: StoreContext, allKeys: readonly ItemKey[], cons
 /** The job to send, from its state item and its payload. */
 export function pendingJobOf(item: StateItem, payload: string): PendingJob {
   return {
-    message: jobMessageOf(jobRecordOf(item), JSON.parse(payload) as unknown),
+    message: jobMessageOf(jobRecordOf(item), JSON.parse(payload) as unknown, payload),
     lane: item.lane,
     status: item.status === JOB_STATUS.delayed ? JOB_STATUS.delayed : JOB_STATUS.waiting,
     dueAt: new Date(item.due_at ?? item.sched_at ?? item.created_at),

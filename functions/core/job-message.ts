@@ -1,4 +1,5 @@
 import * as z from './validation';
+import { BACKOFF_TYPE, type BackoffType } from './backoff';
 import { PRIORITY_ORDER, type PriorityLevel } from './priority';
 import type { JobMessage } from './job';
 
@@ -15,6 +16,12 @@ export const jobMessageSchema = z.object({
   partner: z.optional(z.string().check(z.minLength(1))),
   endpointId: z.optional(z.string().check(z.minLength(1))),
   raw: z.optional(z.string()),
+  backoff: z.optional(
+    z.object({
+      type: z.enum(Object.values(BACKOFF_TYPE) as [BackoffType, ...BackoffType[]]),
+      delayMs: z.number().check(z.int(), z.nonnegative()),
+    }),
+  ),
 });
 
 /** Serializes a job message for a queue. */

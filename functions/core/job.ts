@@ -1,3 +1,4 @@
+import type { BackoffSpec } from './backoff';
 import type { FailureCategory } from './failure';
 import type { PriorityLevel } from './priority';
 
@@ -72,6 +73,12 @@ export interface AttemptRecord {
   readonly retryInMs?: number;
 }
 
+/**
+ * A job's own backoff, as a request sets it (seeds 002 and 003 set `backoff`
+ * per job): its type and first wait; the queue's jitter still applies.
+ */
+export type JobBackoff = Pick<BackoffSpec, 'type' | 'delayMs'>;
+
 /** The last failure of a job. */
 export interface JobError {
   readonly category: FailureCategory;
@@ -116,6 +123,16 @@ export interface JobRecord {
    * recorded their partner) belongs to no partner.
    */
   readonly partner?: string;
+  /** The registered endpoint the job is delivered to (see {@link JobMessage.endpointId}). */
+  readonly endpointId?: string;
+  /** The job's own backoff, used instead of its queue's when it retries. */
+  readonly backoff?: JobBackoff;
+  /**
+   * The payload kept for the job until its claim is the original request text
+   * of an inbound callback (its `raw`), not its data serialized: a message
+   * rebuilt from the record carries it as `raw` again.
+   */
+  readonly rawPayload?: boolean;
   /** Size of the job's data in bytes, serialized. */
   readonly payloadBytes: number;
   /** While active: until when the current holder owns the job, ISO 8601. */
@@ -162,6 +179,8 @@ export interface JobMessage {
    * serialized.
    */
   readonly raw?: string;
+  /** The job's own backoff (see {@link JobRecord.backoff}), so a record rebuilt from a dead letter keeps it. */
+  readonly backoff?: JobBackoff;
 }
 
 /**
@@ -175,8 +194,13 @@ export function isOwnedBy(job: Pick<JobRecord, 'partner'>, partner: string): boo
   return job.partner !== undefined && job.partner === partner;
 }
 
-/** The queue message that runs a job's current run again, from its record and its data. */
-export function jobMessageOf(job: JobRecord, data: unknown): JobMessage {
+/**
+ * The queue message that runs a job's current run again, from its record and
+ * its data. `keptPayload` is the payload text kept with the record: when the
+ * record says it is an inbound callback's original text, it goes back on the
+ * message as `raw`.
+ */
+export function jobMessageOf(job: JobRecord, data: unknown, keptPayload?: string): JobMessage {
   return {
     jobId: job.jobId,
     runId: job.runId,
@@ -187,6 +211,9 @@ export function jobMessageOf(job: JobRecord, data: unknown): JobMessage {
     ...(job.correlationId === undefined ? {} : { correlationId: job.correlationId }),
     ...(job.groupId === undefined ? {} : { groupId: job.groupId }),
     ...(job.partner === undefined ? {} : { partner: job.partner }),
+    ...(job.endpointId === undefined ? {} : { endpointId: job.endpointId }),
+    ...(job.rawPayload === true && keptPayload !== undefined ? { raw: keptPayload } : {}),
+    ...(job.backoff === undefined ? {} : { backoff: job.backoff }),
   };
 }
 

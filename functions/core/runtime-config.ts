@@ -23,6 +23,7 @@ export const queueSettingsSchema = z.pick(queueDefinitionShape, {
   attempts: true,
   maxPayloadBytes: true,
   retention: true,
+  endpoints: true,
 });
 
 /** A queue's settings as the ingest-side functions see them. */
@@ -30,8 +31,8 @@ export type QueueSettings = z.output<typeof queueSettingsSchema>;
 
 /** Picks the settings the ingest side needs from a full definition. */
 export function queueSettingsOf(definition: QueueSettings): QueueSettings {
-  const { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention } = definition;
-  return { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention };
+  const { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention, endpoints } = definition;
+  return { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention, endpoints };
 }
 
 const jsonOf = <T extends z.core.$ZodType>(schema: T, variable: string) =>

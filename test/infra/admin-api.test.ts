@@ -31,7 +31,7 @@ function throttles(template: Template): Map<string, { rate: unknown; burst: unkn
 }
 
 describe('AdminApi', () => {
-  it('serves GET /queue/status with AWS_IAM and no API key', () => {
+  it.each(['queue/status', 'api/queue/status'])('serves GET /%s with AWS_IAM and no API key, answered by the status function', (path) => {
     // Prepare
     const { stack } = adminStack();
 
@@ -39,13 +39,12 @@ describe('AdminApi', () => {
     const template = Template.fromStack(stack);
 
     // Assess
-    const [statusId] = resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/queue/status');
-    template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      ResourceId: { Ref: statusId },
-      AuthorizationType: 'AWS_IAM',
-      ApiKeyRequired: false,
-    });
+    const [statusId] = resourceAt(template, 'AWS::ApiGateway::Resource', `Test/Api/Default/${path}`);
+    const [, method] = Object.entries(resourcesOf(template, 'AWS::ApiGateway::Method')).find(
+      ([, candidate]) => JSON.stringify(candidate.Properties?.ResourceId) === JSON.stringify({ Ref: statusId }),
+    ) ?? [undefined, undefined];
+    expect(method?.Properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'AWS_IAM', ApiKeyRequired: false });
+    expect(JSON.stringify(method?.Properties?.Integration)).toContain('StatusFn');
     resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/admin');
   });
 
@@ -67,8 +66,8 @@ describe('AdminApi', () => {
     const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter(
       (method) => method.Properties?.AuthorizationType === 'AWS_IAM',
     );
-    expect(methods).toHaveLength(4);
-    expect(admin.methods).toHaveLength(4);
+    expect(methods).toHaveLength(5);
+    expect(admin.methods).toHaveLength(5);
     resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/admin/queues/{queue}/redrive');
     resourceAt(template, 'AWS::ApiGateway::Resource', 'Test/Api/Default/admin/jobs/{id}');
     const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission'));
@@ -90,6 +89,7 @@ describe('AdminApi', () => {
     const document = JSON.stringify(policy.Properties?.PolicyDocument);
     expect(document).toContain('"execute-api:Invoke"');
     expect(document).toContain('"/GET/queue/status"');
+    expect(document).toContain('"/GET/api/queue/status"');
     expect(document).toContain('"/POST/admin/queues/*/redrive"');
     // The API's other methods (here GET /) are not in it.
     expect(document).not.toMatch(/"\/GET\/"\]/);
@@ -129,6 +129,7 @@ describe('AdminApi', () => {
     expect(Object.fromEntries(throttles(template))).toEqual({
       '* /*': { rate: 500, burst: 1000 },
       'GET /queue/status': { rate: HEALTH_THROTTLES.queueHealth.rateLimit, burst: HEALTH_THROTTLES.queueHealth.burstLimit },
+      'GET /api/queue/status': { rate: HEALTH_THROTTLES.queueHealth.rateLimit, burst: HEALTH_THROTTLES.queueHealth.burstLimit },
       'POST /admin/queues/{queue}/redrive': { rate: 10, burst: 20 },
       'GET /admin/queues': { rate: 10, burst: 20 },
     });

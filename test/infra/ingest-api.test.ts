@@ -3,9 +3,9 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { jobRequestSchema } from '../../functions/core/job-request';
-import { HEALTH_THROTTLES, IngestApi, type IngestApiProps } from '../../lib/ingest-api';
+import { HEALTH_THROTTLES, INBOUND_THROTTLE, IngestApi, type IngestApiProps } from '../../lib/ingest-api';
 import type { PartnerPlan } from '../../lib/pipeline-context';
-import { batchRequestModelSchema, jobRequestModelSchema } from '../../lib/request-models';
+import { batchRequestModelSchema, jobRequestModelSchema, paymentIntentModelSchema } from '../../lib/request-models';
 import { resourceAt, resourcesOf, testStack, type TemplateResource } from './support';
 
 const ACME: PartnerPlan = { name: 'acme', rateLimit: 20, burstLimit: 40, quotaPerDay: 5000 };
@@ -43,7 +43,7 @@ function routes(template: Template): Map<string, TemplateResource> {
 }
 
 describe('IngestApi', () => {
-  it('routes partners’ calls and queue health with an API key, and only liveness without one', () => {
+  it('routes partners’ calls and queue health with an API key; only liveness and the inbound callbacks without one', () => {
     // Prepare
     const { stack, make } = apiStack();
 
@@ -54,13 +54,28 @@ describe('IngestApi', () => {
     // Assess
     const methods = routes(template);
     expect([...methods.keys()].sort()).toEqual(
-      ['DELETE /jobs/{id}', 'GET /health', 'GET /health/queue', 'GET /jobs/{id}', 'POST /jobs/{id}', 'POST /jobs/{id}/batch'].sort(),
+      [
+        'DELETE /jobs/{id}',
+        'GET /health',
+        'GET /health/queue',
+        'GET /jobs/{id}',
+        'POST /jobs/{id}',
+        'POST /jobs/{id}/batch',
+        'POST /api/payments/intent/queue',
+        'POST /webhook/{user_id}/{token}',
+      ].sort(),
     );
-    for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}', 'GET /health/queue']) {
+    for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}', 'GET /health/queue', 'POST /api/payments/intent/queue']) {
       expect(methods.get(route)?.Properties, route).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'NONE' });
     }
-    expect(methods.get('GET /health')?.Properties?.ApiKeyRequired).toBeFalsy();
-    expect(methods.get('GET /health')?.Properties?.AuthorizationType).toBe('NONE');
+    for (const route of ['GET /health', 'POST /webhook/{user_id}/{token}']) {
+      expect(methods.get(route)?.Properties?.ApiKeyRequired, route).toBeFalsy();
+      expect(methods.get(route)?.Properties?.AuthorizationType, route).toBe('NONE');
+    }
+    expect(methods.get('POST /webhook/{user_id}/{token}')?.Properties?.RequestParameters).toEqual({
+      'method.request.path.user_id': true,
+      'method.request.path.token': true,
+    });
   });
 
   it('sends each route to its function through a proxy integration', () => {
@@ -78,6 +93,8 @@ describe('IngestApi', () => {
       )?.[1];
     expect(target('POST /jobs/{id}')).toBe('IngestFn');
     expect(target('POST /jobs/{id}/batch')).toBe('IngestFn');
+    expect(target('POST /api/payments/intent/queue')).toBe('IngestFn');
+    expect(target('POST /webhook/{user_id}/{token}')).toBe('IngestFn');
     expect(target('GET /jobs/{id}')).toBe('StatusFn');
     expect(target('DELETE /jobs/{id}')).toBe('StatusFn');
     expect(target('GET /health/queue')).toBe('HealthFn');
@@ -131,6 +148,13 @@ describe('IngestApi', () => {
       RequestValidatorId: { Ref: validatorId },
       RequestModels: { 'application/json': { Ref: batchModelId } },
     });
+    const [intentModelId] = resourceAt(template, 'AWS::ApiGateway::Model', 'Test/Api/PaymentIntentRequestModel');
+    expect(methods.get('POST /api/payments/intent/queue')?.Properties).toMatchObject({
+      RequestValidatorId: { Ref: validatorId },
+      RequestModels: { 'application/json': { Ref: intentModelId } },
+    });
+    // Any JSON reaches the inbound route's function, which checks and keeps it as sent.
+    expect(methods.get('POST /webhook/{user_id}/{token}')?.Properties?.RequestModels).toBeUndefined();
     const [, jobModel] = resourceAt(template, 'AWS::ApiGateway::Model', 'Test/Api/JobRequestModel');
     expect(jobModel.Properties?.Schema).toMatchObject({
       $schema: 'http://json-schema.org/draft-04/schema#',
@@ -153,6 +177,31 @@ describe('IngestApi', () => {
     expect(properties.run_at?.format).toBeUndefined();
     expect(properties.run_at?.pattern).toEqual(expect.any(String));
     expect(JSON.stringify(model)).not.toContain('"format"');
+  });
+
+  it('takes the per-job backoff and endpoint fields at the edge, with the function’s bounds and patterns', () => {
+    // Act
+    const properties = jobRequestModelSchema().properties ?? {};
+
+    // Assess
+    expect(properties.backoff).toMatchObject({
+      type: 'object',
+      required: ['type', 'delay'],
+      additionalProperties: false,
+      properties: { type: { enum: ['fixed', 'exponential'] }, delay: { type: 'integer', minimum: 100, maximum: 43_200_000 } },
+    });
+    expect(properties.endpoint_id).toMatchObject({ type: 'string', pattern: '^ep_[a-z2-7]{20}$' });
+    expect(properties.user_id).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' });
+  });
+
+  it('checks a payment intent at the edge: intent_id and an object payload required, no other fields', () => {
+    // Act
+    const model = paymentIntentModelSchema();
+
+    // Assess
+    expect(model).toMatchObject({ type: 'object', required: ['intent_id', 'payload'], additionalProperties: false, title: 'PaymentIntentRequest' });
+    expect(Object.keys(model.properties ?? {}).sort()).toEqual(['delay', 'intent_id', 'payload', 'priority']);
+    expect(model.properties?.payload).toMatchObject({ type: 'object', properties: { action: { type: 'string' } } });
   });
 
   it('checks only the envelope of a batch at the edge: 1 to 100 objects, each judged by the function', () => {
@@ -191,6 +240,9 @@ describe('IngestApi', () => {
     });
     const format = JSON.parse(String((stage.Properties?.AccessLogSetting as { Format: string }).Format)) as Record<string, string>;
     expect(format).toMatchObject({ request_id: '$context.requestId', status: '$context.status', api_key_id: '$context.identity.apiKeyId' });
+    // An inbound callback's path holds its endpoint's token: no field may log it.
+    expect(Object.values(format)).not.toContain('$context.path');
+    expect(format.resource).toBe('$context.resourcePath');
   });
 
   it('throttles every route on its own: partner routes at the given limits, the health routes lower, each still logged', () => {
@@ -209,9 +261,10 @@ describe('IngestApi', () => {
       const entry = byRoute.get(route);
       return entry && { rate: entry.ThrottlingRateLimit, burst: entry.ThrottlingBurstLimit };
     };
-    for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}']) {
+    for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}', 'POST /api/payments/intent/queue']) {
       expect(throttleOf(route), route).toEqual({ rate: 300, burst: 600 });
     }
+    expect(throttleOf('POST /webhook/{user_id}/{token}')).toEqual({ rate: INBOUND_THROTTLE.rateLimit, burst: INBOUND_THROTTLE.burstLimit });
     expect(throttleOf('GET /health')).toEqual({ rate: HEALTH_THROTTLES.health.rateLimit, burst: HEALTH_THROTTLES.health.burstLimit });
     expect(throttleOf('GET /health/queue')).toEqual({ rate: HEALTH_THROTTLES.queueHealth.rateLimit, burst: HEALTH_THROTTLES.queueHealth.burstLimit });
     expect(HEALTH_THROTTLES.health.rateLimit).toBeLessThan(300);
@@ -238,9 +291,26 @@ describe('IngestApi', () => {
     expect(reasonOf('GET /health')).toMatch(/AwsSolutions-APIG4.*liveness only/);
     expect(reasonOf('GET /health')).not.toMatch(/queue counts/i);
     expect(reasonOf('GET /health/queue')).toMatch(/AwsSolutions-APIG4.*need an API key/);
-    for (const route of ['POST /jobs/{id}', 'GET /jobs/{id}', 'DELETE /jobs/{id}']) {
+    for (const route of ['POST /jobs/{id}', 'GET /jobs/{id}', 'DELETE /jobs/{id}', 'POST /api/payments/intent/queue']) {
       expect(reasonOf(route), route).toMatch(/AwsSolutions-APIG4.*API key.*only its own jobs.*404/);
     }
+    expect(reasonOf('POST /webhook/{user_id}/{token}')).toMatch(/AwsSolutions-APIG4.*Public by design.*token.*constant time.*404/);
+    expect(reasonOf('POST /webhook/{user_id}/{token}')).toMatch(/AwsSolutions-COG4/);
+  });
+
+  it('takes the inbound route’s throttle from its props, and refuses one that is not a whole positive number', () => {
+    // Prepare
+    const { stack, make } = apiStack({ inboundThrottle: { rateLimit: 5, burstLimit: 10 } });
+
+    // Act
+    make();
+
+    // Assess
+    const [, stage] = resourceAt(Template.fromStack(stack), 'AWS::ApiGateway::Stage', 'Test/Api/RestApi/DeploymentStage.v1');
+    expect(stage.Properties?.MethodSettings).toContainEqual(
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1webhook~1{user_id}~1{token}', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
+    );
+    expect(apiStack({ inboundThrottle: { rateLimit: 5, burstLimit: 0 } }).make).toThrow(/inboundThrottle\.burstLimit must be a whole number of requests, at least 1; got 0/);
   });
 
   it('answers gateway-made errors in the API’s JSON envelope', () => {

@@ -40,7 +40,7 @@ describe('PipelineAlarms', () => {
     expect(serverErrors).toMatchObject({ MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Threshold: 0 });
     expect(latency).toMatchObject({ Threshold: INGEST_P99_MS, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
     const metrics = (latency.Metrics as { Id: string; Expression?: string; MetricStat?: { Stat: string; Metric: { Dimensions: { Name: string; Value: unknown }[] } } }[]);
-    expect(metrics.find((metric) => metric.Expression !== undefined)?.Expression).toBe('MAX([l0, l1])');
+    expect(metrics.find((metric) => metric.Expression !== undefined)?.Expression).toBe('MAX([l0, l1, l2, l3])');
     const routes = metrics
       .filter((metric) => metric.MetricStat !== undefined)
       .map((metric) => {
@@ -50,6 +50,8 @@ describe('PipelineAlarms', () => {
     expect(routes).toEqual([
       ['p99', '/jobs/{id}', 'POST'],
       ['p99', '/jobs/{id}/batch', 'POST'],
+      ['p99', '/webhook/{user_id}/{token}', 'POST'],
+      ['p99', '/api/payments/intent/queue', 'POST'],
     ]);
   });
 

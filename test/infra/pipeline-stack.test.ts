@@ -240,12 +240,12 @@ describe('PipelineStack with the shipped catalog', () => {
     const iamMethods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter(
       (method) => method.Properties?.AuthorizationType === 'AWS_IAM',
     );
-    // GET /queue/status and the admin function's routes.
-    expect(iamMethods).toHaveLength(1 + ADMIN_FUNCTION_ROUTES.length);
+    // GET /queue/status, seed 000's GET /api/queue/status and the admin function's routes.
+    expect(iamMethods).toHaveLength(2 + ADMIN_FUNCTION_ROUTES.length);
     const [healthId] = functionAt('Health');
     const status = iamMethods.filter((method) => JSON.stringify(method.Properties?.Integration).includes(`"${healthId}"`));
-    expect(status).toHaveLength(1);
-    expect(status[0]?.Properties).toMatchObject({ HttpMethod: 'GET', ApiKeyRequired: false });
+    expect(status).toHaveLength(2);
+    for (const method of status) expect(method.Properties).toMatchObject({ HttpMethod: 'GET', ApiKeyRequired: false });
     for (const method of iamMethods) expect(method.Properties?.ApiKeyRequired).toBe(false);
     for (const method of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
       const keyed = method.Properties?.ApiKeyRequired === true;

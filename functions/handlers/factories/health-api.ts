@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { HealthSnapshotStore } from '../../adapters/health-snapshot-store';
-import { ageSeconds, isDegraded, type QueueCountsSnapshot } from '../../core/health-snapshot';
+import { ageSeconds, isDegraded, type QueueCounts, type QueueCountsSnapshot } from '../../core/health-snapshot';
 import type { QueueSettings } from '../../core/runtime-config';
 import { HttpError } from '../http/http-error';
 import { jsonErrors } from '../http/json-errors';
@@ -28,8 +28,16 @@ export interface HealthDeps extends OverviewDeps {
   readonly snapshotWait?: Pick<QueueSnapshotDeps, 'waitMs' | 'waitReads'>;
 }
 
+/** Seed 000's queue status route: its own path, its own shape. */
+export const SEED_STATUS_PATH = '/api/queue/status';
+
+/** Every job a queue's counts cover: BullMQ's `total`. */
+function totalOf(queue: QueueCounts): number {
+  return queue.waiting + queue.active + queue.delayed + queue.completed + queue.failed;
+}
+
 /**
- * Three routes of one function:
+ * Four routes of one function:
  * - `GET /health`, public: liveness only, `{ ok: true, status: "ok" }`; it
  *   reads nothing, so an anonymous caller learns nothing and costs nothing.
  * - `GET /health/queue`, API key (any partner's): per queue counts and
@@ -37,8 +45,11 @@ export interface HealthDeps extends OverviewDeps {
  * - `GET /queue/status`, IAM (SigV4): the same counts with totals, the seeds'
  *   view. API Gateway cannot accept "an API key or IAM" on one method, so IAM
  *   callers read the counts here.
+ * - `GET /api/queue/status`, IAM (SigV4): seed 000's route, in its shape
+ *   `{ ok, queues: { <name>: { waiting, active, completed, failed, delayed,
+ *   total } }, timestamp }`, `timestamp` being when the counts were read.
  *
- * Both count routes answer from the shared snapshot (`currentQueueSnapshot`),
+ * The count routes answer from the shared snapshot (`currentQueueSnapshot`),
  * computed at most once per 15 s per stage, and say how old it is
  * (`computed_at`, `age_seconds`).
  */
@@ -65,13 +76,18 @@ export function createHealthHandler(deps: HealthDeps) {
     }
     if (path === '/queue/status') {
       const { computedAtMs, queues: counts } = await snapshot();
+      const queues = Object.fromEntries(Object.entries(counts).map(([name, queue]) => [name, { ...queue, total: totalOf(queue) }]));
+      return json(200, { ok: true, ...age(computedAtMs), queues });
+    }
+    if (path === SEED_STATUS_PATH) {
+      const { computedAtMs, queues: counts } = await snapshot();
       const queues = Object.fromEntries(
-        Object.entries(counts).map(([name, queue]) => [
+        Object.entries(counts).map(([name, { waiting, active, completed, failed, delayed }]) => [
           name,
-          { ...queue, total: queue.waiting + queue.active + queue.delayed + queue.completed + queue.failed },
+          { waiting, active, completed, failed, delayed, total: waiting + active + completed + failed + delayed },
         ]),
       );
-      return json(200, { ok: true, ...age(computedAtMs), queues });
+      return json(200, { ok: true, queues, timestamp: new Date(computedAtMs).toISOString(), ...age(computedAtMs) });
     }
     throw new HttpError(404, 'not_found', `no route for ${path}`);
   };

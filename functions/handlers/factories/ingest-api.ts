@@ -10,7 +10,19 @@ import { errorBody, HttpError } from '../http/http-error';
 import { jsonErrors } from '../http/json-errors';
 import { partnerOf, type PartnerDirectory } from '../http/partner';
 import { json } from '../http/responses';
-import { recordJob, requireQueue, sendRecorded, validateJobRequest, type AcceptDeps, type Acceptance, type PendingSend } from '../workflows/accept-job';
+import { recordJob, requireQueue, sendRecorded, validateJobRequest, type Acceptance, type PendingSend } from '../workflows/accept-job';
+import { acceptInboundCallback, type InboundDeps } from '../workflows/inbound-callback';
+import { resolveJobEndpoint } from '../workflows/job-endpoint';
+import { queuePaymentIntent } from '../workflows/payment-intent';
+
+/** The inbound callback route's resource: public, the token in its path is the credential. */
+export const INBOUND_RESOURCE = '/webhook/{user_id}/{token}';
+
+/** Seed 000's payment intent route's resource. */
+export const PAYMENT_INTENT_RESOURCE = '/api/payments/intent/queue';
+
+/** What the ingest function needs: accepting jobs, the endpoint registry, and the partners of API keys. */
+export type IngestDeps = InboundDeps & { readonly partners: PartnerDirectory };
 
 function acceptanceBody(acceptance: Acceptance): Record<string, unknown> {
   return acceptance.duplicate
@@ -26,29 +38,39 @@ function bodyLimitName(queue: string, maxPayloadBytes: number, batch: boolean, l
 }
 
 /**
- * `POST /jobs/{queue}` and `POST /jobs/{queue}/batch`: validate, record, send.
- * The route's path variable is named `id` (it shares its segment with
- * `GET /jobs/{id}`), and holds the queue name on these routes.
+ * `POST /jobs/{queue}` and `POST /jobs/{queue}/batch`: validate, resolve the
+ * endpoint a job names (if any), record, send. The route's path variable is
+ * named `id` (it shares its segment with `GET /jobs/{id}`), and holds the
+ * queue name on these routes. The same function answers the public inbound
+ * callbacks (`POST /webhook/{user_id}/{token}`, see `inbound-callback.ts`)
+ * and seed 000's `POST /api/payments/intent/queue` (`payment-intent.ts`).
  *
  * @example
  * export const handler = createIngestHandler(deps);
  */
-export function createIngestHandler(deps: AcceptDeps & { readonly logger: Logger; readonly partners: PartnerDirectory }) {
+export function createIngestHandler(deps: IngestDeps & { readonly logger: Logger }) {
   const route = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    // The public route first: it has no API key, so no partner.
+    if (event.resource === INBOUND_RESOURCE) return acceptInboundCallback(deps, event);
     const correlationId = correlationIdOf(event);
     deps.logger.appendKeys({ correlation_id: correlationId });
     const partner = partnerOf(event, deps.partners);
     deps.logger.appendKeys({ partner });
+    if (event.resource === PAYMENT_INTENT_RESOURCE) return queuePaymentIntent(deps, event, correlationId, partner);
     // API Gateway allows one variable name per path segment: `/jobs/{id}` is a queue name on POST.
     const settings = requireQueue(deps.directory, event.pathParameters?.id ?? '');
+    const accept = async (item: unknown, itemCorrelationId: string) => {
+      const request = validateJobRequest(settings, item);
+      const endpointId = await resolveJobEndpoint(deps.endpoints, request, partner);
+      return recordJob(deps, settings, request, itemCorrelationId, partner, { endpointId });
+    };
     const isBatch = event.resource?.endsWith('/batch') ?? false;
     // One job's data and envelope, or a batch of them, never more than the request limit (the 413 names it).
     const limit = ingestBodyLimit(settings.maxPayloadBytes, isBatch);
     const body = jsonBody(event, limit, bodyLimitName(settings.name, settings.maxPayloadBytes, isBatch, limit));
 
     if (!isBatch) {
-      const request = validateJobRequest(settings, body);
-      const { acceptance, send } = await recordJob(deps, settings, request, correlationId, partner);
+      const { acceptance, send } = await accept(body, correlationId);
       if (send) await sendRecorded(deps, [send]);
       deps.logger.info(acceptance.duplicate ? 'duplicate job' : 'job accepted', { job_id: acceptance.jobId, queue: settings.name });
       return json(acceptance.duplicate ? 200 : 202, acceptanceBody(acceptance));
@@ -62,8 +84,7 @@ export function createIngestHandler(deps: AcceptDeps & { readonly logger: Logger
     const results = await Promise.all(
       batch.data.jobs.map(async (item, index) => {
         try {
-          const request = validateJobRequest(settings, item);
-          const { acceptance, send } = await recordJob(deps, settings, request, `${correlationId}:${index}`, partner);
+          const { acceptance, send } = await accept(item, `${correlationId}:${index}`);
           if (send) sends.push(send);
           return acceptanceBody(acceptance);
         } catch (error) {

@@ -15,6 +15,18 @@ export function jsonBody(
   maxBytes: number,
   limitName = 'the limit',
 ): unknown {
+  return jsonBodyWithText(event, maxBytes, limitName).value;
+}
+
+/**
+ * As {@link jsonBody}, with the body's text as received (base64-decoded when
+ * API Gateway sent it encoded): for a route that keeps the original bytes.
+ */
+export function jsonBodyWithText(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
+  maxBytes: number,
+  limitName = 'the limit',
+): { readonly text: string; readonly value: unknown } {
   if (event.body === null || event.body === undefined || event.body === '') {
     throw new HttpError(400, 'invalid_json', 'the request body is empty; send a JSON object');
   }
@@ -24,7 +36,7 @@ export function jsonBody(
     throw new HttpError(413, 'payload_too_large', `the request body is ${bytes} bytes; ${limitName} is ${maxBytes} bytes`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { text, value: JSON.parse(text) as unknown };
   } catch (error) {
     const position = /at position (\d+)/.exec((error as Error).message)?.[1];
     throw new HttpError(400, 'invalid_json', `the request body is not valid JSON${position === undefined ? '' : ` (at byte ${position})`}`);

@@ -59,6 +59,13 @@ export function validateJobRequest(settings: QueueSettings, body: unknown): JobR
       { field: 'group_id', message: 'not allowed on a standard queue' },
     ]);
   }
+  for (const field of ['endpoint_id', 'user_id'] as const) {
+    if (!settings.endpoints && request[field] !== undefined) {
+      throw new HttpError(400, 'invalid_request', `queue "${settings.name}" delivers to its own target only; drop ${field}, or post to a queue whose catalog entry has endpoints`, [
+        { field, message: 'not allowed on a queue without endpoints' },
+      ]);
+    }
+  }
   if (!settings.dedup && request.dedup_key !== undefined) {
     throw new HttpError(400, 'invalid_request', `queue "${settings.name}" does not deduplicate; drop dedup_key or enable dedup in the catalog`, [
       { field: 'dedup_key', message: 'not allowed on a queue without dedup' },
@@ -79,11 +86,22 @@ function dedupKeyOf(settings: QueueSettings, request: JobRequest): string | unde
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
+/** What a job carries besides its request. */
+export interface RecordOptions {
+  /** The registered endpoint it is delivered to (already checked: it exists and is enabled). */
+  readonly endpointId?: string;
+  /** An inbound callback's original text, which `request.data` is the parse of. */
+  readonly raw?: string;
+  /** Any twin of its id blocks it, finished ones included (see `NewJob.dedupAcrossFinished`). */
+  readonly dedupAcrossFinished?: boolean;
+}
+
 /**
  * Records one job of `partner` (the durable step that a `202` promises) and
  * returns what must then be sent to its lane, if anything: nothing for a
  * duplicate or for a job the sweeper will send when due. A dedup key only
- * finds a live twin among the same partner's jobs.
+ * finds a live twin among the same partner's jobs (any twin, with
+ * `dedupAcrossFinished`).
  */
 export async function recordJob(
   deps: AcceptDeps,
@@ -91,6 +109,7 @@ export async function recordJob(
   request: JobRequest,
   correlationId: string,
   partner: string,
+  options: RecordOptions = {},
 ): Promise<{ acceptance: Acceptance; send?: PendingSend }> {
   const now = deps.clock.now();
   const dedupKey = dedupKeyOf(settings, request);
@@ -107,6 +126,9 @@ export async function recordJob(
     correlationId,
     ...(request.group_id === undefined ? {} : { groupId: request.group_id }),
     partner,
+    ...(options.endpointId === undefined ? {} : { endpointId: options.endpointId }),
+    ...(options.raw === undefined ? {} : { raw: options.raw }),
+    ...(request.backoff === undefined ? {} : { backoff: { type: request.backoff.type, delayMs: request.backoff.delay } }),
   };
   const outcome = await deps.store.create({
     message,
@@ -118,8 +140,9 @@ export async function recordJob(
     viaSweeper: plan.via === 'sweeper',
     delaySeconds: plan.via === 'queue' ? plan.delaySeconds : 0,
     dedupKey,
-    payloadBytes: Buffer.byteLength(JSON.stringify(request.data)),
+    payloadBytes: Buffer.byteLength(options.raw ?? JSON.stringify(request.data)),
     partner,
+    ...(options.dedupAcrossFinished === true ? { dedupAcrossFinished: true } : {}),
   });
   if (!outcome.created) {
     const { existing } = outcome;

@@ -162,7 +162,7 @@ async function failStuck(deps: StuckDeps, job: JobRecord, now: Date): Promise<bo
     deps.logger.warn('stuck job changed before it could be failed', { job_id: job.jobId, error: error as Error });
     return false;
   }
-  const message = jobMessageOf(job, JSON.parse(payload) as unknown);
+  const message = jobMessageOf(job, JSON.parse(payload) as unknown, payload);
   try {
     await deps.queues.moveToDeadLetter(deps.deadLetterUrl(settings), [
       {

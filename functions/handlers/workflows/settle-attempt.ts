@@ -24,7 +24,8 @@ export type AttemptResult =
 
 /**
  * Records the outcome of one attempt and decides the message's fate: completed;
- * a retryable failure with attempts left waits out its backoff (or the target's
+ * a retryable failure with attempts left waits out its backoff (the job's own
+ * when its request set one, else its queue's; or the target's
  * `Retry-After`) as the message's visibility, and the record is fenced until
  * then (`retry_at`), so an early copy of the message cannot start it sooner;
  * anything else goes to the dead-letter queue with its reason, category and
@@ -61,7 +62,9 @@ export async function settleAttempt(
   }
 
   const retryAfterMs = result.error instanceof JobFailedError ? result.error.retryAfterMs : undefined;
-  const waitMs = retryAfterMs ?? backoffDelayMs(deps.definition.backoff, job.attempts, deps.random);
+  // A job's own backoff (type and first wait) replaces its queue's; the queue's jitter still applies.
+  const backoff = job.backoff === undefined ? deps.definition.backoff : { ...deps.definition.backoff, ...job.backoff };
+  const waitMs = retryAfterMs ?? backoffDelayMs(backoff, job.attempts, deps.random);
   const visibilitySeconds = toVisibilitySeconds(waitMs);
   await deps.store.retry(ref, {
     now,

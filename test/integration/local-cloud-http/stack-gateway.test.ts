@@ -1,41 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiDefinition, type ApiDefinition } from '../../../local/cloud/api-definition';
-import { startApiGateway, type ApiGateway } from '../../../local/cloud/http/api-gateway';
+import type { ApiDefinition } from '../../../local/cloud/api-definition';
+import type { ApiGateway } from '../../../local/cloud/http/api-gateway';
 import { FunctionHost } from '../../../local/cloud/lambda-host';
-import { localResources } from '../../../local/cloud/local-resources';
-import type { CfnTemplate } from '../../../local/cloud/template';
-import { AdminApi } from '../../../lib/admin-api';
-import { IngestApi } from '../../../lib/ingest-api';
+import { stackApiDefinition, stackTemplate, startStackGateway } from './stack-api';
 import { httpCall } from './http-call';
 
-const region = 'us-east-1';
-const admin = { accessKeyId: 'AKIDLOCALADMIN', secretAccessKey: 'local-admin-secret' };
-
-/** The stack's own REST API (ingest and admin routes, gateway responses, models) around stand-in functions. */
-function stackTemplate(): CfnTemplate {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Demo', { env: { region } });
-  const fn = (id: string) => new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler = 1') });
-  const ingestApi = new IngestApi(stack, 'Api', {
-    ingestFunction: fn('Ingest'),
-    jobStatusFunction: fn('JobStatus'),
-    healthFunction: fn('Health'),
-    partners: [
-      { name: 'acme', rateLimit: 100, burstLimit: 100, quotaPerDay: 10_000 },
-      { name: 'slow', rateLimit: 0.001, burstLimit: 1, quotaPerDay: 10_000 },
-      { name: 'capped', rateLimit: 100, burstLimit: 100, quotaPerDay: 1 },
-    ],
-  });
-  new AdminApi(stack, 'Admin', { api: ingestApi.api, statusFunction: fn('Health2') });
-  return Template.fromStack(stack).toJSON() as CfnTemplate;
-}
 
 /** What a body of `size` bytes that the job model accepts looks like. */
 const jobBodyOf = (size: number): string => JSON.stringify({ data: 'x'.repeat(size - 11) });
@@ -53,20 +26,11 @@ describe("the local gateway answering with the stack's gateway responses", () =>
     httpCall(`${gateway.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
   beforeAll(async () => {
-    const template = stackTemplate();
-    const { scope } = localResources({
-      template,
-      pseudo: { region, accountId: '000000000000', partition: 'aws', urlSuffix: 'amazonaws.com', stackName: 'Demo', stackId: 'arn:aws:cloudformation:us-east-1:000000000000:stack/Demo/1' },
-      queueUrlBase: 'http://127.0.0.1:1/000000000000',
-    });
-    const functionByArn = new Map(
-      Object.entries(template.Resources ?? {})
-        .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
-        .map(([logicalId]) => [scope.resource(logicalId)?.attributes.Arn ?? '', logicalId]),
-    );
-    const defined = apiDefinition(template, scope, (arn) => functionByArn.get(arn));
-    if (defined === undefined) throw new Error('the stack has no REST API');
-    api = defined;
+    api = stackApiDefinition(stackTemplate([
+      { name: 'acme', rateLimit: 100, burstLimit: 100, quotaPerDay: 10_000 },
+      { name: 'slow', rateLimit: 0.001, burstLimit: 1, quotaPerDay: 10_000 },
+      { name: 'capped', rateLimit: 100, burstLimit: 100, quotaPerDay: 1 },
+    ]));
 
     // The ingest runs in a real function host, so Lambda's own payload limit applies as deployed.
     assetDir = mkdtempSync(join(tmpdir(), 'stack-gateway-'));
@@ -75,19 +39,9 @@ describe("the local gateway answering with the stack's gateway responses", () =>
       { name: 'Ingest', arn: 'arn:aws:lambda:us-east-1:000000000000:function:Ingest', assetDir, handler: 'index.handler', timeoutSeconds: 5, memoryMb: 256, environment: {}, label: 'ingest' },
       { log: () => undefined },
     );
-    gateway = await startApiGateway({
-      port: 0,
-      stage: api.stageName,
-      routes: api.routes,
-      apiKeys: api.apiKeys,
-      methodThrottles: api.methodThrottles,
-      gatewayResponses: api.gatewayResponses,
-      iamCredentials: [admin],
-      region,
-      invoke: async (functionName, event) => {
+    gateway = await startStackGateway(api, async (functionName, event) => {
         if (functionName.startsWith('Ingest')) return (await ingest.invoke(event)) as APIGatewayProxyResult;
         throw new Error(`${functionName} fails`);
-      },
     });
   });
   afterAll(async () => {

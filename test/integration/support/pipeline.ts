@@ -7,6 +7,7 @@ import { DynamoDbMetricsStore } from '../../../functions/adapters/dynamodb-metri
 import { DynamoDbHealthSnapshotStore } from '../../../functions/adapters/health-snapshot-store';
 import { DynamoDbRateLimiter } from '../../../functions/adapters/dynamodb-rate-limiter';
 import { DynamoDbConcurrencyPool } from '../../../functions/adapters/dynamodb-concurrency-pool';
+import { DynamoDbEndpointRegistry } from '../../../functions/adapters/dynamodb-endpoint-registry';
 import type { QueueClient } from '../../../functions/adapters/queue-client';
 import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
 import { consumerSizing } from '../../../functions/core/consumer-sizing';
@@ -19,6 +20,7 @@ import { createJobStatusHandler } from '../../../functions/handlers/factories/jo
 import { createHealthHandler } from '../../../functions/handlers/factories/health-api';
 import type { ConsumerDeps } from '../../../functions/handlers/workflows/consumer-deps';
 import type { EnqueueDeps } from '../../../functions/handlers/workflows/enqueue-pending';
+import { inboundQueueOf } from '../../../functions/handlers/workflows/inbound-callback';
 import { queueDirectory, type QueueDirectory } from '../../../functions/handlers/workflows/queue-directory';
 import { reconcileUnclaimed } from '../../../functions/handlers/workflows/reconcile';
 import { sweepDueJobs } from '../../../functions/handlers/workflows/sweep';
@@ -76,6 +78,8 @@ export class TestPipeline {
   public readonly tableName = uniqueName('jobs');
   public readonly definitions: QueueDefinition[];
   public readonly store: DynamoDbJobStore;
+  /** The endpoint registry, in the pipeline's table. */
+  public readonly endpoints: DynamoDbEndpointRegistry;
   public readonly metrics: DynamoDbMetricsStore;
   public readonly queueClient: SqsQueueClient;
   public readonly directory: QueueDirectory;
@@ -92,6 +96,7 @@ export class TestPipeline {
     this.definitions = options.definitions.map(parseQueueDefinition);
     this.clock = options.clock ?? systemClock;
     this.store = new DynamoDbJobStore({ client: env.dynamoDb, tableName: this.tableName });
+    this.endpoints = new DynamoDbEndpointRegistry({ client: env.dynamoDb, tableName: this.tableName, newSecret: generateSigningSecret });
     this.metrics = new DynamoDbMetricsStore({ client: env.dynamoDb, tableName: this.tableName });
     this.queueClient = new SqsQueueClient({ client: env.sqs });
     this.directory = queueDirectory(this.definitions.map(queueSettingsOf), env.queueUrlBase, this.prefix);
@@ -116,7 +121,14 @@ export class TestPipeline {
     const enqueue = this.enqueueDeps();
     const ingestQueues = this.options.ingestQueues ? this.options.ingestQueues(this.queueClient) : this.queueClient;
     const partners = this.options.partners ?? TEST_PARTNER_KEYS;
-    this.ingestHandler = createIngestHandler({ ...enqueue, queues: ingestQueues, logger: testLogger('ingest'), partners });
+    this.ingestHandler = createIngestHandler({
+      ...enqueue,
+      queues: ingestQueues,
+      logger: testLogger('ingest'),
+      partners,
+      endpoints: this.endpoints,
+      inboundQueue: inboundQueueOf(this.definitions),
+    });
     this.statusHandler = createJobStatusHandler({ ...enqueue, logger: testLogger('job-status'), partners });
     this.healthHandler = createHealthHandler({
       ...enqueue,

@@ -191,3 +191,65 @@ describe('batchRequestSchema', () => {
     expect(result.success).toBe(true);
   });
 });
+
+describe('jobRequestSchema: a job’s own backoff', () => {
+  const DELAY_MESSAGE = 'backoff.delay must be a whole number of milliseconds from 100 to 43200000 (12 hours)';
+
+  it.each([
+    [{ type: 'exponential', delay: 2000 }],
+    [{ type: 'fixed', delay: 100 }],
+    [{ type: 'fixed', delay: 43_200_000 }],
+  ])('accepts %j', (backoff) => {
+    // Act / Assess
+    expect(jobRequestSchema.parse(aJobRequestBody({ backoff })).backoff).toEqual(backoff);
+  });
+
+  it.each([
+    ['a delay under 100 ms', { type: 'fixed', delay: 99 }, 'backoff.delay', DELAY_MESSAGE],
+    ['a delay over 12 hours', { type: 'fixed', delay: 43_200_001 }, 'backoff.delay', DELAY_MESSAGE],
+    ['a fractional delay', { type: 'exponential', delay: 1500.5 }, 'backoff.delay', DELAY_MESSAGE],
+    ['a delay as text', { type: 'exponential', delay: '2s' }, 'backoff.delay', DELAY_MESSAGE],
+    ['an unknown type', { type: 'linear', delay: 1000 }, 'backoff.type', 'backoff.type must be fixed or exponential'],
+    ['a missing delay', { type: 'fixed' }, 'backoff.delay', DELAY_MESSAGE],
+    ['an unknown field', { type: 'fixed', delay: 1000, jitter: 0.5 }, 'jitter', 'unknown field; check the spelling'],
+  ])('refuses %s, naming the field', (_label, backoff, field, message) => {
+    // Act / Assess
+    expect(problemsOf(aJobRequestBody({ backoff }))).toEqual([{ field, message }]);
+  });
+
+  it('refuses a backoff that is not an object, saying what one looks like', () => {
+    // Act
+    const problems = problemsOf(aJobRequestBody({ backoff: 2000 }));
+
+    // Assess
+    expect(problems).toEqual([{ field: 'backoff', message: expect.stringContaining('backoff must be an object such as { "type": "exponential", "delay": 2000 }') }]);
+  });
+});
+
+describe('jobRequestSchema: the endpoint a job names', () => {
+  it('accepts an endpoint id, or a user id', () => {
+    // Act
+    const byEndpoint = jobRequestSchema.parse(aJobRequestBody({ endpoint_id: 'ep_abcdefghijklmnopqrst' }));
+    const byUser = jobRequestSchema.parse(aJobRequestBody({ user_id: 'shop_42-a' }));
+
+    // Assess
+    expect(byEndpoint.endpoint_id).toBe('ep_abcdefghijklmnopqrst');
+    expect(byUser.user_id).toBe('shop_42-a');
+  });
+
+  it.each([
+    ['an endpoint id of the wrong shape', { endpoint_id: 'ep_ABC' }, 'endpoint_id', 'endpoint_id must be an endpoint id: ep_ and 20 characters a–z or 2–7'],
+    ['an endpoint id that is no string', { endpoint_id: 7 }, 'endpoint_id', 'endpoint_id must be a string'],
+    ['a user id with a space', { user_id: 'shop 42' }, 'user_id', 'user_id must be 1–64 letters, digits, _ or -'],
+    ['a user id over 64 characters', { user_id: 'u'.repeat(65) }, 'user_id', 'user_id must be 1–64 letters, digits, _ or -'],
+    [
+      'both',
+      { endpoint_id: 'ep_abcdefghijklmnopqrst', user_id: 'shop-42' },
+      'user_id',
+      "give endpoint_id or user_id, not both: user_id stands for the user's one enabled endpoint",
+    ],
+  ])('refuses %s', (_label, fields, field, message) => {
+    // Act / Assess
+    expect(problemsOf(aJobRequestBody(fields))).toEqual([{ field, message }]);
+  });
+});

@@ -35,6 +35,7 @@ describe('parseQueueDefinition', () => {
       fifo: false,
       dedup: false,
       lanes: false,
+      endpoints: false,
       concurrency: 10,
       attempts: 3,
       backoff: { type: 'exponential', delayMs: 2000, jitter: 0.5 },

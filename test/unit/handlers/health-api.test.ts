@@ -253,3 +253,26 @@ describe('GET /queue/status', () => {
     expect(api.depthReads()).toBe(0);
   });
 });
+
+describe('GET /api/queue/status', () => {
+  it("answers seed 000's shape from the same snapshot: the five counts and their total per queue, and a timestamp", async () => {
+    // Prepare
+    const snapshots = new MemorySnapshotStore();
+    snapshots.snapshot = { computedAtMs: NOW - 3_000, queues: { payments: { waiting: 5, active: 2, delayed: 1, completed: 100, failed: 3, dlq: 3 } } };
+    const api = aHealthApi({ snapshots });
+
+    // Act
+    const answer = await api.call('/api/queue/status');
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      ok: true,
+      queues: { payments: { waiting: 5, active: 2, completed: 100, failed: 3, delayed: 1, total: 111 } },
+      timestamp: new Date(NOW - 3_000).toISOString(),
+      computed_at: new Date(NOW - 3_000).toISOString(),
+      age_seconds: 3,
+    });
+    expect(api.depthReads()).toBe(0);
+  });
+});

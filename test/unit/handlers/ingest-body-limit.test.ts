@@ -14,6 +14,7 @@ import { createIngestHandler } from '../../../functions/handlers/factories/inges
 import { queueDirectory } from '../../../functions/handlers/workflows/queue-directory';
 import { FIXED_NOW, aQueueDefinitionInput, anApiGatewayEvent, somePartnerKeys } from '../../helpers/factories';
 import { lambdaContext } from '../../integration/support/lambda-context';
+import { endpointLookup } from './endpoint-lookup';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -28,6 +29,7 @@ function ingestHandler() {
     clock: { now: () => FIXED_NOW, sleep: async () => undefined },
     logger: new Logger({ serviceName: 'ingest', logLevel: 'SILENT' }),
     partners: somePartnerKeys(),
+    endpoints: endpointLookup(),
   });
   return async (event: APIGatewayProxyEvent) => {
     const response = await handler(event, lambdaContext('ingest'));

@@ -24,6 +24,7 @@ import {
   somePartnerKeys,
 } from '../../helpers/factories';
 import { lambdaContext } from '../../integration/support/lambda-context';
+import { endpointLookup } from './endpoint-lookup';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -38,6 +39,7 @@ function ingestHandler() {
     clock,
     logger: new Logger({ serviceName: 'ingest', logLevel: 'SILENT' }),
     partners: somePartnerKeys(),
+    endpoints: endpointLookup(),
   });
   return async (event: APIGatewayProxyEvent) => {
     const response = await handler(event, lambdaContext('ingest'));
