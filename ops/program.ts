@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import type { AdminApi } from './admin-api';
 import { addControlCommands } from './commands/control-commands';
+import { addEndpointChangeCommands } from './commands/endpoint-change-commands';
+import { addEndpointCommands } from './commands/endpoint-commands';
 import type { GlobalOptions } from './commands/command-kit';
 import { addReadCommands } from './commands/read-commands';
 import { addRedriveCommands } from './commands/redrive-commands';
@@ -11,13 +13,16 @@ import type { OpsIo } from './io';
 export const LOCAL_CLOUD_FILE = '.local-cloud.json';
 
 /**
- * The ops CLI: `queues`, `metrics`, `failed`, `redrive`, `retry`, `purge`,
- * `pause`, `resume`, `clean`, each signed with SigV4 against the admin routes.
+ * The ops CLI: `queues`, `status`, `metrics`, `failed`, `job`, `redrive`,
+ * `redrive-status`, `retry`, `purge`, `pause`, `resume`, `clean`, and the
+ * relay's `endpoints`, `endpoint`, `endpoint-add`, `endpoint-change`,
+ * `endpoint-rotate-secret`, `endpoint-rotate-token`, `endpoint-remove`; each
+ * signed with SigV4 against the admin routes.
  * `connect` is called once a command's arguments are known to be good.
  */
 export function buildProgram(io: OpsIo, connect: (options: GlobalOptions) => Promise<AdminApi>): Command {
   const program = new Command('ops')
-    .description('operate the job pipeline: queues, failed jobs, redrive, pause / resume, clean')
+    .description('operate the job pipeline: queues, jobs, failed jobs, redrive, pause / resume, clean, and the relay\'s endpoints')
     .option('--api-url <url>', 'the API (with its stage); signs with your AWS credentials (default: the local cloud, from --config)')
     .option('--region <region>', 'the API region (default: AWS_REGION, or from the URL)')
     .option('--config <path>', "the local cloud's file", LOCAL_CLOUD_FILE)
@@ -29,6 +34,8 @@ export function buildProgram(io: OpsIo, connect: (options: GlobalOptions) => Pro
   addReadCommands(program, kit);
   addRedriveCommands(program, kit);
   addControlCommands(program, kit);
+  addEndpointCommands(program, kit);
+  addEndpointChangeCommands(program, kit);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

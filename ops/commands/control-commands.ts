@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { counted } from '../../functions/core/wording';
 import { hours } from '../arguments';
 import { expectOk, globalsOf, print, segment, type CommandKit } from './command-kit';
 
@@ -15,11 +16,7 @@ export function addControlCommands(program: Command, kit: CommandKit): void {
         const globals = globalsOf(command);
         const api = await kit.connect(globals);
         const answer = expectOk(await api.request('POST', `/admin/queues/${segment(queue)}/${name}`));
-        print(kit.io, globals, answer, (body) => {
-          const mappings = Array.isArray(body.mappings) ? (body.mappings as { lane: string | null; state: string }[]) : [];
-          const states = mappings.map((mapping) => `${mapping.lane ?? '?'} ${mapping.state}`).join(', ');
-          return `${queue} is ${body.paused === true ? 'paused' : 'running'} (${states || 'no mappings'})`;
-        });
+        print(kit.io, globals, answer, (body) => switchedText(queue, body));
       });
   }
 
@@ -34,6 +31,28 @@ export function addControlCommands(program: Command, kit: CommandKit): void {
       const answer = expectOk(
         await api.request('POST', `/admin/queues/${segment(queue)}/clean`, { body: { state: options.state, older_than_hours: options.olderThan } }),
       );
-      print(kit.io, globals, answer, (body) => `deleted ${String(body.deleted)} ${options.state} records of ${queue} older than ${options.olderThan} h`);
+      print(kit.io, globals, answer, (body) =>
+        `deleted ${typeof body.deleted === 'number' ? counted(body.deleted, `${options.state} record`) : `the ${options.state} records`} of ${queue} older than ${counted(options.olderThan, 'hour')}`);
     });
+}
+
+/** A mapping as the pause and resume routes report it. */
+interface MappingView {
+  readonly uuid?: string;
+  readonly lane?: string | null;
+  readonly state?: string;
+}
+
+/**
+ * What pause or resume did, the queue's state first, then each mapping's
+ * lane and Lambda's answer, said apart: `email is paused (lane default:
+ * mapping disabling)`.
+ */
+export function switchedText(queue: string, body: Record<string, unknown>): string {
+  const mappings = Array.isArray(body.mappings) ? (body.mappings as MappingView[]) : [];
+  const states = mappings.map((mapping) => {
+    const state = (mapping.state ?? 'state unknown').toLowerCase();
+    return typeof mapping.lane === 'string' ? `lane ${mapping.lane}: mapping ${state}` : `mapping ${mapping.uuid ?? '?'} on no lane of ${queue}: ${state}`;
+  });
+  return `${queue} is ${body.paused === true ? 'paused' : 'running'} (${states.length === 0 ? 'its consumer has no event source mappings' : states.join('; ')})`;
 }

@@ -1,10 +1,11 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { FAILURE_CATEGORIES } from '../../functions/core/failure';
-import { wholeNumber } from '../arguments';
-import { failedTable, metricsTable, queuesTable } from '../format/views';
+import { jobId, wholeNumber } from '../arguments';
+import { jobDetail } from '../format/job-detail';
+import { failedTable, metricsTable, queuesTable, statusTable } from '../format/views';
 import { expectOk, globalsOf, print, segment, type CommandKit } from './command-kit';
 
-/** `queues`, `metrics <queue>` and `failed <queue>`: reading, never changing. */
+/** `queues`, `status`, `metrics <queue>`, `failed <queue>` and `job <id>`: reading, never changing. */
 export function addReadCommands(program: Command, kit: CommandKit): void {
   program
     .command('queues')
@@ -13,6 +14,15 @@ export function addReadCommands(program: Command, kit: CommandKit): void {
       const globals = globalsOf(command);
       const api = await kit.connect(globals);
       print(kit.io, globals, expectOk(await api.request('GET', '/admin/queues')), queuesTable);
+    });
+
+  program
+    .command('status')
+    .description("GET /queue/status: each queue's counts (waiting, active, delayed, done and failed in 24 h, DLQ, total) and how old they are")
+    .action(async (_options: object, command: Command) => {
+      const globals = globalsOf(command);
+      const api = await kit.connect(globals);
+      print(kit.io, globals, expectOk(await api.request('GET', '/queue/status')), statusTable);
     });
 
   program
@@ -39,5 +49,15 @@ export function addReadCommands(program: Command, kit: CommandKit): void {
         query: { limit: String(options.limit), category: options.category, cursor: options.cursor },
       });
       print(kit.io, globals, expectOk(answer), (body) => failedTable(body, queue));
+    });
+
+  program
+    .command('job')
+    .addArgument(new Argument('<id>', 'the job id').argParser(jobId))
+    .description("one job, whoever its partner: status, attempts, error, result and each attempt's outcome")
+    .action(async (id: string, _options: object, command: Command) => {
+      const globals = globalsOf(command);
+      const api = await kit.connect(globals);
+      print(kit.io, globals, expectOk(await api.request('GET', `/admin/jobs/${segment(id)}`)), jobDetail);
     });
 }

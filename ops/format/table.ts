@@ -33,3 +33,27 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   return [heading, rule, ...(cells.length === 0 ? ['(none)'] : cells.map(line))].join('\n');
 }
+
+/** A right-aligned column (numbers read better so). */
+export function right<Row>(heading: string, cell: Column<Row>['cell']): Column<Row> {
+  return { heading, cell, align: 'right' };
+}
+
+/**
+ * One field per line: the labels padded to the longest, fields without a
+ * value left out. A value of several lines continues under the first, indented.
+ *
+ * @example
+ * renderFields([['job', 'j1'], ['group', undefined], ['status', 'failed']]);
+ * // 'job     j1\nstatus  failed'
+ */
+export function renderFields(fields: readonly (readonly [string, string | number | boolean | null | undefined])[]): string {
+  const shown = fields.filter(([, value]) => value !== undefined && value !== null);
+  const width = Math.max(0, ...shown.map(([label]) => label.length));
+  return shown
+    .map(([label, value]) => {
+      const [first = '', ...rest] = cellText(value).split('\n');
+      return [`${label.padEnd(width)}  ${first}`.trimEnd(), ...rest.map((line) => `${' '.repeat(width + 2)}${line}`)].join('\n');
+    })
+    .join('\n');
+}

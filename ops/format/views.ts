@@ -1,13 +1,9 @@
-import type { Column } from './table';
-import { renderTable } from './table';
+import { SNAPSHOT_MAX_AGE_MS } from '../../functions/core/health-snapshot';
+import { counted } from '../../functions/core/wording';
+import { list, num, shorten, text, type Json } from './json-read';
+import { renderTable, right, type Column } from './table';
 
-/** A JSON object from the API, read loosely: the CLI shows what it gets. */
-export type Json = Record<string, unknown>;
-
-const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter((item): item is Json => typeof item === 'object' && item !== null) : []);
-const right = <Row>(heading: string, cell: Column<Row>['cell']): Column<Row> => ({ heading, cell, align: 'right' });
+export type { Json } from './json-read';
 
 /** `queues`: one row per queue, then one per lane of laned queues, indented. */
 export function queuesTable(body: Json): string {
@@ -70,8 +66,30 @@ export function progressLine(queue: string, task: Json | null | undefined): stri
   return `${queue}: redrive ${text(task.status) ?? '?'} ${moved}${toMove === undefined ? '' : `/${toMove}`} moved${rate === undefined ? '' : ` at ≤ ${rate}/s`}${failure === undefined ? '' : ` (${failure})`}`;
 }
 
-function shorten(value: string | undefined, max: number): string | undefined {
-  if (value === undefined) return undefined;
-  const flat = value.replace(/\s+/g, ' ');
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+/** The count fields of `GET /queue/status`, in column order. */
+const STATUS_COUNTS = [
+  ['waiting', 'waiting'],
+  ['active', 'active'],
+  ['delayed', 'delayed'],
+  ['completed', 'done 24h'],
+  ['failed', 'failed 24h'],
+  ['dlq', 'dlq'],
+  ['total', 'total'],
+] as const;
+
+/** `status`: `GET /queue/status` as one row per queue, a total row, and how old the shared snapshot is. */
+export function statusTable(body: Json): string {
+  const queues = (typeof body.queues === 'object' && body.queues !== null ? body.queues : {}) as Record<string, Json>;
+  const rows: Json[] = Object.entries(queues).map(([name, counts]) => ({ ...counts, queue: name }));
+  const totals: Json = { queue: 'total' };
+  for (const [field] of STATUS_COUNTS) totals[field] = rows.reduce((sum, row) => sum + (num(row[field]) ?? 0), 0);
+  const columns: Column<Json>[] = [
+    { heading: 'queue', cell: (row) => text(row.queue) },
+    ...STATUS_COUNTS.map(([field, heading]) => right<Json>(heading, (row) => num(row[field]))),
+  ];
+  const age = num(body.age_seconds);
+  const computedAt = text(body.computed_at);
+  const howOld = age === undefined ? '' : ` (${counted(age, 'second')} old: the counts are shared and refreshed at most every ${counted(SNAPSHOT_MAX_AGE_MS / 1000, 'second')})`;
+  const asOf = computedAt === undefined ? [] : ['', `counts as of ${computedAt}${howOld}`];
+  return [renderTable(columns, rows.length === 0 ? [] : [...rows, totals]), ...asOf].join('\n');
 }

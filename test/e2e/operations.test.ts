@@ -55,6 +55,16 @@ describe('operations through the local cloud', () => {
     expect(code, io.text()).toBe(0);
     for (const id of ids) await untilStatus(id, 'completed', 60_000);
 
+    // The CLI reads one job (any partner's) and the seeds' status view
+    const jobIo = capturedIo();
+    expect(await runOps(['job', ids[0] ?? ''], jobIo, async () => admin), jobIo.text()).toBe(0);
+    expect(jobIo.text()).toMatch(/^status\s+completed$/m);
+    expect(jobIo.text()).toMatch(/^partner\s+\S+$/m);
+    const statusIo = capturedIo();
+    expect(await runOps(['status'], statusIo, async () => admin), statusIo.text()).toBe(0);
+    expect(statusIo.text()).toMatch(new RegExp(`^${queue}\\s+\\d+`, 'm'));
+    expect(statusIo.text()).toMatch(/^counts as of /m);
+
     // Metrics show what the run produced: 20 completions, 20 + 3 failures
     const after = await totalsOf();
     expect(after.completed - before.completed).toBe(20);

@@ -3,6 +3,7 @@ import { JobNotFoundError, TransitionConflictError } from '../../../core/errors'
 import { JOB_STATUS, type JobMessage, type JobRecord } from '../../../core/job';
 import { laneFor, type Lane } from '../../../core/lanes';
 import type { QueueSettings } from '../../../core/runtime-config';
+import { counted } from '../../../core/wording';
 import { HttpError } from '../../http/http-error';
 import type { AdminDeps } from './admin-deps';
 import { releaseLetters, scanDeadLetters, type HeldLetter } from './dead-letter-scan';
@@ -59,8 +60,8 @@ export async function redriveJobs(deps: AdminDeps, settings: QueueSettings, jobI
   const missing = jobIds.filter((jobId) => !scan.selected.has(jobId));
   if (missing.length > 0) {
     await releaseLetters(deps, dlqUrl, held);
-    const where = scan.exhausted ? 'the dead-letter queue' : `the first ${scan.others.length + held.length} messages of the dead-letter queue`;
-    throw new HttpError(404, 'not_in_dead_letter_queue', `${missing.length} of the jobs are not in ${where} of "${settings.name}"; nothing was moved`, {
+    const where = scan.exhausted ? 'the dead-letter queue' : `the first ${counted(scan.others.length + held.length, 'message')} of the dead-letter queue`;
+    throw new HttpError(404, 'not_in_dead_letter_queue', `${counted(missing.length, 'job')} of the ${jobIds.length} named ${missing.length === 1 ? 'is' : 'are'} not in ${where} of "${settings.name}"; nothing was moved`, {
       missing,
     });
   }
@@ -103,7 +104,7 @@ export async function redriveJobs(deps: AdminDeps, settings: QueueSettings, jobI
   const moved = sent.map((move) => ({ job_id: move.job.jobId, lane: move.lane }));
   deps.logger.info('jobs redriven', { queue: settings.name, moved: moved.length, reset, unsent: unsent.length });
   if (unsent.length > 0) {
-    throw new HttpError(502, 'redrive_incomplete', `${unsent.length} jobs could not be sent back and stay in the dead-letter queue; redrive them again`, {
+    throw new HttpError(502, 'redrive_incomplete', `${counted(unsent.length, 'job')} could not be sent back and ${unsent.length === 1 ? 'stays' : 'stay'} in the dead-letter queue; redrive again`, {
       moved,
       failed: unsent.map((move) => ({ job_id: move.job.jobId, ...failed.get(move.job.jobId) })),
     });
