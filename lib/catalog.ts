@@ -8,7 +8,7 @@ import type { QueueDefinitionInput } from '../functions/core/queue-config';
  * queue, the field and the fix.
  *
  * Times are in milliseconds, except `oldestMessageAlarmSeconds`. Left out: `fifo`,
- * `dedup`, `lanes`, `endpoints` false; retention 24 h completed, 15 days failed (a day past the DLQ's 14);
+ * `dedup`, `lanes`, `endpoints` false; no `dataSchema` (any JSON data); retention 24 h completed, 15 days failed (a day past the DLQ's 14);
  * `maxPayloadBytes` 256 KiB; jitter 0.5; the oldest-message alarm at 15 minutes
  * of waiting (`oldestMessageAlarmSeconds: 900`).
  */
@@ -16,6 +16,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'payments',
     description: 'Payment intents (stk_push), deduplicated by intent id',
+    dataSchema: 'payment-intent',
     dedup: true,
     dedupKeyField: 'intentId',
     lanes: true,
@@ -28,6 +29,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'webhooks',
     description: 'Inbound wallet, lemonade and M-Pesa callbacks',
+    dataSchema: 'webhook-event',
     dedup: true,
     lanes: true,
     concurrency: 20,
@@ -50,6 +52,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'whatsapp-messages',
     description: 'WhatsApp notifications: confirmations, vendor notices, delivery updates, reminders',
+    dataSchema: 'whatsapp-message',
     dedup: true,
     concurrency: 10,
     rateLimit: { max: 50, durationMs: 1000 },
@@ -60,6 +63,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'order-processing',
     description: 'Order workflow: confirm, assign vendor, update status, complete, cancel',
+    dataSchema: 'order-action',
     fifo: true,
     dedup: true,
     concurrency: 5,
@@ -123,6 +127,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'email',
     description: 'Transactional email',
+    dataSchema: 'email',
     dedup: true,
     concurrency: 5,
     attempts: 3,
@@ -132,6 +137,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'manychat-sync',
     description: 'Contact, tag and field sync',
+    dataSchema: 'manychat-sync',
     concurrency: 5,
     attempts: 3,
     backoff: { type: 'exponential', delayMs: 2000 },
@@ -140,6 +146,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'qr-analytics',
     description: 'QR scan and validation analytics',
+    dataSchema: 'qr-analytics',
     concurrency: 10,
     attempts: 3,
     backoff: { type: 'exponential', delayMs: 2000 },
@@ -148,6 +155,7 @@ export const catalog: readonly QueueDefinitionInput[] = [
   {
     name: 'data-export',
     description: 'CSV, JSON, PDF and Excel exports',
+    dataSchema: 'data-export',
     concurrency: 2,
     attempts: 3,
     backoff: { type: 'exponential', delayMs: 2000 },

@@ -22,10 +22,11 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { DataSchemaName } from '../functions/core/data-schemas/names';
 import { ConfigError } from '../functions/core/errors';
 import { MAX_REQUEST_BODY_BYTES, MAX_STORABLE_PAYLOAD_BYTES } from '../functions/core/limits';
 import type { PartnerPlan } from './pipeline-context';
-import { batchRequestModelSchema, jobRequestModelSchema, paymentIntentModelSchema } from './request-models';
+import { batchRequestModelSchema, jobRequestModelSchema, paymentIntentModelSchema, queueJobModelSchema } from './request-models';
 
 /**
  * The path parameter of `/jobs/{id}`. API Gateway allows one variable name per
@@ -47,6 +48,15 @@ export const INBOUND_PATH = '/webhook/{user_id}/{token}';
 /** Seed 000's payment intent route (API key, like `POST /jobs/{id}`). */
 export const PAYMENT_INTENT_PATH = '/api/payments/intent/queue';
 
+/** The public OpenAPI document's route, answered by the health function. */
+export const OPENAPI_PATH = '/openapi.json';
+
+/** A catalog queue as the API needs it: its name, and the data schema its jobs follow, if any. */
+export interface ApiQueue {
+  readonly name: string;
+  readonly dataSchema?: DataSchemaName;
+}
+
 /** Properties of {@link IngestApi}. */
 export interface IngestApiProps {
   /**
@@ -55,12 +65,22 @@ export interface IngestApiProps {
    * `POST /api/payments/intent/queue`.
    */
   readonly ingestFunction: IFunction;
-  /** Handles `GET /jobs/{id}` and `DELETE /jobs/{id}`. */
+  /** Handles `GET /jobs/{id}`, `DELETE /jobs/{id}` and the public `POST /jobs/{id}/progress`. */
   readonly jobStatusFunction: IFunction;
   /** Handles the public `GET /health` and the keyed `GET /health/queue`. */
   readonly healthFunction: IFunction;
   /** Partners, each with its own API key and usage plan; at least one. */
   readonly partners: readonly PartnerPlan[];
+  /**
+   * The catalog's queues. Each one with a data schema gets its own static
+   * resources, `POST /jobs/<queue>` and `POST /jobs/<queue>/batch` (API
+   * Gateway prefers a static segment to `{id}`), whose request model checks
+   * `data` against that schema at the edge; the others are served by
+   * `POST /jobs/{id}`.
+   *
+   * @default - none: every queue is served by `POST /jobs/{id}`, `data` any JSON
+   */
+  readonly queues?: readonly ApiQueue[];
   /**
    * The API's name in the console.
    *
@@ -134,6 +154,19 @@ export const HEALTH_THROTTLES = {
 } as const satisfies Record<string, RouteThrottle>;
 
 /**
+ * Throttle of the public `GET /openapi.json`: a document that changes only
+ * with a deployment, read by tools and client generators now and then.
+ */
+export const OPENAPI_THROTTLE: RouteThrottle = { rateLimit: 5, burstLimit: 10 };
+
+/**
+ * Throttle of the public progress route `POST /jobs/{id}/progress`, on its
+ * own: targets report a few times per job while it runs, and each report is a
+ * write; a stranger guessing tokens meets it too.
+ */
+export const PROGRESS_THROTTLE: RouteThrottle = { rateLimit: 100, burstLimit: 200 };
+
+/**
  * The inbound callback route's throttle unless given: well above what a
  * provider sends the users of one stage (each payment is one callback), and
  * low enough that guessing tokens gets nowhere and costs little.
@@ -145,8 +178,10 @@ const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: str
   {
     type: ResponseType.BAD_REQUEST_BODY,
     code: 'invalid_request',
+    // API Gateway's own list of what failed, e.g. [object has missing required properties (["intentId"])]; the
+    // queue's data schema and every field are in GET /openapi.json.
     message:
-      '"the body does not match the request schema: a JSON object with data and, optionally, name, priority, delay, run_at, dedup_key, group_id, attempts, backoff, endpoint_id or user_id (or, for /batch, { jobs: [ 1 to 100 jobs ] }; for /api/payments/intent/queue, { intent_id, payload, priority?, delay? }), and no other fields"',
+      '"the body does not match the request schema (GET /openapi.json describes it): $context.error.validationErrorString"',
   },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'invalid_request' },
   { type: ResponseType.INVALID_API_KEY, code: 'forbidden', message: '"a valid x-api-key header is required"' },
@@ -177,13 +212,21 @@ const GATEWAY_ERRORS: readonly { readonly type: ResponseType; readonly code: str
  * callbacks `POST /webhook/{user_id}/{token}` to the ingest function, which a
  * provider (Safaricom's Daraja) calls without a key: the unguessable
  * per-endpoint token in the path is the credential, checked by the function,
- * and the route has its own low throttle ({@link INBOUND_THROTTLE}). Access
+ * and the route has its own low throttle ({@link INBOUND_THROTTLE}). Also
+ * public: `POST /jobs/{id}/progress?token=…` to the status function, where a
+ * delivery's target reports progress with its attempt's token, under its own
+ * throttle ({@link PROGRESS_THROTTLE}). Access
  * logs leave out the request path, which holds that token. IAM callers read
  * the queue counts at the admin route `GET /queue/status`: a method takes an
  * API key or IAM, never "either". One API key and usage plan (throttle and
  * daily quota) per partner; bodies checked at the edge against JSON Schema
  * models derived from the zod schemas the function checks again; access
- * logs (JSON, no bodies) and error-level execution logs; errors the gateway
+ * logs (JSON, no bodies) and error-level execution logs; a queue whose
+ * catalog entry names a data schema gets its own `POST /jobs/<queue>` and
+ * `POST /jobs/<queue>/batch`, whose model checks `data` at the edge (the
+ * `BAD_REQUEST_BODY` answer carries API Gateway's validation message); the
+ * public `GET /openapi.json` (the health function) describes every route,
+ * under its own throttle ({@link OPENAPI_THROTTLE}); errors the gateway
  * makes itself answered in the API's own JSON envelope; CORS only when origins
  * are given. A regional endpoint: partners call it server to server.
  *
@@ -205,6 +248,10 @@ export class IngestApi extends Construct {
   public readonly jobResource: Resource;
   /** The public `POST /webhook/{user_id}/{token}` method. */
   public readonly inboundMethod: Method;
+  /** The public `POST /jobs/{id}/progress` method (the token in its query is the credential). */
+  public readonly progressMethod: Method;
+  /** The deployment stage's name, the URL's first path segment (a literal, so a URL built from it adds no dependency on the stage). */
+  public readonly stageName: string;
   /** Each partner's API key, by partner name. */
   public readonly apiKeys: ReadonlyMap<string, ApiKey>;
   /** Each partner's usage plan, by partner name. */
@@ -215,11 +262,13 @@ export class IngestApi extends Construct {
   public constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
     const stageName = props.stageName ?? 'v1';
+    this.stageName = stageName;
     const rateLimit = props.rateLimit ?? 500;
     const burstLimit = props.burstLimit ?? 1000;
     const inboundThrottle = props.inboundThrottle ?? INBOUND_THROTTLE;
     validate(id, props, stageName, rateLimit, burstLimit, inboundThrottle);
     const corsOrigins = props.corsOrigins ?? [];
+    const typedQueues = (props.queues ?? []).filter((queue): queue is Required<ApiQueue> => queue.dataSchema !== undefined);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -252,6 +301,14 @@ export class IngestApi extends Construct {
           [`${JOB_PATH}/DELETE`]: methodThrottle({ rateLimit, burstLimit }),
           [`${PAYMENT_INTENT_PATH}/POST`]: methodThrottle({ rateLimit, burstLimit }),
           [`${INBOUND_PATH}/POST`]: methodThrottle(inboundThrottle),
+          [`${JOB_PATH}/progress/POST`]: methodThrottle(PROGRESS_THROTTLE),
+          ...Object.fromEntries(
+            typedQueues.flatMap((queue) => [
+              [`/jobs/${queue.name}/POST`, methodThrottle({ rateLimit, burstLimit })],
+              [`/jobs/${queue.name}/batch/POST`, methodThrottle({ rateLimit, burstLimit })],
+            ]),
+          ),
+          [`${OPENAPI_PATH}/GET`]: methodThrottle(OPENAPI_THROTTLE),
           '/health/GET': methodThrottle(HEALTH_THROTTLES.health),
           '/health/queue/GET': methodThrottle(HEALTH_THROTTLES.queueHealth),
         },
@@ -312,7 +369,9 @@ export class IngestApi extends Construct {
       schema: paymentIntentModelSchema(),
     });
 
-    const ingest = new LambdaIntegration(props.ingestFunction, { allowTestInvoke: false });
+    // One permission for the whole API, not one per method: every typed queue adds two ingest methods, and a
+    // stack holds at most 500 resources. Only this API's methods invoke the function (execute-api ARN of the API).
+    const ingest = new LambdaIntegration(props.ingestFunction, { scopePermissionToMethod: false });
     const status = new LambdaIntegration(props.jobStatusFunction, { allowTestInvoke: false });
     const health = new LambdaIntegration(props.healthFunction, { allowTestInvoke: false });
     const pathParameter = { [`method.request.path.${JOB_PATH_PARAMETER}`]: true };
@@ -337,7 +396,7 @@ export class IngestApi extends Construct {
       this.jobResource.addMethod('GET', status, {
         apiKeyRequired: true,
         operationName: 'GetJob',
-        requestParameters: { ...pathParameter, 'method.request.querystring.wait': false },
+        requestParameters: { ...pathParameter, 'method.request.querystring.wait': false, 'method.request.querystring.include': false },
       }),
       this.jobResource.addMethod('DELETE', status, {
         apiKeyRequired: true,
@@ -349,6 +408,32 @@ export class IngestApi extends Construct {
         operationName: 'QueuePaymentIntent',
         requestValidator: validator,
         requestModels: { 'application/json': paymentIntentModel },
+      }),
+      ...typedQueues.flatMap((queue) => {
+        const resource = jobs.addResource(queue.name);
+        const suffix = pascalCase(queue.name);
+        const jobModel = new Model(this, `JobRequestModel${suffix}`, {
+          restApi: this.api,
+          contentType: 'application/json',
+          description: `POST /jobs/${queue.name}: one job, data of schema ${queue.dataSchema}`,
+          schema: queueJobModelSchema(queue.name, queue.dataSchema),
+        });
+        return [
+          resource.addMethod('POST', ingest, {
+            apiKeyRequired: true,
+            operationName: `AddJob${suffix}`,
+            requestValidator: validator,
+            requestModels: { 'application/json': jobModel },
+          }),
+          resource.addResource('batch').addMethod('POST', ingest, {
+            apiKeyRequired: true,
+            operationName: `AddJobs${suffix}`,
+            requestValidator: validator,
+            // The generic batch model: each job, data included, is checked by the function on its own (207 when
+            // some are refused), so one bad job never refuses the batch at the edge; one model saves a resource a queue.
+            requestModels: { 'application/json': batchModel },
+          }),
+        ];
       }),
     ];
     for (const method of partnerMethods) {
@@ -372,6 +457,27 @@ export class IngestApi extends Construct {
         'credential is the unguessable per-endpoint token in the path (192 random bits, compared in constant time by the ' +
         'function, rotatable); a wrong user or token gets 404 and writes nothing; bodies are size-limited; the route has its ' +
         'own low per-method throttle, and access logs leave the path (and so the token) out.',
+    );
+
+    acknowledgeNoAuthorizer(
+      this.api.root.resourceForPath(OPENAPI_PATH).addMethod('GET', health, { operationName: 'OpenApi' }),
+      'Public by design: the OpenAPI 3.1 description of the API, the same for every caller; it holds no job data, no ' +
+        'keys and no partner names, reads nothing and writes nothing, under its own low per-method throttle.',
+    );
+
+    this.progressMethod = this.jobResource.addResource('progress').addMethod('POST', status, {
+      authorizationType: AuthorizationType.NONE,
+      apiKeyRequired: false,
+      operationName: 'ReportJobProgress',
+      requestParameters: { ...pathParameter, 'method.request.querystring.token': true },
+    });
+    acknowledgeNoAuthorizer(
+      this.progressMethod,
+      'Public by design: the target a job is delivered to reports its progress and holds no API key. The credential is ' +
+        "the attempt's token in the delivery's webhook-progress-url (128 random bits, written by the attempt's claim, " +
+        'removed when the attempt ends); a wrong or expired token gets 404, and the one write is conditional on it; bodies ' +
+        'are size-limited (a number or an object of at most 1 KB), the route has its own per-method throttle, and access ' +
+        'logs hold no query string (and so no token).',
     );
 
     const healthResource = this.api.root.addResource('health');
@@ -417,8 +523,10 @@ export class IngestApi extends Construct {
       id: 'AwsSolutions-APIG3',
       reason:
         'Partner routes need an API key and are throttled per partner by usage plans and per method; /health is public ' +
-        'but answers liveness only, under a low per-method throttle; the inbound callback route is public for the payment ' +
-        'provider, guarded by a per-endpoint token and its own low per-method throttle; admin routes need SigV4. A WAF web ' +
+        'but answers liveness only, under a low per-method throttle; /openapi.json is public and serves the same static ' +
+        'description of the API to everyone, under its own low throttle; the inbound callback route is public for the payment ' +
+        'provider, guarded by a per-endpoint token and its own low per-method throttle; the progress route is public for ' +
+        "delivery targets, guarded by the attempt's token and its own per-method throttle; admin routes need SigV4. A WAF web " +
         'ACL is billed per request and can be associated by operators where traffic calls for it.',
     });
     const loggingRole = this.api.node.tryFindChild('CloudWatchRole');
@@ -445,6 +553,14 @@ export const STAGE_LOGGING = {
 /** A per-method entry: its throttle, and the stage's logging and metrics. */
 export function methodThrottle(throttle: RouteThrottle): MethodDeploymentOptions {
   return { ...STAGE_LOGGING, throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit };
+}
+
+/** `data-export` → `DataExport`: a construct id and operation name part. */
+function pascalCase(name: string): string {
+  return name
+    .split('-')
+    .map((part) => (part[0] ?? '').toUpperCase() + part.slice(1))
+    .join('');
 }
 
 /** API Gateway's authorizer rules do not fit a method authenticated by API key or public by design. */

@@ -183,7 +183,7 @@ export class PipelineStack extends Stack {
     this.health = pipelineFunction('Health', {
       handlerName: 'health',
       serviceName: 'health',
-      description: 'GET /health, GET /health/queue and the admin GET /queue/status and GET /api/queue/status',
+      description: 'GET /health, GET /openapi.json, GET /health/queue and the admin GET /queue/status and GET /api/queue/status',
       timeout: Duration.seconds(15),
       // Answers take a GetItem (tens of ms); one caller per 15 s refreshes the counts (a second or two) and,
       // before the first snapshot exists, others wait for it up to 2 s. The routes' throttles (20 requests
@@ -238,6 +238,7 @@ export class PipelineStack extends Stack {
       jobStatusFunction: this.jobStatus.function,
       healthFunction: this.health.function,
       partners: settings.partners,
+      queues: this.definitions,
       apiName: `${settings.namePrefix}-api`,
       rateLimit: settings.apiRateLimit,
       burstLimit: settings.apiBurstLimit,
@@ -248,6 +249,14 @@ export class PipelineStack extends Stack {
     // The keys exist only once the API does: the partner-facing functions map each request's key id to its partner.
     const partnerKeys = this.toJsonString([...this.ingestApi.apiKeys].map(([partner, key]) => ({ key_id: key.keyId, partner })));
     for (const fn of [this.ingest, this.jobStatus]) fn.function.addEnvironment('PARTNER_KEYS', partnerKeys);
+    // Built from the API's id and the stage's name, not from `api.url` (the stage's Ref): the stage depends on the
+    // admin routes, the admin function on the consumers, so naming the stage here would be a cycle.
+    const apiBaseUrl = Fn.join('', ['https://', this.ingestApi.api.restApiId, '.execute-api.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', this.ingestApi.stageName]);
+    const notifyQueue = [...this.queues.values()].find((queueSet) => queueSet.definition.endpoints);
+    for (const consumer of this.consumers.values()) {
+      consumer.reportProgressTo(apiBaseUrl);
+      if (notifyQueue !== undefined) consumer.notifyThrough(notifyQueue);
+    }
     this.adminApi = new AdminApi(this, 'Admin', { api: this.ingestApi.api, statusFunction: this.health.function });
     this.admin = new AdminFunction(this, 'AdminFunction', {
       jobs: this.jobs,

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { consumerSizing, type ConsumerSizing } from '../functions/core/consumer-sizing';
 import { ConfigError } from '../functions/core/errors';
 import type { Lane } from '../functions/core/lanes';
+import { queueSettingsOf } from '../functions/core/runtime-config';
 import type { JobQueues } from './job-queues';
 import type { JobsTable } from './jobs-table';
 import type { LogLevelName } from './pipeline-context';
@@ -79,11 +80,13 @@ export class QueueConsumer extends Construct {
   public readonly sizing: ConsumerSizing;
   /** Each lane's event source mapping. */
   public readonly mappings: ReadonlyMap<Lane, EventSourceMapping>;
+  private readonly definition: JobQueues['definition'];
 
   public constructor(scope: Construct, id: string, props: QueueConsumerProps) {
     super(scope, id);
     validate(id, props);
     const { definition } = props.queues;
+    this.definition = definition;
     this.sizing = consumerSizing(definition);
 
     this.handler = new PipelineFunction(this, 'Handler', {
@@ -135,6 +138,26 @@ export class QueueConsumer extends Construct {
     if (definition.rateLimit) props.jobs.grantRateLimiter(fn);
     props.signingSecret.grantRead(fn);
     this.grantPauseGuard(fn);
+  }
+
+  /**
+   * Lets the consumer add the `job.completed` / `job.failed` events of its
+   * final jobs that asked for `notify` to `queues`, the queue that delivers
+   * to endpoints: its settings go in `NOTIFY_QUEUE`, and the consumer may
+   * send to its lanes (the consumer of that queue already may).
+   */
+  public notifyThrough(queues: JobQueues): void {
+    this.handler.function.addEnvironment('NOTIFY_QUEUE', JSON.stringify(queueSettingsOf(queues.definition)));
+    if (queues.definition.name !== this.definition.name) queues.grantSendToLanes(this.handler.function);
+  }
+
+  /**
+   * Names the API's base URL (`API_BASE_URL`, e.g. built from the REST API's
+   * id, the region, the URL suffix and the stage name): each delivery then
+   * carries its attempt's `webhook-progress-url` under it.
+   */
+  public reportProgressTo(apiBaseUrl: string): void {
+    this.handler.function.addEnvironment('API_BASE_URL', apiBaseUrl);
   }
 
   /**

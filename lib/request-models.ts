@@ -1,5 +1,6 @@
 import { JsonSchemaType, JsonSchemaVersion, type JsonSchema } from 'aws-cdk-lib/aws-apigateway';
 import { z } from 'zod/mini';
+import { dataSchemaOf, type DataSchemaName } from '../functions/core/data-schemas';
 import { batchRequestSchema, jobRequestSchema } from '../functions/core/job-request';
 import { paymentIntentRequestSchema } from '../functions/core/payment-intent-request';
 
@@ -50,4 +51,16 @@ export function batchRequestModelSchema(): JsonSchema {
 /** The edge model of a `POST /api/payments/intent/queue` body (seed 000's payment intent). */
 export function paymentIntentModelSchema(): JsonSchema {
   return { ...edgeSchemaOf(paymentIntentRequestSchema), title: 'PaymentIntentRequest' };
+}
+
+/**
+ * The edge model of `POST /jobs/<queue>` for a queue whose catalog entry gives
+ * a data schema: the job request, with `data` that queue's schema, so API
+ * Gateway refuses a bad job before the function runs and says which field is
+ * wrong (`$context.error.validationErrorString`).
+ */
+export function queueJobModelSchema(queue: string, dataSchema: DataSchemaName): JsonSchema {
+  const job = jobRequestModelSchema();
+  const { schema: _version, ...data } = edgeSchemaOf(dataSchemaOf(dataSchema));
+  return { ...job, title: `JobRequest of ${queue}`, properties: { ...job.properties, data } };
 }

@@ -32,7 +32,7 @@ export async function ingestAndDrain(context: ScenarioContext, mode: 'single' | 
   const step = stepName(context, scenario);
   const { progress, target, jobs } = context;
   const runId = Math.random().toString(36).slice(2, 8);
-  const bodies: JobBody[] = Array.from({ length: jobs }, (_, n) => ({ name: 'bench', data: jobData(PAYLOAD_BYTES, { run: runId, n }) }));
+  const bodies: JobBody[] = Array.from({ length: jobs }, (_, n) => ({ name: 'bench', data: jobData(PAYLOAD_BYTES, { qrCodeId: `bench-${n}`, event: 'scan', run: runId, n }) }));
   target.reset();
   const before = context.meter?.reading();
   const post = mode === 'single' ? postSingles : postBatches;

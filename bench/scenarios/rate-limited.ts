@@ -22,7 +22,7 @@ export async function rateLimited(context: ScenarioContext): Promise<RateLimited
   target.reset();
   const runId = Math.random().toString(36).slice(2, 8);
   // The queue deduplicates by intent id: each job carries its own.
-  const bodies: JobBody[] = Array.from({ length: BURST_JOBS }, (_, n) => ({ name: 'bench', data: jobData(512, { intentId: `bench-${runId}-${n}`, n }) }));
+  const bodies: JobBody[] = Array.from({ length: BURST_JOBS }, (_, n) => ({ name: 'bench', data: jobData(512, { intentId: `bench-${runId}-${n}`, payload: { action: 'stk_push', amount: 1 }, n }) }));
   const posted = await postBatches(context.system, RATE_LIMITED_QUEUE, bodies, {
     concurrency: 5,
     onAnswer: (accepted) => progress.update(step, `${accepted} of ${BURST_JOBS} accepted`),

@@ -1,9 +1,12 @@
 import { JOB_STATUS, storableResult, type AttemptRecord, type JobError } from '../core/job';
 import { SCHEDULE_KEY_ATTRIBUTES } from './job-keys';
 import type { FinishSpec } from './finish-attempt';
-import { historyItemOf, type StateItem } from './job-item';
+import { historyItemOf, KEPT_PAYLOAD, type StateItem } from './job-item';
 import type { AttemptRef } from './job-store';
-import { epochSeconds } from './new-job-item';
+import { epochSeconds, KEPT_RESULT_ROOM_BYTES } from './new-job-item';
+
+/** The attempt's progress token: every transition that ends an attempt removes it, so its URL stops working. */
+const PROGRESS_TOKEN = 'progress_token';
 
 /** What a completed attempt reports. */
 export interface CompletedAttempt {
@@ -44,16 +47,27 @@ export interface FailedAttempt {
 
 /**
  * active → completed: the result (summarized when large) replaces any earlier
- * error; the record now expires and leaves the schedule index.
+ * error; the record now expires and leaves the schedule index, and the
+ * attempt's progress token goes. A kept payload stays for the record's life,
+ * unless the result is too large to sit beside it in one write unit (see
+ * `KEPT_PAYLOAD_ROOM_BYTES`).
  */
 export function completeSpec(ref: AttemptRef, outcome: CompletedAttempt): FinishSpec {
   const result = storableResult(outcome.result);
+  const resultBytes = result === undefined ? 0 : Buffer.byteLength(JSON.stringify(result), 'utf8');
   return {
     operation: 'complete',
     ref,
     ...holdsAttempt(ref),
     set: ['#status = :completed', 'updated_at = :now', 'expires_at = :expires', ...(result === undefined ? [] : ['#result = :result'])],
-    remove: ['#error', 'lease_until_ms', ...SCHEDULE_KEY_ATTRIBUTES, ...(result === undefined ? ['#result'] : [])],
+    remove: [
+      '#error',
+      'lease_until_ms',
+      PROGRESS_TOKEN,
+      ...SCHEDULE_KEY_ATTRIBUTES,
+      ...(result === undefined ? ['#result'] : []),
+      ...(resultBytes > KEPT_RESULT_ROOM_BYTES ? [KEPT_PAYLOAD] : []),
+    ],
     names: { '#status': 'status', '#error': 'error', '#result': 'result' },
     values: {
       ...holdsAttemptValues(ref),
@@ -67,9 +81,11 @@ export function completeSpec(ref: AttemptRef, outcome: CompletedAttempt): Finish
 }
 
 /**
- * active → retrying: the lease ends and the error is kept; the queue brings
- * the message back after its backoff. The schedule entry stays as it is: the
- * reconciler re-sends only waiting jobs, and the job is not finished.
+ * active → retrying: the lease and the attempt's progress token end and the
+ * error is kept; the queue brings the message back after its backoff. The
+ * schedule entry stays as it is: the reconciler re-sends only waiting jobs,
+ * and the job is not finished. A kept payload goes: the error and history a
+ * retry adds would need its room.
  */
 export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec {
   return {
@@ -77,7 +93,7 @@ export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec 
     ref,
     ...holdsAttempt(ref),
     set: ['#status = :retrying', 'updated_at = :now', '#error = :error', ...(outcome.retryAt === undefined ? [] : ['retry_at_ms = :retryAt'])],
-    remove: ['lease_until_ms'],
+    remove: ['lease_until_ms', PROGRESS_TOKEN, KEPT_PAYLOAD],
     names: { '#status': 'status', '#error': 'error' },
     values: {
       ...holdsAttemptValues(ref),
@@ -94,7 +110,7 @@ export function retrySpec(ref: AttemptRef, outcome: RetriedAttempt): FinishSpec 
  * → failed, from the attempt while active, or from a job left exhausted
  * (retrying with no attempts left; an active job whose holder crashed is
  * active still, so the first case covers it). The record now expires and
- * leaves the schedule index.
+ * leaves the schedule index; the progress token and any inline payload go.
  */
 export function failSpec(ref: AttemptRef, outcome: FailedAttempt): FinishSpec {
   return {
@@ -112,7 +128,7 @@ export function failSpec(ref: AttemptRef, outcome: FailedAttempt): FinishSpec {
       'expires_at = :expires',
       ...(outcome.letterPending === true ? ['letter_pending = :letterPending'] : []),
     ],
-    remove: ['lease_until_ms', 'retry_at_ms', ...SCHEDULE_KEY_ATTRIBUTES, 'payload'],
+    remove: ['lease_until_ms', 'retry_at_ms', PROGRESS_TOKEN, ...SCHEDULE_KEY_ATTRIBUTES, 'payload', KEPT_PAYLOAD],
     names: { '#status': 'status', '#error': 'error' },
     values: {
       ...holdsAttemptValues(ref),

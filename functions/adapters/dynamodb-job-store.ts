@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { JobNotFoundError, TransitionConflictError } from '../core/errors';
@@ -6,6 +7,8 @@ import { completeSpec, failSpec, retrySpec, type CompletedAttempt, type FailedAt
 import { claimRefusalOf } from './claim-refusal';
 import { conditionalUpdate, readState, type StoreContext } from './conditional-update';
 import { isConditionalCheckFailed, oldItemOf, storeFailure } from './dynamodb-errors';
+import { readJobData, type JobData, type JobDataStore } from './job-data';
+import { reportProgress, type JobProgressStore, type ProgressOutcome } from './job-progress';
 import { withFailedIndex } from './failed-index';
 import { listFailedJobs } from './failed-listing';
 import { finishAttempt } from './finish-attempt';
@@ -30,6 +33,17 @@ export interface DynamoDbJobStoreOptions {
    * @default Math.random - reserved: shard choice is a stable hash, so nothing draws from it yet
    */
   readonly random?: () => number;
+  /**
+   * Makes each claim's progress token (the credential of the delivery's
+   * `webhook-progress-url`).
+   * @default - 16 random bytes, base64url (22 characters)
+   */
+  readonly newProgressToken?: () => string;
+}
+
+/** A claim's progress token: 128 random bits, URL-safe. */
+function randomProgressToken(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 /**
@@ -56,8 +70,9 @@ const NAMES = { '#status': 'status' };
  * const store = new DynamoDbJobStore({ client: new DynamoDBClient({}), tableName: 'jobs' });
  * const outcome = await store.claim(message.jobId, message.runId, new Date(), 60_000);
  */
-export class DynamoDbJobStore implements JobStore, JobAdminStore {
+export class DynamoDbJobStore implements JobStore, JobAdminStore, JobProgressStore, JobDataStore {
   private readonly context: StoreContext;
+  private readonly newProgressToken: () => string;
 
   public constructor(options: DynamoDbJobStoreOptions) {
     this.context = {
@@ -66,6 +81,7 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
       }),
       tableName: options.tableName,
     };
+    this.newProgressToken = options.newProgressToken ?? randomProgressToken;
   }
 
   /**
@@ -118,13 +134,14 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
    * Claims one attempt; a refusal says why, with the record as it was. A
    * retrying job is claimed only once its `retry_at` has passed. The job keeps
    * its schedule entry (written at create, removed when it finishes), so the
-   * claim writes no index. A redriven letter whose claim is refused gets a
-   * second chance (see `letter-transitions.ts`).
+   * claim writes no index. The attempt gets a new progress token in the same
+   * write (the previous attempt's, if any, stops working). A redriven letter
+   * whose claim is refused gets a second chance (see `letter-transitions.ts`).
    */
   public async claim(jobId: string, runId: string, now: Date, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimOutcome> {
     const nowMs = now.getTime();
     const outcome = await conditionalUpdate(this.context, jobId, 'claim', {
-      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, updated_at = :now, ${KEEP_PENDING_ENTRY} REMOVE payload, retry_at_ms`,
+      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, progress_token = :token, updated_at = :now, ${KEEP_PENDING_ENTRY} REMOVE payload, retry_at_ms`,
       ConditionExpression:
         'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed) OR (#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)) OR (#status = :active AND lease_until_ms < :nowMs))',
       ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_KEY_NAMES },
@@ -137,6 +154,7 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
         ':retrying': JOB_STATUS.retrying,
         ':one': 1,
         ':lease': nowMs + leaseMs,
+        ':token': this.newProgressToken(),
         ':now': now.toISOString(),
         ':nowMs': nowMs,
       },
@@ -171,6 +189,16 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore {
   /** Any unfinished state of this run → failed, letter pending (see `letter-transitions.ts`). */
   public async abandon(jobId: string, runId: string, outcome: { readonly now: Date; readonly error: JobError; readonly expiresAt: Date }): Promise<JobRecord> {
     return abandonJob(this.context, jobId, runId, outcome);
+  }
+
+  /** Records a target's progress for the attempt whose token it holds (see `job-progress.ts`). */
+  public async reportProgress(jobId: string, token: string, progress: unknown): Promise<ProgressOutcome> {
+    return reportProgress(this.context, jobId, token, progress);
+  }
+
+  /** The data of a job's run, for its owner (see `job-data.ts`). */
+  public async readData(jobId: string, runId: string): Promise<JobData> {
+    return readJobData(this.context, jobId, runId);
   }
 
   /** The dead letter of the failure at `failedAt` is sent. */

@@ -53,6 +53,12 @@ export const stateItemSchema = z.object({
   endpoint_id: z.optional(z.string()),
   /** The job's own backoff, used instead of its queue's when it retries. */
   backoff: z.optional(z.object({ type: z.enum(backoffTypes), delay_ms: z.number().check(z.int(), z.nonnegative()) })),
+  /** The endpoint told when the job is final. */
+  notify: z.optional(z.object({ endpoint_id: z.string() })),
+  /** The latest progress the target reported: a number 0–100 or a small object. */
+  progress: z.optional(z.unknown()),
+  /** While active: the current attempt's progress token (set by its claim, removed when the attempt ends). */
+  progress_token: z.optional(z.string()),
   /** The kept payload is an inbound callback's original text (its `raw`), not its data serialized. */
   payload_is_raw: z.optional(z.boolean()),
   payload_bytes: z.number().check(z.nonnegative()),
@@ -68,8 +74,15 @@ export const stateItemSchema = z.object({
   history: z._default(z.array(historyItemSchema), []),
   delay_seconds: z._default(z.number().check(z.nonnegative()), 0),
   expires_at: z.optional(z.number()),
-  /** The job's data, serialized, while it waits for a claim and is small enough to sit here. */
+  /**
+   * The job's data, serialized, while it waits for a claim and is small
+   * enough to sit here; the claim drops it. A parsed item also shows a
+   * {@link KEPT_PAYLOAD} here, so every reader of a waiting job finds its
+   * payload in one place.
+   */
   payload: z.optional(z.string()),
+  /** The job's data, serialized, kept for the record's life: the item had room for it (see `new-job-item.ts`). */
+  kept_payload: z.optional(z.string()),
   sched_pk: z.optional(z.string()),
   sched_at: z.optional(z.number()),
 });
@@ -78,12 +91,23 @@ export const stateItemSchema = z.object({
 export type StateItem = z.output<typeof stateItemSchema>;
 
 /**
+ * The attribute of a payload kept for the whole life of the record (so the
+ * owner can read the job's data), as opposed to `payload`, which the claim
+ * drops. Which one a job gets is decided once, at create, by the room its
+ * state item has (see `new-job-item.ts`).
+ */
+export const KEPT_PAYLOAD = 'kept_payload';
+
+/**
  * Parses a state item read from the table; throws a `PipelineError` naming the
  * job and the broken fields when it does not have the expected shape.
  */
 export function parseStateItem(item: Record<string, unknown>): StateItem {
   const parsed = stateItemSchema.safeParse(item);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const { data } = parsed;
+    return data.payload === undefined && data.kept_payload !== undefined ? { ...data, payload: data.kept_payload } : data;
+  }
   throw new PipelineError('job state item is malformed', {
     cause: parsed.error,
     context: { pk: item.pk, issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) },
@@ -135,6 +159,9 @@ export function jobRecordOf(item: StateItem): JobRecord {
     ...(item.partner === undefined ? {} : { partner: item.partner }),
     ...(item.endpoint_id === undefined ? {} : { endpointId: item.endpoint_id }),
     ...(item.backoff === undefined ? {} : { backoff: { type: item.backoff.type, delayMs: item.backoff.delay_ms } }),
+    ...(item.notify === undefined ? {} : { notify: { endpointId: item.notify.endpoint_id } }),
+    ...(item.progress === undefined ? {} : { progress: item.progress }),
+    ...(item.progress_token === undefined ? {} : { progressToken: item.progress_token }),
     ...(item.payload_is_raw === true ? { rawPayload: true } : {}),
     payloadBytes: item.payload_bytes,
     ...(item.lease_until_ms === undefined ? {} : { leaseUntil: new Date(item.lease_until_ms).toISOString() }),

@@ -28,6 +28,15 @@ export interface NewJob {
    * @default false
    */
   readonly dedupAcrossFinished?: boolean;
+  /**
+   * How long the job's record is kept once final (its queue's longest
+   * retention): a payload too large to sit inline is kept in its own item at
+   * least that much longer, so the owner can read the job's data while the
+   * record is shown.
+   *
+   * @default 0 - the payload item lives its reconcile window only
+   */
+  readonly recordRetentionMs?: number;
 }
 
 /** The outcome of a create: a new record, or the live twin that stopped it. */

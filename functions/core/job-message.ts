@@ -22,6 +22,7 @@ export const jobMessageSchema = z.object({
       delayMs: z.number().check(z.int(), z.nonnegative()),
     }),
   ),
+  notify: z.optional(z.object({ endpointId: z.string().check(z.minLength(1)) })),
 });
 
 /** Serializes a job message for a queue. */

@@ -23,6 +23,8 @@ const BACKOFF_MESSAGE = `backoff must be an object such as { "type": "exponentia
 
 const BACKOFF_DELAY_MESSAGE = `backoff.delay must be a whole number of milliseconds from ${MIN_JOB_BACKOFF_MS} to ${MAX_BACKOFF_MS} (12 hours)`;
 
+const NOTIFY_MESSAGE = 'notify must be { "endpoint_id": "ep_…" }: a registered endpoint of yours, told when the job is final';
+
 /**
  * The optional `priority` field: 1–20 (higher first) or a level name. A
  * builder, not a schema, so a request schema built on first use builds it then.
@@ -131,6 +133,15 @@ export const jobRequestSchema = /* @__PURE__ */ z.lazy(() =>
         user_id: z.optional(
           z.string({ error: 'user_id must be a string' }).check(
             z.regex(USER_ID_PATTERN, { error: 'user_id must be 1–64 letters, digits, _ or -' }),
+          ),
+        ),
+        // A registered endpoint of the partner, told with a signed event when the job is final.
+        notify: z.optional(
+          z.strictObject(
+            {
+              endpoint_id: z.string({ error: NOTIFY_MESSAGE }).check(z.regex(ENDPOINT_ID_PATTERN, { error: NOTIFY_MESSAGE })),
+            },
+            { error: NOTIFY_MESSAGE },
           ),
         ),
       },

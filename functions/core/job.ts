@@ -79,6 +79,15 @@ export interface AttemptRecord {
  */
 export type JobBackoff = Pick<BackoffSpec, 'type' | 'delayMs'>;
 
+/**
+ * Where a job's final state is announced (issue 12): a registered endpoint of
+ * the job's partner, which gets a signed `job.completed` or `job.failed`
+ * event through the queue that delivers to endpoints.
+ */
+export interface JobNotify {
+  readonly endpointId: string;
+}
+
 /** The last failure of a job. */
 export interface JobError {
   readonly category: FailureCategory;
@@ -127,6 +136,19 @@ export interface JobRecord {
   readonly endpointId?: string;
   /** The job's own backoff, used instead of its queue's when it retries. */
   readonly backoff?: JobBackoff;
+  /** The endpoint told when the job is final (see {@link JobNotify}). */
+  readonly notify?: JobNotify;
+  /**
+   * The latest progress its target reported while the job was active: a
+   * number from 0 to 100, or a small JSON object (see `core/job-progress.ts`).
+   */
+  readonly progress?: unknown;
+  /**
+   * While active: the current attempt's progress token, written by its claim
+   * and removed when the attempt ends. Never shown by the API: it is the
+   * credential of the delivery's `webhook-progress-url`.
+   */
+  readonly progressToken?: string;
   /**
    * The payload kept for the job until its claim is the original request text
    * of an inbound callback (its `raw`), not its data serialized: a message
@@ -181,6 +203,8 @@ export interface JobMessage {
   readonly raw?: string;
   /** The job's own backoff (see {@link JobRecord.backoff}), so a record rebuilt from a dead letter keeps it. */
   readonly backoff?: JobBackoff;
+  /** The endpoint told when the job is final (see {@link JobRecord.notify}), so a rebuilt record keeps it. */
+  readonly notify?: JobNotify;
 }
 
 /**
@@ -214,6 +238,7 @@ export function jobMessageOf(job: JobRecord, data: unknown, keptPayload?: string
     ...(job.endpointId === undefined ? {} : { endpointId: job.endpointId }),
     ...(job.rawPayload === true && keptPayload !== undefined ? { raw: keptPayload } : {}),
     ...(job.backoff === undefined ? {} : { backoff: job.backoff }),
+    ...(job.notify === undefined ? {} : { notify: job.notify }),
   };
 }
 

@@ -1,5 +1,6 @@
 import * as z from './validation';
 import { BACKOFF_TYPE } from './backoff';
+import { DATA_SCHEMA_NAMES } from './data-schemas/names';
 import { ConfigError } from './errors';
 import { MAX_STORABLE_PAYLOAD_BYTES } from './limits';
 
@@ -191,6 +192,16 @@ export const queueDefinitionShape = z.strictObject({
    * (see `core/endpoint.ts`). Inbound callbacks go to the queue that has it.
    */
   endpoints: z._default(z.boolean({ error: 'endpoints must be true or false' }), false),
+  /**
+   * The schema every job's `data` must match (`functions/core/data-schemas`),
+   * checked by the ingest and by API Gateway's request model of the queue's
+   * own routes. Left out: any JSON value.
+   */
+  dataSchema: z.optional(
+    z.enum(DATA_SCHEMA_NAMES, {
+      error: `dataSchema must name a schema of functions/core/data-schemas: ${DATA_SCHEMA_NAMES.join(', ')}; or leave it out for any JSON data`,
+    }),
+  ),
   reason: z.optional(
     z.string({ error: 'reason must be a string: why the entry is set as it is' }).check(z.maxLength(600, { error: 'reason must be at most 600 characters' })),
   ),

@@ -24,6 +24,7 @@ export const queueSettingsSchema = z.pick(queueDefinitionShape, {
   maxPayloadBytes: true,
   retention: true,
   endpoints: true,
+  dataSchema: true,
 });
 
 /** A queue's settings as the ingest-side functions see them. */
@@ -31,8 +32,8 @@ export type QueueSettings = z.output<typeof queueSettingsSchema>;
 
 /** Picks the settings the ingest side needs from a full definition. */
 export function queueSettingsOf(definition: QueueSettings): QueueSettings {
-  const { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention, endpoints } = definition;
-  return { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention, endpoints };
+  const { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention, endpoints, dataSchema } = definition;
+  return { name, fifo, dedup, dedupKeyField, lanes, attempts, maxPayloadBytes, retention, endpoints, ...(dataSchema === undefined ? {} : { dataSchema }) };
 }
 
 const jsonOf = <T extends z.core.$ZodType>(schema: T, variable: string) =>
@@ -87,6 +88,10 @@ export const consumerConfigSchema = z.extend(baseSchema, {
   SIGNING_SECRET: z.optional(z.string().check(z.minLength(8, { error: 'SIGNING_SECRET must hold the queue signing secret' }))),
   ALLOW_LOOPBACK_TARGETS: flag(),
   ALLOW_PRIVATE_TARGETS: flag(),
+  /** The API's base URL, `https://<api id>.execute-api.<region>.<suffix>/<stage>`: deliveries name their progress URL under it. */
+  API_BASE_URL: z.optional(z.url({ error: 'API_BASE_URL must be the API base URL, https://<api id>.execute-api.<region>.amazonaws.com/<stage>' })),
+  /** The settings of the queue that delivers to endpoints, where `notify` events go; unset when the catalog has none. */
+  NOTIFY_QUEUE: z.optional(jsonOf(queueSettingsSchema, 'NOTIFY_QUEUE')),
 });
 
 /** A consumer configuration must say where its signing secret is. */

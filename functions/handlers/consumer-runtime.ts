@@ -22,6 +22,8 @@ import { consumerPauseGuard } from './consumer-pause';
 import { serviceLogger } from './service-logger';
 import type { ConsumerDeps } from './workflows/consumer-deps';
 import { endpointBreaker } from './workflows/endpoint-breaker';
+import { finalJobNotifier, type FinalJobNotifier } from './workflows/notify-final';
+import { queueDirectory } from './workflows/queue-directory';
 
 // Only the consumer reads the signing secret, so only its bundle holds the
 // Secrets Manager client: the other functions' runtimes never import this file.
@@ -42,6 +44,8 @@ export function consumerRuntime(environment: Environment): ConsumerDeps {
   const definition = config.QUEUE_SETTINGS;
   const dynamodb = new DynamoDBClient({});
   const logger = serviceLogger(`consumer-${definition.name}`);
+  const store = new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME });
+  const queues = new SqsQueueClient({ client: new SQSClient({}) });
   const pause = consumerPauseGuard({
     dynamodb,
     tableName: config.TABLE_NAME,
@@ -57,15 +61,38 @@ export function consumerRuntime(environment: Environment): ConsumerDeps {
       return { lane, name, url: queueUrl(config.QUEUE_URL_BASE, name) };
     }),
     deadLetterUrl: queueUrl(config.QUEUE_URL_BASE, deadLetterQueueName(config.QUEUE_NAME_PREFIX, definition)),
-    store: new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME }),
-    queues: new SqsQueueClient({ client: new SQSClient({}) }),
+    store,
+    queues,
     limiter: definition.rateLimit ? new DynamoDbRateLimiter({ client: dynamodb, tableName: config.TABLE_NAME }) : undefined,
     pool: new DynamoDbConcurrencyPool({ client: dynamodb, tableName: config.TABLE_NAME }),
     metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     cloudWatch: new EmfBatchMetrics(),
     ...processing(config, dynamodb, logger),
+    ...(config.API_BASE_URL === undefined ? {} : { apiBaseUrl: config.API_BASE_URL }),
+    ...notification(config, { store, queues, logger }),
     clock: systemClock,
     logger,
+  };
+}
+
+/**
+ * The notifier of final jobs that asked for `notify`, when the stage has a
+ * queue that delivers to endpoints (`NOTIFY_QUEUE`): events are recorded in
+ * the jobs table and sent to that queue's lanes, as the ingest would.
+ */
+function notification(
+  config: ConsumerConfig,
+  deps: Pick<ConsumerDeps, 'store' | 'queues' | 'logger'>,
+): { notifier?: FinalJobNotifier } {
+  const settings = config.NOTIFY_QUEUE;
+  if (settings === undefined) return {};
+  return {
+    notifier: finalJobNotifier({
+      ...deps,
+      directory: queueDirectory([settings], config.QUEUE_URL_BASE, config.QUEUE_NAME_PREFIX),
+      clock: systemClock,
+      notifyQueue: settings.name,
+    }),
   };
 }
 

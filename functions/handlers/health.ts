@@ -5,7 +5,10 @@ import { pipelineRuntime } from './runtime';
 
 const runtime = pipelineRuntime(process.env, 'health');
 
-/** Lambda entry: `GET /health`, `GET /health/queue` and the admin `GET /queue/status` and `GET /api/queue/status` (seed 000's). */
+/**
+ * Lambda entry: `GET /health`, the public `GET /openapi.json`, `GET /health/queue`
+ * and the admin `GET /queue/status` and `GET /api/queue/status` (seed 000's).
+ */
 export const handler = createHealthHandler({
   ...runtime,
   settings: runtime.config.QUEUES,

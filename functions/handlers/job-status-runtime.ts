@@ -8,7 +8,8 @@ import { serviceLogger } from './service-logger';
 import { queueDirectory } from './workflows/queue-directory';
 
 /**
- * The adapters of the job-status function (`GET` and `DELETE /jobs/{id}`),
+ * The adapters of the job-status function (`GET` and `DELETE /jobs/{id}`,
+ * `POST /jobs/{id}/progress`),
  * built once per container. It checks the same environment as the ingest
  * (`PARTNER_KEYS` included) but reads and cancels job records only, so it
  * builds no SQS client: its bundle holds the DynamoDB client alone.

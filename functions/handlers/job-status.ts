@@ -1,5 +1,5 @@
 import { createJobStatusHandler } from './factories/job-status-api';
 import { jobStatusRuntime } from './job-status-runtime';
 
-/** Lambda entry: `GET /jobs/{id}` and `DELETE /jobs/{id}`. */
+/** Lambda entry: `GET /jobs/{id}`, `DELETE /jobs/{id}` and `POST /jobs/{id}/progress`. */
 export const handler = createJobStatusHandler(jobStatusRuntime(process.env));

@@ -100,7 +100,7 @@ export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const { timeoutMs } = options;
 
-  return async (target, job, { signal, attempt, logger }): Promise<HttpDeliveryResult> => {
+  return async (target, job, { signal, attempt, logger, progressUrl }): Promise<HttpDeliveryResult> => {
     const started = performance.now();
     const host = target.url.host;
     const durationMs = (): number => Math.round(performance.now() - started);
@@ -118,7 +118,7 @@ export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
     let request: WebhookRequest;
     try {
       assertLiteralTargetAllowed(target.url, options);
-      request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: await target.secret(), userAgent, headers: target.headers, body: target.body });
+      request = buildWebhookRequest({ job, attempt, timestamp: clock(), secret: await target.secret(), userAgent, headers: target.headers, body: target.body, progressUrl });
     } catch (error) {
       return fail(error);
     }

@@ -15,6 +15,14 @@ export interface ProcessorContext {
   /** This attempt's number, from 1. */
   readonly attempt: number;
   readonly logger: ProcessorLogger;
+  /**
+   * Where the target may report this attempt's progress (`POST`, the token in
+   * its query is the credential); a delivery names it in its
+   * `webhook-progress-url` header.
+   *
+   * @default - none: the attempt has no progress token, or the consumer no API URL
+   */
+  readonly progressUrl?: string;
 }
 
 /**

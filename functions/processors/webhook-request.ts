@@ -38,6 +38,13 @@ export interface WebhookRequestInput {
    * @default 'envelope'
    */
   readonly body?: EndpointBody;
+  /**
+   * This attempt's progress URL, sent as `webhook-progress-url` (a static
+   * header of that name never replaces it).
+   *
+   * @default - no such header
+   */
+  readonly progressUrl?: string;
 }
 
 /** A signed request, ready to send. */
@@ -51,7 +58,7 @@ export interface WebhookRequest {
  * the same on every attempt of one run, so a receiver that drops ids it has seen
  * drops our retries and nothing else, while a new run of a deduplicated job id
  * (accepted once its twin finished) is a new event; `x-job-attempt` says which
- * attempt this is. A raw body is signed as sent, byte for byte.
+ * attempt this is, and `webhook-progress-url` where to report its progress. A raw body is signed as sent, byte for byte.
  *
  * @throws JobFailedError with category `validation` when the job's data cannot be serialized
  * @example
@@ -68,6 +75,7 @@ export function buildWebhookRequest(input: WebhookRequestInput): WebhookRequest 
     'x-job-attempt': String(attempt),
   };
   if (job.correlationId !== undefined) headers['x-correlation-id'] = job.correlationId;
+  if (input.progressUrl !== undefined) headers['webhook-progress-url'] = input.progressUrl;
   return { body, headers };
 }
 

@@ -3,11 +3,12 @@ import { PAUSED_DELAY_SECONDS } from '../../functions/handlers/workflows/paused-
 import { catalog } from '../../lib/catalog';
 import { adminApi, deliveriesOf, e2eCloud, jobStatus, partnerCall, postJob, untilStatus } from './support/e2e-context';
 import { CATALOG_EDIT } from './support/project-copy';
+import { dataFor } from '../helpers/job-data';
 
-/** A body each catalog queue accepts (the FIFO one needs a group). */
+/** A body each catalog queue accepts: data its data schema takes, if it has one (the FIFO one needs a group). */
 function bodyFor(queue: string): Record<string, unknown> {
   const entry = catalog.find((candidate) => candidate.name === queue);
-  return { data: { for: queue }, ...(entry?.fifo ? { group_id: `group-${queue}` } : {}) };
+  return { data: dataFor(queue, { for: queue }), ...(entry?.fifo ? { group_id: `group-${queue}` } : {}) };
 }
 
 describe('the pipeline through the local cloud, over HTTP', () => {
@@ -86,7 +87,7 @@ describe('the pipeline through the local cloud, over HTTP', () => {
     const paused = await adminApi().request('POST', '/admin/queues/qr-analytics/pause');
 
     // Act
-    const jobId = await postJob('qr-analytics', { data: { scan: 1 } });
+    const jobId = await postJob('qr-analytics', { data: dataFor('qr-analytics', { scan: 1 }) });
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const whilePaused = await jobStatus(jobId);
     const resumed = await adminApi().request('POST', '/admin/queues/qr-analytics/resume');
@@ -104,7 +105,7 @@ describe('the pipeline through the local cloud, over HTTP', () => {
 
   it('answers ?wait=10 as soon as the job finishes', async () => {
     // Act
-    const jobId = await postJob('email', { data: { to: 'x' } });
+    const jobId = await postJob('email', { data: dataFor('email') });
     const started = Date.now();
     const job = await jobStatus(jobId, 10);
 
@@ -118,7 +119,7 @@ describe('the pipeline through the local cloud, over HTTP', () => {
     const shipped = catalog.find((entry) => entry.name === CATALOG_EDIT.queue)?.attempts;
 
     // Act
-    const jobId = await postJob(CATALOG_EDIT.queue, { data: { respond: [503] } });
+    const jobId = await postJob(CATALOG_EDIT.queue, { data: dataFor(CATALOG_EDIT.queue, { respond: [503] }) });
     const failed = await untilStatus(jobId, 'failed', 45_000);
 
     // Assess

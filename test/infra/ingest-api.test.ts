@@ -3,7 +3,7 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { jobRequestSchema } from '../../functions/core/job-request';
-import { HEALTH_THROTTLES, INBOUND_THROTTLE, IngestApi, type IngestApiProps } from '../../lib/ingest-api';
+import { HEALTH_THROTTLES, INBOUND_THROTTLE, PROGRESS_THROTTLE, IngestApi, type IngestApiProps } from '../../lib/ingest-api';
 import type { PartnerPlan } from '../../lib/pipeline-context';
 import { batchRequestModelSchema, jobRequestModelSchema, paymentIntentModelSchema } from '../../lib/request-models';
 import { resourceAt, resourcesOf, testStack, type TemplateResource } from './support';
@@ -59,8 +59,10 @@ describe('IngestApi', () => {
         'GET /health',
         'GET /health/queue',
         'GET /jobs/{id}',
+        'GET /openapi.json',
         'POST /jobs/{id}',
         'POST /jobs/{id}/batch',
+        'POST /jobs/{id}/progress',
         'POST /api/payments/intent/queue',
         'POST /webhook/{user_id}/{token}',
       ].sort(),
@@ -68,13 +70,18 @@ describe('IngestApi', () => {
     for (const route of ['POST /jobs/{id}', 'POST /jobs/{id}/batch', 'GET /jobs/{id}', 'DELETE /jobs/{id}', 'GET /health/queue', 'POST /api/payments/intent/queue']) {
       expect(methods.get(route)?.Properties, route).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'NONE' });
     }
-    for (const route of ['GET /health', 'POST /webhook/{user_id}/{token}']) {
+    for (const route of ['GET /health', 'GET /openapi.json', 'POST /webhook/{user_id}/{token}', 'POST /jobs/{id}/progress']) {
       expect(methods.get(route)?.Properties?.ApiKeyRequired, route).toBeFalsy();
       expect(methods.get(route)?.Properties?.AuthorizationType, route).toBe('NONE');
     }
     expect(methods.get('POST /webhook/{user_id}/{token}')?.Properties?.RequestParameters).toEqual({
       'method.request.path.user_id': true,
       'method.request.path.token': true,
+    });
+    // The progress route's credential is its token: a request without one is refused at the edge.
+    expect(methods.get('POST /jobs/{id}/progress')?.Properties?.RequestParameters).toEqual({
+      'method.request.path.id': true,
+      'method.request.querystring.token': true,
     });
   });
 
@@ -97,6 +104,7 @@ describe('IngestApi', () => {
     expect(target('POST /webhook/{user_id}/{token}')).toBe('IngestFn');
     expect(target('GET /jobs/{id}')).toBe('StatusFn');
     expect(target('DELETE /jobs/{id}')).toBe('StatusFn');
+    expect(target('POST /jobs/{id}/progress')).toBe('StatusFn');
     expect(target('GET /health/queue')).toBe('HealthFn');
     template.allResourcesProperties('AWS::ApiGateway::Method', { Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' } });
   });
@@ -265,6 +273,7 @@ describe('IngestApi', () => {
       expect(throttleOf(route), route).toEqual({ rate: 300, burst: 600 });
     }
     expect(throttleOf('POST /webhook/{user_id}/{token}')).toEqual({ rate: INBOUND_THROTTLE.rateLimit, burst: INBOUND_THROTTLE.burstLimit });
+    expect(throttleOf('POST /jobs/{id}/progress')).toEqual({ rate: PROGRESS_THROTTLE.rateLimit, burst: PROGRESS_THROTTLE.burstLimit });
     expect(throttleOf('GET /health')).toEqual({ rate: HEALTH_THROTTLES.health.rateLimit, burst: HEALTH_THROTTLES.health.burstLimit });
     expect(throttleOf('GET /health/queue')).toEqual({ rate: HEALTH_THROTTLES.queueHealth.rateLimit, burst: HEALTH_THROTTLES.queueHealth.burstLimit });
     expect(HEALTH_THROTTLES.health.rateLimit).toBeLessThan(300);

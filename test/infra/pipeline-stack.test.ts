@@ -131,6 +131,7 @@ describe('PipelineStack with the shipped catalog', () => {
       lanes: true,
       attempts: 3,
       retention: { completedHours: 2, failedHours: 360 },
+      dataSchema: 'payment-intent',
     });
   });
 
@@ -216,19 +217,26 @@ describe('PipelineStack with the shipped catalog', () => {
     const publicRoutes = methods
       .filter((method) => method.Properties?.ApiKeyRequired !== true && method.Properties?.AuthorizationType !== 'AWS_IAM')
       .map((method) => `${String(method.Properties?.HttpMethod)} ${pathOfResource(method.Properties?.ResourceId)}`);
-    // The public routes DESIGN.md allows: liveness, the OpenAPI description and the token-guarded inbound callbacks.
+    // The public routes DESIGN.md allows: liveness, the OpenAPI description, the token-guarded inbound callbacks and progress reports.
     expect(publicRoutes).toContain('GET /health');
-    expect(publicRoutes.filter((route) => !['GET /health', 'GET /openapi.json', 'POST /webhook/{user_id}/{token}'].includes(route))).toEqual([]);
+    expect(publicRoutes).toContain('POST /jobs/{id}/progress');
+    expect(
+      publicRoutes.filter((route) => !['GET /health', 'GET /openapi.json', 'POST /webhook/{user_id}/{token}', 'POST /jobs/{id}/progress'].includes(route)),
+    ).toEqual([]);
   });
 
-  it('lets each consumer touch only its own queues and its own secret', () => {
+  it('lets each consumer touch only its own queues and its own secret, and send notify events to the endpoint queue', () => {
+    const endpointQueue = definitions.find((definition) => definition.endpoints);
+    if (endpointQueue === undefined) throw new Error('the shipped catalog has a queue with endpoints');
+    const eventLanes = lanesOf(endpointQueue).map((lane) => queueId(laneQueueName('jobs-dev', endpointQueue, lane))[0]);
     for (const definition of definitions) {
       const statements = roleStatements(`Consumers/${definition.name}/Handler`);
       const own = lanesOf(definition).map((lane) => queueId(laneQueueName('jobs-dev', definition, lane))[0]);
       const [dlqId] = queueId(deadLetterQueueName('jobs-dev', definition));
       const [secretId] = resourceAt(template, 'AWS::SecretsManager::Secret', `JobPipeline/SigningSecrets/${definition.name}/Secret`);
       expect(targetsOf(statements, 'sqs:ReceiveMessage'), definition.name).toEqual([...own].sort());
-      expect(targetsOf(statements, 'sqs:SendMessage'), definition.name).toEqual([...own, dlqId].sort());
+      const sends = definition.name === endpointQueue.name ? [...own, dlqId] : [...own, dlqId, ...eventLanes];
+      expect(targetsOf(statements, 'sqs:SendMessage'), definition.name).toEqual(sends.sort());
       expect(targetsOf(statements, 'secretsmanager:GetSecretValue'), definition.name).toEqual([secretId]);
     }
   });

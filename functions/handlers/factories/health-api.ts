@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { HealthSnapshotStore } from '../../adapters/health-snapshot-store';
 import { ageSeconds, isDegraded, type QueueCounts, type QueueCountsSnapshot } from '../../core/health-snapshot';
+import { buildOpenApiDocument } from '../../core/openapi';
 import type { QueueSettings } from '../../core/runtime-config';
 import { HttpError } from '../http/http-error';
 import { jsonErrors } from '../http/json-errors';
@@ -31,13 +32,22 @@ export interface HealthDeps extends OverviewDeps {
 /** Seed 000's queue status route: its own path, its own shape. */
 export const SEED_STATUS_PATH = '/api/queue/status';
 
+/** The public OpenAPI document's route. */
+export const OPENAPI_PATH = '/openapi.json';
+
+/**
+ * The OpenAPI document changes only with a deployment: caches may keep it
+ * five minutes, and the function builds it once per instance.
+ */
+const OPENAPI_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' } as const;
+
 /** Every job a queue's counts cover: BullMQ's `total`. */
 function totalOf(queue: QueueCounts): number {
   return queue.waiting + queue.active + queue.delayed + queue.completed + queue.failed;
 }
 
 /**
- * Four routes of one function:
+ * Five routes of one function:
  * - `GET /health`, public: liveness only, `{ ok: true, status: "ok" }`; it
  *   reads nothing, so an anonymous caller learns nothing and costs nothing.
  * - `GET /health/queue`, API key (any partner's): per queue counts and
@@ -48,6 +58,9 @@ function totalOf(queue: QueueCounts): number {
  * - `GET /api/queue/status`, IAM (SigV4): seed 000's route, in its shape
  *   `{ ok, queues: { <name>: { waiting, active, completed, failed, delayed,
  *   total } }, timestamp }`, `timestamp` being when the counts were read.
+ * - `GET /openapi.json`, public: the OpenAPI 3.1 document of every route
+ *   (`core/openapi.ts`), built from the queues' settings on the first call
+ *   and kept for the instance's life; it reads nothing.
  *
  * The count routes answer from the shared snapshot (`currentQueueSnapshot`),
  * computed at most once per 15 s per stage, and say how old it is
@@ -67,9 +80,16 @@ export function createHealthHandler(deps: HealthDeps) {
     age_seconds: ageSeconds(computedAtMs, deps.clock.now().getTime()),
   });
 
+  let openApiBody: string | undefined;
+  const openApi = (): APIGatewayProxyResult => {
+    openApiBody ??= JSON.stringify(buildOpenApiDocument({ queues: deps.settings }));
+    return { statusCode: 200, headers: { ...OPENAPI_HEADERS }, body: openApiBody };
+  };
+
   const route = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const path = event.resource ?? event.path;
     if (path === '/health') return json(200, { ok: true, status: 'ok' });
+    if (path === OPENAPI_PATH) return openApi();
     if (path === '/health/queue') {
       const { computedAtMs, queues } = await snapshot();
       return json(200, { ok: true, status: isDegraded(queues) ? 'degraded' : 'healthy', ...age(computedAtMs), queues });

@@ -13,6 +13,7 @@ import { json } from '../http/responses';
 import { recordJob, requireQueue, sendRecorded, validateJobRequest, type Acceptance, type PendingSend } from '../workflows/accept-job';
 import { acceptInboundCallback, type InboundDeps } from '../workflows/inbound-callback';
 import { resolveJobEndpoint } from '../workflows/job-endpoint';
+import { resolveNotifyEndpoint } from '../workflows/notify-endpoint';
 import { queuePaymentIntent } from '../workflows/payment-intent';
 
 /** The inbound callback route's resource: public, the token in its path is the credential. */
@@ -30,6 +31,35 @@ function acceptanceBody(acceptance: Acceptance): Record<string, unknown> {
     : { ok: true, job_id: acceptance.jobId, queue: acceptance.queue, status: acceptance.status, queued_at: acceptance.queuedAt };
 }
 
+/**
+ * A static resource of one queue, `/jobs/<queue>` or `/jobs/<queue>/batch`:
+ * the API gives each queue with a data schema its own resources, so that
+ * API Gateway checks the body against that queue's model.
+ */
+const QUEUE_RESOURCE = /^\/jobs\/([a-z][a-z0-9-]*)(?:\/batch)?$/;
+
+/**
+ * The queue a job request is for: the `{id}` path variable of `/jobs/{id}`
+ * (API Gateway allows one variable name per path segment, so on POST it holds
+ * the queue name), or the name in a queue's own static resource, whose event
+ * has no path parameters.
+ */
+export function queueOf(event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'resource'>): string {
+  const fromPath = event.pathParameters?.id;
+  if (fromPath !== undefined) return fromPath;
+  return QUEUE_RESOURCE.exec(event.resource ?? '')?.[1] ?? '';
+}
+
+/**
+ * A batch's status: `202` when every job was accepted (a duplicate counts as
+ * accepted), `207` when some were and some were refused, `400` when none was.
+ * Each job's own outcome is in `results`, in request order.
+ */
+export function batchStatus(accepted: number, rejected: number): 202 | 207 | 400 {
+  if (rejected === 0) return 202;
+  return accepted > 0 ? 207 : 400;
+}
+
 /** How a 413 names the limit a body went over: the request's own, or the queue's. */
 function bodyLimitName(queue: string, maxPayloadBytes: number, batch: boolean, limit: number): string {
   if (limit === MAX_REQUEST_BODY_BYTES) return 'the request limit (5 MiB, so the request fits Lambda\'s 6 MB payload)';
@@ -41,7 +71,8 @@ function bodyLimitName(queue: string, maxPayloadBytes: number, batch: boolean, l
  * `POST /jobs/{queue}` and `POST /jobs/{queue}/batch`: validate, resolve the
  * endpoint a job names (if any), record, send. The route's path variable is
  * named `id` (it shares its segment with `GET /jobs/{id}`), and holds the
- * queue name on these routes. The same function answers the public inbound
+ * queue name on these routes; a queue with a data schema has its own static
+ * resources instead (see {@link queueOf}). A batch answers {@link batchStatus}. The same function answers the public inbound
  * callbacks (`POST /webhook/{user_id}/{token}`, see `inbound-callback.ts`)
  * and seed 000's `POST /api/payments/intent/queue` (`payment-intent.ts`).
  *
@@ -57,12 +88,12 @@ export function createIngestHandler(deps: IngestDeps & { readonly logger: Logger
     const partner = partnerOf(event, deps.partners);
     deps.logger.appendKeys({ partner });
     if (event.resource === PAYMENT_INTENT_RESOURCE) return queuePaymentIntent(deps, event, correlationId, partner);
-    // API Gateway allows one variable name per path segment: `/jobs/{id}` is a queue name on POST.
-    const settings = requireQueue(deps.directory, event.pathParameters?.id ?? '');
+    const settings = requireQueue(deps.directory, queueOf(event));
     const accept = async (item: unknown, itemCorrelationId: string) => {
       const request = validateJobRequest(settings, item);
       const endpointId = await resolveJobEndpoint(deps.endpoints, request, partner);
-      return recordJob(deps, settings, request, itemCorrelationId, partner, { endpointId });
+      const notify = await resolveNotifyEndpoint(deps.endpoints, deps.inboundQueue, request, partner);
+      return recordJob(deps, settings, request, itemCorrelationId, partner, { endpointId, notify });
     };
     const isBatch = event.resource?.endsWith('/batch') ?? false;
     // One job's data and envelope, or a batch of them, never more than the request limit (the 413 names it).
@@ -96,8 +127,9 @@ export function createIngestHandler(deps: IngestDeps & { readonly logger: Logger
     );
     await sendRecorded(deps, sends);
     const accepted = results.filter((result) => result.ok === true).length;
-    deps.logger.info('batch accepted', { queue: settings.name, accepted, rejected: results.length - accepted });
-    return json(accepted > 0 ? 202 : 400, { ok: accepted === results.length, accepted, rejected: results.length - accepted, results });
+    const rejected = results.length - accepted;
+    deps.logger.info('batch accepted', { queue: settings.name, accepted, rejected });
+    return json(batchStatus(accepted, rejected), { ok: rejected === 0, accepted, rejected, results });
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()

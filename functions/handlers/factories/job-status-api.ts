@@ -3,6 +3,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../../adapters/clock';
+import type { JobDataStore } from '../../adapters/job-data';
+import type { JobProgressStore } from '../../adapters/job-progress';
 import type { JobStore } from '../../adapters/job-store';
 import { isFinal, isOwnedBy, type JobRecord } from '../../core/job';
 import { JobNotFoundError, TransitionConflictError } from '../../core/errors';
@@ -13,6 +15,7 @@ import { partnerOf, type PartnerDirectory } from '../http/partner';
 import { json } from '../http/responses';
 import type { QueueDirectory } from '../workflows/queue-directory';
 import { jobView } from '../workflows/job-view';
+import { PROGRESS_RESOURCE, reportJobProgress } from '../workflows/report-progress';
 
 /** The longest `?wait=N` a caller may ask for, in seconds. */
 export const MAX_WAIT_SECONDS = 20;
@@ -24,9 +27,10 @@ export const MAX_WAIT_SECONDS = 20;
  */
 export const WAIT_POLL_MS = 1000;
 
-/** What the status and cancel routes need. */
+/** What the status, cancel and progress routes need. */
 export interface JobStatusDeps {
-  readonly store: JobStore;
+  /** Job records; a target's progress reports; a job's data for its owner. */
+  readonly store: JobStore & JobProgressStore & JobDataStore;
   readonly directory: QueueDirectory;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -46,6 +50,16 @@ function waitSeconds(event: APIGatewayProxyEvent): number {
   return seconds;
 }
 
+/** Whether `GET /jobs/{id}` is asked for the job's data too (`?include=data`, the only value taken). */
+function includesData(event: APIGatewayProxyEvent): boolean {
+  const raw = event.queryStringParameters?.include;
+  if (raw === undefined || raw === null) return false;
+  if (raw !== 'data') {
+    throw new HttpError(400, 'invalid_request', 'include takes one value: data', [{ field: 'include', message: `got "${raw}"` }]);
+  }
+  return true;
+}
+
 /** The answer for a job that does not exist, and for one another partner owns: the same, so ids cannot be probed. */
 function jobNotFound(jobId: string): HttpError {
   return new HttpError(404, 'job_not_found', `there is no job with id "${jobId}"`);
@@ -59,23 +73,28 @@ async function readOwnJob(store: JobStore, jobId: string, partner: string): Prom
 }
 
 /**
- * `GET /jobs/{id}` (with `?wait=N` long-polling for a final state) and
- * `DELETE /jobs/{id}` (cancel a waiting or delayed job). A partner reaches
+ * `GET /jobs/{id}` (with `?wait=N` long-polling for a final state, and
+ * `?include=data` for the job's data), `DELETE /jobs/{id}` (cancel a waiting
+ * or delayed job) and the public `POST /jobs/{id}/progress?token=…` (a
+ * target's progress report, see `report-progress.ts`). A partner reaches
  * only its own jobs: another partner's job is `404 job_not_found`, word for
  * word as for an id that does not exist.
  */
 export function createJobStatusHandler(deps: JobStatusDeps) {
   const route = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     deps.logger.appendKeys({ correlation_id: correlationIdOf(event) });
-    const partner = partnerOf(event, deps.partners);
-    deps.logger.appendKeys({ partner });
     const jobId = event.pathParameters?.id ?? '';
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
       throw new HttpError(400, 'invalid_request', 'the job id is malformed', [{ field: 'id', message: 'letters, digits, - and _ only' }]);
     }
+    // The public route first: it has no API key, so no partner; its token is the credential.
+    if (event.resource === PROGRESS_RESOURCE && event.httpMethod === 'POST') return reportJobProgress(deps.store, jobId, event);
+    const partner = partnerOf(event, deps.partners);
+    deps.logger.appendKeys({ partner });
 
     if (event.httpMethod === 'DELETE') return cancel(jobId, partner);
 
+    const withData = includesData(event);
     const deadline = deps.clock.now().getTime() + waitSeconds(event) * 1000;
     let job = await readOwnJob(deps.store, jobId, partner);
     let left = deadline - deps.clock.now().getTime();
@@ -85,7 +104,8 @@ export function createJobStatusHandler(deps: JobStatusDeps) {
       job = await readOwnJob(deps.store, jobId, partner);
       left = deadline - deps.clock.now().getTime();
     }
-    return json(200, jobView(job));
+    // Only when asked: the data costs a read or two (the state item, then the payload item if it is kept apart).
+    return json(200, withData ? jobView(job, await deps.store.readData(job.jobId, job.runId)) : jobView(job));
   };
 
   const cancel = async (jobId: string, partner: string): Promise<APIGatewayProxyResult> => {

@@ -4,12 +4,14 @@ import type { Clock } from '../../adapters/clock';
 import type { JobStore } from '../../adapters/job-store';
 import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
 import { jobIdFor } from '../../core/dedup';
+import { dataSchemaOf } from '../../core/data-schemas';
 import { groupBy } from '../../core/group-by';
 import { planDelivery } from '../../core/delivery-plan';
-import { JOB_STATUS, type JobMessage, type JobStatus } from '../../core/job';
+import { JOB_STATUS, type JobMessage, type JobNotify, type JobStatus } from '../../core/job';
 import { fieldProblems, jobRequestSchema, type JobRequest } from '../../core/job-request';
 import { laneFor, type Lane } from '../../core/lanes';
 import { toPriorityLevel } from '../../core/priority';
+import * as z from '../../core/validation';
 import type { QueueSettings } from '../../core/runtime-config';
 import { HttpError } from '../http/http-error';
 import type { QueueDirectory } from './queue-directory';
@@ -75,7 +77,26 @@ export function validateJobRequest(settings: QueueSettings, body: unknown): JobR
   if (bytes > settings.maxPayloadBytes) {
     throw new HttpError(413, 'payload_too_large', `data is ${bytes} bytes; queue "${settings.name}" takes at most ${settings.maxPayloadBytes}`);
   }
+  if (settings.dataSchema !== undefined) checkJobData(settings, request.data);
   return request;
+}
+
+/**
+ * Checks `data` against the queue's data schema (its catalog entry's
+ * `dataSchema`); throws a 400 whose details name each field at fault from the
+ * request's root, e.g. `data.payload.amount`. The data is kept as sent.
+ */
+export function checkJobData(settings: QueueSettings, data: unknown): void {
+  if (settings.dataSchema === undefined) return;
+  const parsed = z.safeParse(dataSchemaOf(settings.dataSchema), data);
+  if (parsed.success) return;
+  const details = fieldProblems(parsed.error).map(({ field, message }) => ({ field: field === '(body)' ? 'data' : `data.${field}`, message }));
+  throw new HttpError(
+    400,
+    'invalid_request',
+    `data does not match queue "${settings.name}"'s data schema "${settings.dataSchema}"; see details (GET /openapi.json describes it)`,
+    details,
+  );
 }
 
 /** The dedup key: the request's, or the catalog's `dedupKeyField` of the data. */
@@ -94,6 +115,8 @@ export interface RecordOptions {
   readonly raw?: string;
   /** Any twin of its id blocks it, finished ones included (see `NewJob.dedupAcrossFinished`). */
   readonly dedupAcrossFinished?: boolean;
+  /** The endpoint told when the job is final (already checked, as `endpointId` is). */
+  readonly notify?: JobNotify;
 }
 
 /**
@@ -129,6 +152,7 @@ export async function recordJob(
     ...(options.endpointId === undefined ? {} : { endpointId: options.endpointId }),
     ...(options.raw === undefined ? {} : { raw: options.raw }),
     ...(request.backoff === undefined ? {} : { backoff: { type: request.backoff.type, delayMs: request.backoff.delay } }),
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
   };
   const outcome = await deps.store.create({
     message,
@@ -143,6 +167,8 @@ export async function recordJob(
     payloadBytes: Buffer.byteLength(options.raw ?? JSON.stringify(request.data)),
     partner,
     ...(options.dedupAcrossFinished === true ? { dedupAcrossFinished: true } : {}),
+    // A payload kept in its own item outlives the record, so its owner can read the job's data (`?include=data`).
+    recordRetentionMs: Math.max(settings.retention.completedHours, settings.retention.failedHours) * 3_600_000,
   });
   if (!outcome.created) {
     const { existing } = outcome;

@@ -10,6 +10,7 @@ import type { Lane } from '../../core/lanes';
 import type { QueueDefinition } from '../../core/queue-config';
 import type { Processor } from '../../processors/processor';
 import type { EndpointGate } from './endpoint-gate';
+import type { FinalJobNotifier } from './notify-final';
 import type { PauseGuard } from './paused-batch';
 import { LATE_START_TOLERANCE_MS as CORE_LATE_START_TOLERANCE_MS, SLOT_HORIZON_MS as CORE_SLOT_HORIZON_MS } from '../../core/rate-limit';
 
@@ -51,6 +52,18 @@ export interface ConsumerDeps {
    * out, no job waits for a breaker.
    */
   readonly endpointGate?: EndpointGate;
+  /**
+   * The API's base URL (`https://…/v1`): each attempt's delivery names its
+   * progress URL under it (`webhook-progress-url`). Left out, deliveries
+   * carry no progress URL.
+   */
+  readonly apiBaseUrl?: string;
+  /**
+   * Adds the `job.completed` / `job.failed` event of a final job that asked
+   * for one (`notify`); left out (no queue delivers to endpoints), no event
+   * is added.
+   */
+  readonly notifier?: FinalJobNotifier;
 }
 
 /**

@@ -54,6 +54,8 @@ async function sendLetter(
  * sent. A failed record write sends nothing (the message comes back and the
  * claim sorts it out); a failed send leaves the record saying the letter is
  * pending, and the next copy of the message sends it (see {@link sendPendingLetter}).
+ * Once the letter is sent, a job that asked for `notify` gets its
+ * `job.failed` event.
  */
 export async function deadLetter(
   deps: ConsumerDeps,
@@ -63,7 +65,7 @@ export async function deadLetter(
   failure: FailureReport,
 ): Promise<Disposition> {
   const now = deps.clock.now();
-  await deps.store.fail(
+  const failed = await deps.store.fail(
     { jobId: message.jobId, runId: message.runId, attempt: job.attempts },
     {
       now,
@@ -78,6 +80,7 @@ export async function deadLetter(
   );
   await sendLetter(deps, record, message, { reason: failure.message, category: failure.category, attempts: job.attempts, failedAt: now });
   deps.logger.warn('job dead-lettered', { job_id: message.jobId, attempt: job.attempts, category: failure.category, reason: failure.message });
+  await deps.notifier?.jobFinished(failed);
   return { kind: 'delete', outcome: 'failed', durationMs: failure.durationMs };
 }
 
@@ -95,6 +98,8 @@ export async function sendPendingLetter(deps: ConsumerDeps, record: SQSRecord, m
     failedAt,
   });
   deps.logger.warn('pending dead letter sent', { job_id: message.jobId, attempt: job.attempts, category: job.error?.category });
+  // The consumer that failed the job stopped before its event, if it asked for one: added now, once.
+  await deps.notifier?.jobFinished(job);
   return { kind: 'delete', outcome: 'dropped' };
 }
 
@@ -135,5 +140,6 @@ export async function deadLetterAtReceiveLimit(
   }
   await sendLetter(deps, record, message, { reason, category: failure.category, attempts: job.attempts, failedAt: now });
   deps.logger.error('job dead-lettered at the receive limit', { job_id: message.jobId, receive_count: failure.receiveCount, limit: failure.limit });
+  await deps.notifier?.jobFinished(job);
   return { kind: 'delete', outcome: 'failed' };
 }

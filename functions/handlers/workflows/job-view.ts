@@ -1,11 +1,14 @@
+import type { JobData } from '../../adapters/job-data';
 import type { JobRecord } from '../../core/job';
 
 /**
  * A job record as the API shows it: snake_case, no internal fields (run id,
- * lease, correlation id). The partner is shown: only its owner (or an
- * operator) ever sees a job.
+ * lease, progress token, correlation id), with the latest `progress` its
+ * target reported. The partner is shown: only its owner (or an operator) ever
+ * sees a job. With `data` (asked for by `?include=data`), the job's data, or
+ * `data_available: false` when it is no longer kept.
  */
-export function jobView(job: JobRecord): Record<string, unknown> {
+export function jobView(job: JobRecord, data?: JobData): Record<string, unknown> {
   return {
     ok: true,
     job_id: job.jobId,
@@ -20,6 +23,9 @@ export function jobView(job: JobRecord): Record<string, unknown> {
     ...(job.dueAt === undefined ? {} : { due_at: job.dueAt }),
     ...(job.groupId === undefined ? {} : { group_id: job.groupId }),
     ...(job.partner === undefined ? {} : { partner: job.partner }),
+    ...(job.notify === undefined ? {} : { notify: { endpoint_id: job.notify.endpointId } }),
+    ...(job.progress === undefined ? {} : { progress: job.progress }),
+    ...(data === undefined ? {} : data.available ? { data: data.data } : { data_available: false }),
     ...(job.result === undefined ? {} : { result: job.result }),
     ...(job.error === undefined ? {} : { error: { category: job.error.category, message: job.error.message } }),
     history: job.history.map((entry) => ({

@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CLAIM_REFUSAL, type ClaimOptions } from '../../adapters/job-store';
 import { FAILURE_CATEGORY, type FailureCategory } from '../../core/failure';
 import { decodeJobMessage } from '../../core/job-message';
+import { progressUrlOf } from '../../core/job-progress';
 import { describeMalformed, malformedReason, type MalformedMessage } from '../../core/malformed-message';
 import type { JobMessage } from '../../core/job';
 import { MAX_ATTEMPTS } from '../../core/job-request';
@@ -263,6 +264,11 @@ export class BatchProcessor {
         }
         default:
           deps.logger.info('message dropped', { ...fields, reason: claim.reason, redriven_letter: received.letter !== undefined });
+          // A consumer that stopped between a job's final record and its notify event left the event unadded:
+          // a copy of the message adds it now (its deterministic id makes a second add a no-op).
+          if (claim.reason === CLAIM_REFUSAL.final && claim.job?.notify !== undefined && claim.job.runId === message.runId) {
+            await deps.notifier?.jobFinished(claim.job);
+          }
           return { kind: 'delete', outcome: 'dropped' };
       }
     }
@@ -275,7 +281,14 @@ export class BatchProcessor {
     logger.debug('job started', { max_attempts: claimed.maxAttempts, lane: lane.lane, queue_wait_ms: queueWaitMs });
     let settled: Disposition;
     try {
-      const value = await runWithTimeout(deps.processor, message, { attempt: claimed.attempts, timeoutMs: deps.definition.timeoutMs, logger });
+      const value = await runWithTimeout(deps.processor, message, {
+        attempt: claimed.attempts,
+        timeoutMs: deps.definition.timeoutMs,
+        logger,
+        ...(deps.apiBaseUrl === undefined || claimed.progressToken === undefined
+          ? {}
+          : { progressUrl: progressUrlOf(deps.apiBaseUrl, claimed.jobId, claimed.progressToken) }),
+      });
       settled = await settleAttempt(deps, lane, job, claimed, { ok: true, value, durationMs: Date.now() - started });
     } catch (error) {
       settled = await settleAttempt(deps, lane, job, claimed, { ok: false, error, durationMs: Date.now() - started });

@@ -5,12 +5,13 @@ import type { Processor, ProcessorLogger } from '../../processors/processor';
 /**
  * Runs a processor with an `AbortSignal` that fires after `timeoutMs`. A
  * processor that ignores the signal is not waited for: the attempt fails with a
- * {@link JobTimeoutError} the moment the timeout passes.
+ * {@link JobTimeoutError} the moment the timeout passes. The attempt's
+ * progress URL, when it has one, reaches the processor in its context.
  */
 export async function runWithTimeout(
   processor: Processor,
   message: JobMessage,
-  options: { readonly attempt: number; readonly timeoutMs: number; readonly logger: ProcessorLogger },
+  options: { readonly attempt: number; readonly timeoutMs: number; readonly logger: ProcessorLogger; readonly progressUrl?: string },
 ): Promise<unknown> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -23,7 +24,12 @@ export async function runWithTimeout(
   });
   try {
     return await Promise.race([
-      processor(message, { signal: controller.signal, attempt: options.attempt, logger: options.logger }),
+      processor(message, {
+        signal: controller.signal,
+        attempt: options.attempt,
+        logger: options.logger,
+        ...(options.progressUrl === undefined ? {} : { progressUrl: options.progressUrl }),
+      }),
       timedOut,
     ]);
   } finally {

@@ -29,7 +29,8 @@ export type AttemptResult =
  * `Retry-After`) as the message's visibility, and the record is fenced until
  * then (`retry_at`), so an early copy of the message cannot start it sooner;
  * anything else goes to the dead-letter queue with its reason, category and
- * attempt count, record first.
+ * attempt count, record first. A job that asked for `notify` gets its
+ * `job.completed` / `job.failed` event added once it is final.
  */
 export async function settleAttempt(
   deps: ConsumerDeps,
@@ -45,13 +46,15 @@ export async function settleAttempt(
   const fields = { job_id: job.jobId, queue: job.queue, attempt: job.attempts, duration_ms: result.durationMs, correlation_id: received.message.correlationId };
 
   if (result.ok) {
-    await deps.store.complete(ref, {
+    const completed = await deps.store.complete(ref, {
       now,
       result: result.value,
       entry: { attempt: job.attempts, at: now.toISOString(), outcome: ATTEMPT_OUTCOME.completed, durationMs: result.durationMs },
       expiresAt: new Date(now.getTime() + deps.definition.retention.completedHours * HOUR_MS),
     });
     deps.logger.info('job completed', fields);
+    // After the record, never instead of it: a failure to add the event is the notifier's to log.
+    await deps.notifier?.jobFinished(completed);
     return { kind: 'delete', outcome: 'completed', durationMs: result.durationMs };
   }
 

@@ -124,7 +124,8 @@ export interface RenderedRefusal {
  * status code applies to every type that falls back to it. The body is the
  * JSON template (or the first) with `$context.error.message`,
  * `$context.error.messageString` (the message as a JSON string),
- * `$context.error.responseType`, `$context.error.validationErrorString` and
+ * `$context.error.responseType`, `$context.error.validationErrorString` (escaped
+ * for a JSON string, so a template may quote it) and
  * other `$context.*` values filled in.
  *
  * @example
@@ -144,7 +145,9 @@ export function renderRefusal(refusal: Refusal, responses: ReadonlyMap<GatewayRe
     'error.message': refusal.message,
     'error.messageString': JSON.stringify(refusal.message),
     'error.responseType': refusal.type,
-    'error.validationErrorString': refusal.validationErrorString ?? '',
+    // Escaped for a JSON string, as API Gateway fills it: the usual template quotes it,
+    // '{"message":"$context.error.validationErrorString"}', and its problems quote field names.
+    'error.validationErrorString': jsonStringContent(refusal.validationErrorString ?? ''),
   };
   const body = template === undefined ? `{"message":${JSON.stringify(refusal.message)}}` : renderTemplate(template, variables);
   const headers: Record<string, string[]> = { ...baseHeaders, 'Content-Type': [contentType] };
@@ -153,6 +156,11 @@ export function renderRefusal(refusal: Refusal, responses: ReadonlyMap<GatewayRe
     if (value !== undefined) headers[name] = [value];
   }
   return { status: spec.statusCode ?? refusal.status, headers, body: Buffer.from(body) };
+}
+
+/** `text` escaped as the inside of a JSON string (quotes, backslashes, control characters), without the quotes. */
+function jsonStringContent(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }
 
 /** Fills `$context.x` and `${context.x}` references; one the request does not have renders empty. */

@@ -5,6 +5,7 @@ import { e2eCloud } from '../../e2e/support/e2e-context';
 import { acceptBatch } from '../support/accept';
 import { fault } from '../support/fault-context';
 import { reconcile } from '../support/reconcile';
+import { dataFor } from '../../helpers/job-data';
 
 /** Everything the target got for these jobs. */
 export async function deliveriesFor(ids: readonly string[]): Promise<TargetDelivery[]> {
@@ -32,7 +33,7 @@ export async function untilDelivered(ids: readonly string[], count: number, time
 export async function consumerKilledMidBatch(): Promise<void> {
   // Prepare: each job's first delivery takes 1.5 s, so a batch is mid-way for a while
   const queue = 'qr-analytics';
-  const ids = await acceptBatch(queue, Array.from({ length: 20 }, (_, index) => ({ data: { scan: index, hold_ms: [1500, 0] } })));
+  const ids = await acceptBatch(queue, Array.from({ length: 20 }, (_, index) => ({ data: dataFor(queue, { scan: index, hold_ms: [1500, 0] }) })));
   await untilDelivered(ids, 3);
 
   // Act

@@ -3,6 +3,7 @@ import { acceptBatch } from '../support/accept';
 import { fault } from '../support/fault-context';
 import { reconcile } from '../support/reconcile';
 import { deliveriesFor } from './consumer-crash';
+import { dataFor } from '../../helpers/job-data';
 
 /**
  * Every batch of a queue is handed to its consumer twice at once, as SQS's
@@ -17,7 +18,7 @@ export async function duplicateDelivery(): Promise<void> {
   let ids: string[];
   let result;
   try {
-    ids = await acceptBatch(queue, Array.from({ length: 30 }, (_, index) => ({ data: { mail: index, ...(index % 2 === 0 ? { respond: [503, 200] } : {}) } })));
+    ids = await acceptBatch(queue, Array.from({ length: 30 }, (_, index) => ({ data: dataFor(queue, { mail: index, ...(index % 2 === 0 ? { respond: [503, 200] } : {}) }) })));
 
     // Act
     result = await reconcile(

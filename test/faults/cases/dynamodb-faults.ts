@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { acceptBatch, acceptJob } from '../support/accept';
 import { fault } from '../support/fault-context';
 import { reconcile } from '../support/reconcile';
+import { dataFor } from '../../helpers/job-data';
 
 /**
  * DynamoDB Local stops (SIGSTOP) for 10 s while 200 jobs are being accepted
@@ -44,7 +45,7 @@ export async function dynamoDbAnsweringErrors(): Promise<void> {
     const posting = (async () => {
       const accepted: string[] = [];
       for (let round = 0; round < 10; round += 1) {
-        accepted.push(...(await Promise.all(Array.from({ length: 10 }, (_, index) => acceptJob(queue, { data: { message: round * 10 + index } })))));
+        accepted.push(...(await Promise.all(Array.from({ length: 10 }, (_, index) => acceptJob(queue, { data: dataFor(queue, { message: round * 10 + index }) })))));
       }
       return accepted;
     })();

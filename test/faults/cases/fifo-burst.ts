@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { acceptJob } from '../support/accept';
 import { reconcile } from '../support/reconcile';
 import { deliveriesFor } from './consumer-crash';
+import { dataFor } from '../../helpers/job-data';
 
 /**
  * A burst of 50 orders in one FIFO group on a queue limited to 100 a minute,
@@ -15,7 +16,7 @@ export async function fifoBurstOnRateLimitedQueue(): Promise<void> {
   const queue = 'order-processing';
   const group = `order-${randomUUID()}`;
   const ids: string[] = [];
-  for (let step = 0; step < 50; step += 1) ids.push(await acceptJob(queue, { data: { step }, group_id: group }));
+  for (let step = 0; step < 50; step += 1) ids.push(await acceptJob(queue, { data: dataFor(queue, { step }), group_id: group }));
 
   // Act
   const result = await reconcile(

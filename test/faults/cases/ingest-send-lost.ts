@@ -4,6 +4,7 @@ import { deliveriesFor } from './consumer-crash';
 import { acceptJob } from '../support/accept';
 import { fault } from '../support/fault-context';
 import { reconcile } from '../support/reconcile';
+import { dataFor } from '../../helpers/job-data';
 
 /**
  * The ingest records each job and then its send to SQS fails, every retry of
@@ -17,7 +18,7 @@ export async function ingestSendLost(): Promise<void> {
   await fault(`/sqs-sends/${queue}/fail`);
   let ids: string[];
   try {
-    ids = await Promise.all(Array.from({ length: 12 }, (_, index) => acceptJob(queue, { data: { contact: index } })));
+    ids = await Promise.all(Array.from({ length: 12 }, (_, index) => acceptJob(queue, { data: dataFor(queue, { contact: index }) })));
   } finally {
     await fault(`/sqs-sends/${queue}/restore`);
   }

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { partnerCall } from '../../e2e/support/e2e-context';
 import { acceptBatch } from '../support/accept';
 import { reconcile, type AcceptedJob, type FinalState } from '../support/reconcile';
+import { dataFor } from '../../helpers/job-data';
 
 /**
  * Jobs in the mixed load: `FAULTS_LOAD` (e.g. the issue's 10,000), else 1,000,
@@ -13,6 +15,9 @@ export const MIXED_LOAD = Number(process.env.FAULTS_LOAD ?? 1000);
 /** The load's queues: laned and plain, deduplicating and not, with and without a rate limit. */
 const QUEUES = ['payments', 'webhooks', 'credit-score-calculation'] as const;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
+/** This run's mark on the payment intent ids, so a later run's payments are new jobs. */
+const RUN = randomUUID().slice(0, 8);
 
 /** What job `index` of the load asks for, and how it should end. */
 function planOf(index: number): { body: Record<string, unknown>; expect: FinalState; cancel: boolean } {
@@ -41,7 +46,11 @@ export async function mixedLoad(): Promise<void> {
       const plans = indices.map(planOf);
       const ids = await acceptBatch(
         queue,
-        plans.map((plan) => (queue === 'payments' || queue === 'webhooks' ? plan.body : { ...plan.body, priority: undefined })),
+        plans.map((plan, at) => {
+          // The queue's data schema's fields, each payment its own intent (payments deduplicate by intentId).
+          const data = dataFor(queue, { ...(plan.body.data as object), ...(queue === 'payments' ? { intentId: `mixed-${RUN}-${indices[at]}` } : {}) });
+          return queue === 'payments' || queue === 'webhooks' ? { ...plan.body, data } : { ...plan.body, data, priority: undefined };
+        }),
       );
       expect(ids.length).toBe(plans.length);
       ids.forEach((jobId, index) => {

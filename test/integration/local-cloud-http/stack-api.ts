@@ -17,13 +17,14 @@ export const STACK_ADMIN = { accessKeyId: 'AKIDLOCALADMIN', secretAccessKey: 'lo
 /**
  * The stack's own REST API (ingest and admin routes, gateway responses,
  * models) around stand-in functions named `Ingest`, `JobStatus`, `Health`
- * and `Health2` (the admin status routes), as a synthesized template.
+ * and `Health2` (the admin status routes), as a synthesized template;
+ * `queues` with a data schema get their own typed routes.
  */
-export function stackTemplate(partners: IngestApiProps['partners']): CfnTemplate {
+export function stackTemplate(partners: IngestApiProps['partners'], queues: IngestApiProps['queues'] = []): CfnTemplate {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Demo', { env: { region: STACK_REGION } });
   const fn = (id: string) => new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler = 1') });
-  const ingestApi = new IngestApi(stack, 'Api', { ingestFunction: fn('Ingest'), jobStatusFunction: fn('JobStatus'), healthFunction: fn('Health'), partners });
+  const ingestApi = new IngestApi(stack, 'Api', { ingestFunction: fn('Ingest'), jobStatusFunction: fn('JobStatus'), healthFunction: fn('Health'), partners, queues });
   new AdminApi(stack, 'Admin', { api: ingestApi.api, statusFunction: fn('Health2') });
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }

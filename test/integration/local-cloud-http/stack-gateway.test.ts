@@ -5,6 +5,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiDefinition } from '../../../local/cloud/api-definition';
 import type { ApiGateway } from '../../../local/cloud/http/api-gateway';
+import { DATA_SCHEMAS } from '../../../functions/core/data-schemas';
 import { FunctionHost } from '../../../local/cloud/lambda-host';
 import { stackApiDefinition, stackTemplate, startStackGateway } from './stack-api';
 import { httpCall } from './http-call';
@@ -30,7 +31,7 @@ describe("the local gateway answering with the stack's gateway responses", () =>
       { name: 'acme', rateLimit: 100, burstLimit: 100, quotaPerDay: 10_000 },
       { name: 'slow', rateLimit: 0.001, burstLimit: 1, quotaPerDay: 10_000 },
       { name: 'capped', rateLimit: 100, burstLimit: 100, quotaPerDay: 1 },
-    ]));
+    ], [{ name: 'payments', dataSchema: 'payment-intent' }, { name: 'email' }]));
 
     // The ingest runs in a real function host, so Lambda's own payload limit applies as deployed.
     assetDir = mkdtempSync(join(tmpdir(), 'stack-gateway-'));
@@ -80,6 +81,22 @@ describe("the local gateway answering with the stack's gateway responses", () =>
       expect(reply.status).toBe(400);
       expect(reply.json()).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('the body does not match the request schema') } });
     }
+  });
+
+  it("checks a typed queue's data on its own route at the edge, the field at fault in the envelope's message", async () => {
+    // Act
+    const bad = await post('/jobs/payments', '{"data":{"intentId":"pi_1","payload":{"amount":"a lot"}}}');
+    const good = await post('/jobs/payments', JSON.stringify({ data: DATA_SCHEMAS['payment-intent'].example }));
+    // A batch's jobs are judged one by one by the function (207 for some refused), never all at the edge.
+    const batch = await post('/jobs/payments/batch', '{"jobs":[{"data":{"intentId":"pi_1"}}]}');
+
+    // Assess
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: expect.stringMatching(/^the body does not match the request schema .*\[.*data\/payload\/amount.*\["number"\].*\]$/) },
+    });
+    expect([good.status, batch.status]).toEqual([202, 202]);
   });
 
   it('answers a partner over its throttle and one over its quota with the envelope', async () => {

@@ -55,7 +55,7 @@ describe('the relay’s and seed 000’s routes through the local gateway', () =
     // Assess
     expect(anonymous.status).toBe(403);
     expect(unknownField.status).toBe(400);
-    expect(unknownField.json()).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('/api/payments/intent/queue') } });
+    expect(unknownField.json()).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('not allowed by the schema: ["data"]') } });
     expect(keyed.status).toBe(200);
     expect(invoked.slice(before).map((call) => [call.functionName.replace(/[A-F0-9]{8}$/, ''), call.event.resource])).toEqual([['Ingest', '/api/payments/intent/queue']]);
   });

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJob } from '../support/api-events';
 import { fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
+import { dataFor } from '../../helpers/job-data';
+
+/** A ManyChat contact sync, as the queue's data schema takes it. */
+const SYNC = dataFor('manychat-sync', { contact: 'c-1' });
 
 describe('at-least-once delivery, exactly-once runs', () => {
   const pipeline = new TestPipeline({ definitions: [fromCatalog('manychat-sync'), fromCatalog('credit-score-calculation')] });
@@ -14,14 +18,14 @@ describe('at-least-once delivery, exactly-once runs', () => {
 
   it('does nothing with a second delivery of an already completed job', async () => {
     // Prepare
-    const accepted = await pipeline.ingest(postJob('manychat-sync', { data: { contact: 'c-1' } }));
+    const accepted = await pipeline.ingest(postJob('manychat-sync', { data: SYNC }));
     const jobId = accepted.json.job_id as string;
     const done = await pipeline.untilStatus(jobId, 'completed');
 
     // Act: SQS delivers the same message again
     const url = pipeline.queues['manychat-sync']?.laneUrls.default ?? '';
     await pipeline.queueClient.send(url, {
-      message: { jobId, runId: done.runId, queue: 'manychat-sync', name: done.name, data: { contact: 'c-1' }, priority: 'normal' },
+      message: { jobId, runId: done.runId, queue: 'manychat-sync', name: done.name, data: SYNC, priority: 'normal' },
     });
     await pipeline.until('the copy to be consumed', async () => (await pipeline.queueClient.backlog(url)) === 0);
     await new Promise((resolve) => setTimeout(resolve, 1500));

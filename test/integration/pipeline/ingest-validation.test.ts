@@ -70,8 +70,8 @@ describe('bad input is refused with a clear 4xx and writes nothing', () => {
     // Act
     const response = await pipeline.ingest(postBatch('webhook-delivery', [{ data: 1 }, { priority: 3 }, { data: 2, priority: 'low' }]));
 
-    // Assess
-    expect(response.statusCode).toBe(202);
+    // Assess: 207, some accepted and some refused
+    expect(response.statusCode).toBe(207);
     expect(response.json).toMatchObject({ ok: false, accepted: 2, rejected: 1 });
     const results = response.json.results as Array<Record<string, unknown>>;
     expect(results.map((result) => result.ok)).toEqual([true, false, true]);

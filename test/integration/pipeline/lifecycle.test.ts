@@ -14,7 +14,7 @@ describe('a job through the pipeline', () => {
 
   it('is accepted, queued on its lane, delivered signed, and completed with result and history', async () => {
     // Prepare
-    const body = { name: 'stk_push', data: { intentId: 'pi-1', amount: 1000 }, priority: 'high' };
+    const body = { name: 'stk_push', data: { intentId: 'pi-1', payload: { action: 'stk_push', amount: 1000 } }, priority: 'high' };
 
     // Act
     const accepted = await pipeline.ingest(postJob('payments', body, { 'x-correlation-id': 'corr-1' }));
@@ -40,7 +40,7 @@ describe('a job through the pipeline', () => {
 
   it('records a waiting job on the lane of its priority', async () => {
     // Prepare: email has no consumer running, so the message stays put
-    const accepted = await pipeline.ingest(postJob('email', { data: { to: 'a@example.com' }, priority: 20 }));
+    const accepted = await pipeline.ingest(postJob('email', { data: { to: 'a@example.com', subject: 'Receipt', template: 'receipt' }, priority: 20 }));
     const jobId = accepted.json.job_id as string;
 
     // Act
@@ -54,7 +54,7 @@ describe('a job through the pipeline', () => {
 
   it('returns the live twin of a deduplicated job, and accepts a new run once it completed', async () => {
     // Prepare
-    const request = { data: { intentId: 'pi-twin', amount: 5 } };
+    const request = { data: { intentId: 'pi-twin', payload: { amount: 5 } } };
     pipeline.target.answer(() => ({ status: 200, body: { ok: 1 }, delayMs: 500 }));
 
     // Act

@@ -11,6 +11,7 @@ import { fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
 import { ShiftedClock } from '../support/shifted-clock';
 import { sendsFailingWhile } from '../support/failing-sends';
+import { dataFor } from '../../helpers/job-data';
 
 const QUEUE = 'qr-analytics';
 
@@ -22,7 +23,7 @@ describe('the reconciler, the schedule shards and the stuck detector on DynamoDB
   const pipeline = new TestPipeline({ definitions: [fromCatalog(QUEUE)], clock, ingestQueues: crashingSends });
   const lostJob = async (): Promise<string> => {
     dropSends = true;
-    const accepted = await pipeline.ingest(postJob(QUEUE, { data: { scan: Math.random() } }));
+    const accepted = await pipeline.ingest(postJob(QUEUE, { data: dataFor(QUEUE, { scan: Math.random() }) }));
     return accepted.json.job_id as string;
   };
 
@@ -76,7 +77,7 @@ describe('the reconciler, the schedule shards and the stuck detector on DynamoDB
   it('finds an active job whose lease ended long ago through its schedule entry, and fails it as stuck with its letter', async () => {
     // Prepare: a job claimed by a consumer that then vanished, with its payload in its own item
     dropSends = true;
-    const accepted = await pipeline.ingest(postJob(QUEUE, { data: { blob: 'x'.repeat(2000) } }));
+    const accepted = await pipeline.ingest(postJob(QUEUE, { data: dataFor(QUEUE, { blob: 'x'.repeat(2000) }) }));
     const jobId = accepted.json.job_id as string;
     const job = await pipeline.store.get(jobId);
     await pipeline.store.claim(jobId, job?.runId ?? '', clock.now(), 1000);
@@ -109,7 +110,7 @@ describe('the reconciler, the schedule shards and the stuck detector on DynamoDB
   it('leaves alone a job claimed and running: the reconciler re-sends only waiting jobs, the detector fails only lapsed leases', async () => {
     // Prepare: a job claimed with a lease longer than both runs' thresholds, so its entry is old and its holder alive
     dropSends = true;
-    const accepted = await pipeline.ingest(postJob(QUEUE, { data: { scan: Math.random() } }));
+    const accepted = await pipeline.ingest(postJob(QUEUE, { data: dataFor(QUEUE, { scan: Math.random() }) }));
     const jobId = accepted.json.job_id as string;
     const job = await pipeline.store.get(jobId);
     await pipeline.store.claim(jobId, job?.runId ?? '', clock.now(), 10 * 3_600_000);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postBatch, postJob } from '../support/api-events';
 import { FAST_BACKOFF, fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
+import { dataFor } from '../../helpers/job-data';
 
 describe('ordering', () => {
   const pipeline = new TestPipeline({
@@ -27,7 +28,7 @@ describe('ordering', () => {
     const jobIds: string[] = [];
     for (const step of steps) {
       for (const order of ['order-1', 'order-2']) {
-        const accepted = await pipeline.ingest(postJob('order-processing', { data: { step: `${order}:${step}` }, group_id: order }));
+        const accepted = await pipeline.ingest(postJob('order-processing', { data: dataFor('order-processing', { step: `${order}:${step}` }), group_id: order }));
         jobIds.push(accepted.json.job_id as string);
       }
     }

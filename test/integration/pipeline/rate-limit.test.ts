@@ -4,6 +4,7 @@ import { fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
 import { createHttpProcessor } from '../../../functions/processors/http-processor';
 import type { Processor } from '../../../functions/processors/processor';
+import { dataFor } from '../../helpers/job-data';
 
 /** The most starts any window of `windowMs` holds (sliding, half-open). */
 function busiestWindow(starts: readonly number[], windowMs: number): number {
@@ -37,7 +38,7 @@ describe('rate limit', () => {
 
   it('never starts more than max jobs in any window of the duration, over more than 5 s', async () => {
     // Prepare
-    const jobs = Array.from({ length: 32 }, (_, index) => ({ data: { n: index } }));
+    const jobs = Array.from({ length: 32 }, (_, index) => ({ data: dataFor('whatsapp-messages', { n: index }) }));
 
     // Act
     await pipeline.ingest(postBatch('whatsapp-messages', jobs));

@@ -5,6 +5,7 @@ import { fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
 import { ShiftedClock } from '../support/shifted-clock';
 import { sendsFailingWhile } from '../support/failing-sends';
+import { dataFor } from '../../helpers/job-data';
 
 const HOUR_MS = 3_600_000;
 
@@ -21,7 +22,7 @@ describe('delayed jobs and the sweeper', () => {
 
   it('keeps a 2 h delay as delayed, and the sweeper enqueues it once the clock passes', async () => {
     // Prepare
-    const accepted = await pipeline.ingest(postJob('email', { data: { to: 'x' }, delay: 2 * HOUR_MS }));
+    const accepted = await pipeline.ingest(postJob('email', { data: dataFor('email', { to: 'x@example.com' }), delay: 2 * HOUR_MS }));
     const jobId = accepted.json.job_id as string;
 
     // Act
@@ -44,7 +45,7 @@ describe('delayed jobs and the sweeper', () => {
 
   it('holds a delay on a FIFO queue, which SQS cannot delay per message, for the sweeper', async () => {
     // Prepare
-    const accepted = await pipeline.ingest(postJob('order-processing', { data: { step: 'remind' }, group_id: 'order-9', delay: 30_000 }));
+    const accepted = await pipeline.ingest(postJob('order-processing', { data: dataFor('order-processing', { step: 'remind' }), group_id: 'order-9', delay: 30_000 }));
     const jobId = accepted.json.job_id as string;
 
     // Act
@@ -60,7 +61,7 @@ describe('delayed jobs and the sweeper', () => {
   it('delays a short delay on a standard queue with SQS itself', async () => {
     // Act
     const postedAt = Date.now();
-    const accepted = await pipeline.ingest(postJob('email', { data: { to: 'y' }, delay: 2000 }));
+    const accepted = await pipeline.ingest(postJob('email', { data: dataFor('email', { to: 'y@example.com' }), delay: 2000 }));
     const jobId = accepted.json.job_id as string;
     const done = await pipeline.untilStatus(jobId, 'completed');
 
@@ -87,7 +88,7 @@ describe('the reconciler', () => {
 
   it('enqueues a job whose ingest died between the record and the send, and it completes exactly once', async () => {
     // Prepare: the record is written, the send never happens
-    const accepted = await pipeline.ingest(postJob('qr-analytics', { data: { scan: 1 } }));
+    const accepted = await pipeline.ingest(postJob('qr-analytics', { data: dataFor('qr-analytics', { scan: 1 }) }));
     const jobId = accepted.json.job_id as string;
     dropSends = false;
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteJob, getJob, postJob } from '../support/api-events';
 import { fromCatalog } from '../support/definitions';
 import { TestPipeline } from '../support/pipeline';
+import { dataFor } from '../../helpers/job-data';
 
 describe('job status and cancel', () => {
   const pipeline = new TestPipeline({ definitions: [fromCatalog('data-export'), fromCatalog('image-processing')] });
@@ -15,7 +16,7 @@ describe('job status and cancel', () => {
   it('?wait=N returns as soon as the job finishes, not after N seconds', async () => {
     // Prepare: the target takes 1.5 s
     pipeline.target.answer(() => ({ status: 200, body: { file: 'export.csv' }, delayMs: 1500 }));
-    const accepted = await pipeline.ingest(postJob('data-export', { data: { type: 'csv' } }));
+    const accepted = await pipeline.ingest(postJob('data-export', { data: dataFor('data-export', { exportType: 'csv' }) }));
 
     // Act
     const started = Date.now();
@@ -64,7 +65,7 @@ describe('job status and cancel', () => {
   it('refuses to cancel a completed job with 409, an unknown one with 404, a malformed id with 400', async () => {
     // Prepare
     pipeline.target.answer(() => ({ status: 200 }));
-    const accepted = await pipeline.ingest(postJob('data-export', { data: { type: 'json' } }));
+    const accepted = await pipeline.ingest(postJob('data-export', { data: dataFor('data-export', { exportType: 'json' }) }));
     await pipeline.untilStatus(accepted.json.job_id as string, 'completed');
 
     // Act

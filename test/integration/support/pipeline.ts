@@ -129,7 +129,7 @@ export class TestPipeline {
       endpoints: this.endpoints,
       inboundQueue: inboundQueueOf(this.definitions),
     });
-    this.statusHandler = createJobStatusHandler({ ...enqueue, logger: testLogger('job-status'), partners });
+    this.statusHandler = createJobStatusHandler({ ...enqueue, store: this.store, logger: testLogger('job-status'), partners });
     this.healthHandler = createHealthHandler({
       ...enqueue,
       metrics: this.metrics,

@@ -34,7 +34,7 @@ describe('DynamoDbJobStore.complete', () => {
       '(run_id = :run AND attempts = :attempt AND #status = :active) AND (attribute_not_exists(#history) OR size(#history) < :historyCap)',
     );
     expect(input?.UpdateExpression).toContain('#history = list_append(if_not_exists(#history, :noHistory), :entry)');
-    expect(input?.UpdateExpression).toContain('REMOVE #error, lease_until_ms, sched_pk, sched_at');
+    expect(input?.UpdateExpression).toContain('REMOVE #error, lease_until_ms, progress_token, sched_pk, sched_at');
     expect(input?.ExpressionAttributeValues).toMatchObject({
       ':attempt': 1,
       ':entry': [{ attempt: 1, outcome: 'completed', duration_ms: 120 }],
@@ -129,7 +129,7 @@ describe('DynamoDbJobStore.retry', () => {
     // Assess
     const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.UpdateExpression).toMatch(/^SET #status = :retrying, updated_at = :now, #error = :error, #history = /);
-    expect(input?.UpdateExpression).toMatch(/REMOVE lease_until_ms$/);
+    expect(input?.UpdateExpression).toMatch(/REMOVE lease_until_ms, progress_token, kept_payload$/);
     // The job is not finished: its schedule entry stays, untouched, so the retry writes no index.
     expect(input?.UpdateExpression).not.toContain('sched_');
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':error': error, ':entry': [{ retry_in_ms: 2000 }] });
@@ -150,7 +150,7 @@ describe('DynamoDbJobStore.fail', () => {
       '(run_id = :run AND attempts = :attempt AND (#status = :active OR (#status = :retrying AND attempts >= max_attempts)))',
     );
     expect(input?.UpdateExpression).not.toContain('#history');
-    expect(input?.UpdateExpression).toContain('REMOVE lease_until_ms, retry_at_ms, sched_pk, sched_at, payload');
+    expect(input?.UpdateExpression).toContain('REMOVE lease_until_ms, retry_at_ms, progress_token, sched_pk, sched_at, payload, kept_payload');
   });
 
   it('throws TransitionConflictError for a retrying job that still has attempts', async () => {

@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 
 describe('DynamoDbJobStore.create', () => {
-  it('writes one state item with the payload inline when it is small', async () => {
+  it('writes one state item with the payload inline when it is small, kept for the record\'s life when the item has room', async () => {
     // Prepare
     documents.on(PutCommand).resolves({});
 
@@ -39,11 +39,12 @@ describe('DynamoDbJobStore.create', () => {
       status: 'waiting',
       attempts: 0,
       max_attempts: 3,
-      payload: JSON.stringify(aJobMessage().data),
+      kept_payload: JSON.stringify(aJobMessage().data),
       sched_pk: `PENDING#${shard}`,
       sched_at: FIXED_NOW.getTime(),
     });
     expect(input?.Item).not.toHaveProperty('expires_at');
+    expect(input?.Item).not.toHaveProperty('payload');
   });
 
   it('records the partner in the state item and the record, and the item stays within one write unit', async () => {

@@ -58,7 +58,7 @@ describe('DynamoDbJobStore.create for inbound callbacks and jobs with their own 
 
     // Assess
     const item = documents.commandCalls(PutCommand)[0]?.args[0].input.Item;
-    expect(item).toMatchObject({ endpoint_id: ENDPOINT_ID, backoff: { type: 'fixed', delay_ms: 1500 }, payload: RAW, payload_is_raw: true });
+    expect(item).toMatchObject({ endpoint_id: ENDPOINT_ID, backoff: { type: 'fixed', delay_ms: 1500 }, kept_payload: RAW, payload_is_raw: true });
     expect(JSON.stringify(item)).not.toContain('"raw"');
     expect(outcome).toMatchObject({ created: true, job: { endpointId: ENDPOINT_ID, backoff: { type: 'fixed', delayMs: 1500 }, rawPayload: true } });
   });

@@ -93,7 +93,7 @@ describe('renderRefusal', () => {
     expect([answer.status, answer.body.toString()]).toEqual([503, '{"message":"Endpoint request timed out"}']);
   });
 
-  it('fills the validation errors and context variables the template names', () => {
+  it('fills the validation errors, escaped for a JSON string, and the context variables the template names', () => {
     // Prepare
     const refusal: Refusal = { type: 'BAD_REQUEST_BODY', status: 400, message: 'Invalid request body', errorType: 'BadRequestException', validationErrorString: '[object has missing required properties (["data"])]' };
     const template = { 'application/json': '{"why":"$context.error.validationErrorString","type":"$context.error.responseType","id":"$context.requestId"}' };
@@ -102,7 +102,8 @@ describe('renderRefusal', () => {
     const answer = renderRefusal(refusal, responsesOf({ type: 'BAD_REQUEST_BODY', templates: template }), request);
 
     // Assess
-    expect(answer.body.toString()).toBe('{"why":"[object has missing required properties (["data"])]","type":"BAD_REQUEST_BODY","id":"req-1"}');
+    expect(answer.body.toString()).toBe('{"why":"[object has missing required properties ([\\"data\\"])]","type":"BAD_REQUEST_BODY","id":"req-1"}');
+    expect(JSON.parse(answer.body.toString())).toMatchObject({ why: '[object has missing required properties (["data"])]' });
   });
 });
 
