@@ -113,8 +113,9 @@ describe('the webhook relay through the local cloud', () => {
   });
 
   it('opens the circuit after consecutive failures, holds jobs without spending attempts, and closes it on a good probe', async () => {
-    // Prepare: the app is down; the breaker opens after 2 failures and cools down for 3 s
-    const endpoint = await register('relay-user-2', { circuit: { failure_threshold: 2, cooldown_seconds: 3 } });
+    // Prepare: the app is down; the breaker opens after 2 failures and cools down for 10 s (long enough that the
+    // checks below fall inside it however slow the machine, short enough for a test)
+    const endpoint = await register('relay-user-2', { circuit: { failure_threshold: 2, cooldown_seconds: 10 } });
     app.status = 503;
     const c2b = (id: string) => fixture('c2b-confirmation.json').replace(/"TransID"\s*:\s*"[^"]+"/, `"TransID": "${id}"`);
     const jobIdOf = (id: string) => inboundJobId('relay-user-2', endpoint.endpoint_id, id);

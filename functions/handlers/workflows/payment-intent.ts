@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { fieldProblems } from '../../core/job-request';
+import { fieldProblems, type FieldProblem } from '../../core/job-request';
 import { ingestBodyLimit } from '../../core/limits';
 import { PAYMENT_INTENT_QUEUE, paymentIntentRequestSchema, paymentJobRequest } from '../../core/payment-intent-request';
 import { jsonBody } from '../http/body';
@@ -32,7 +32,7 @@ export async function queuePaymentIntent(
     throw new HttpError(400, 'invalid_request', 'the payment intent is invalid; see details', fieldProblems(parsed.error));
   }
   const intent = parsed.data;
-  const request = validateJobRequest(settings, paymentJobRequest(intent));
+  const request = inIntentTerms(() => validateJobRequest(settings, paymentJobRequest(intent)));
   const { acceptance, send } = await recordJob(deps, settings, request, correlationId, partner);
   if (send) await sendRecorded(deps, [send]);
   deps.logger.info(acceptance.duplicate ? 'duplicate payment intent' : 'payment intent queued', { job_id: acceptance.jobId, queue: settings.name });
@@ -40,4 +40,25 @@ export async function queuePaymentIntent(
   return acceptance.duplicate
     ? json(200, { ...common, status: acceptance.status, duplicate: true })
     : json(202, { ...common, status: 'queued', queued_at: acceptance.queuedAt });
+}
+
+/**
+ * The job's field names in a refusal, as the intent names them: the job's
+ * `data.payload.amount` is the intent's `payload.amount`, `data.intentId` its
+ * `intent_id`, and `data.action` its `payload.action`.
+ */
+function intentField(field: string): string {
+  if (field === 'data.intentId') return 'intent_id';
+  if (field === 'data.action') return 'payload.action';
+  return field.startsWith('data.') ? field.slice('data.'.length) : field;
+}
+
+function inIntentTerms<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof HttpError) || !Array.isArray(error.details)) throw error;
+    const details = (error.details as FieldProblem[]).map((problem) => ({ ...problem, field: intentField(problem.field) }));
+    throw new HttpError(error.statusCode, error.code, error.message, details);
+  }
 }

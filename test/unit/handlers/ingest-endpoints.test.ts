@@ -1,3 +1,4 @@
+import type { DataSchemaName } from '../../../functions/core/data-schemas/names';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -16,9 +17,9 @@ import { AN_ENDPOINT_ID, A_USER_ID, anEndpoint, endpointLookup } from './endpoin
 
 const SECOND_ENDPOINT = 'ep_bbbbbbbbbbbbbbbbbbbb';
 
-function ingest(endpoints: Endpoint[] = [anEndpoint()], pageSize = 100) {
+function ingest(endpoints: Endpoint[] = [anEndpoint()], pageSize = 100, paymentsDataSchema?: DataSchemaName) {
   const settings = [
-    aQueueDefinitionInput({ dedup: true, dedupKeyField: 'intentId', lanes: true }),
+    aQueueDefinitionInput({ dedup: true, dedupKeyField: 'intentId', lanes: true, ...(paymentsDataSchema === undefined ? {} : { dataSchema: paymentsDataSchema }) }),
     aQueueDefinitionInput({ name: 'webhook-delivery', lanes: true, endpoints: true }),
   ].map((input) => queueSettingsOf(parseQueueDefinition(input)));
   const store = fakeStore();
@@ -146,8 +147,8 @@ describe('POST /jobs/{queue} naming an endpoint', () => {
     const answer = await pipeline.call(batchTo('webhook-delivery', [aJobRequestBody({ endpoint_id: SECOND_ENDPOINT }), aJobRequestBody({ user_id: A_USER_ID })]));
 
     // Assess
-    expect(answer.status).toBe(202);
-    expect(answer.json).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(answer.status).toBe(207);
+    expect(answer.json).toMatchObject({ ok: false, accepted: 1, rejected: 1 });
     expect((answer.json.results as Record<string, unknown>[])[0]).toMatchObject({ ok: false, error: { message: expect.stringContaining(`endpoint ${SECOND_ENDPOINT} does not exist`) } });
     expect(pipeline.created().map((job) => job.message.endpointId)).toEqual([AN_ENDPOINT_ID]);
   });
@@ -205,6 +206,18 @@ describe('POST /api/payments/intent/queue', () => {
     // Assess
     expect(answer).toEqual({ status: 200, json: { ok: true, success: true, intent_id: 'intent-42', job_id: twin.jobId, status: 'active', duplicate: true } });
     expect(pipeline.queues.sendBatch).not.toHaveBeenCalled();
+  });
+
+  it("names a payload field the payments data schema refuses as the intent names it, not as the job's data does", async () => {
+    // Prepare
+    const pipeline = ingest([anEndpoint()], 100, 'payment-intent');
+
+    // Act
+    const answer = await pipeline.call(intentEvent({ ...intent, payload: { ...intent.payload, amount: 'a lot' } }));
+
+    // Assess
+    expect(answer).toMatchObject({ status: 400, json: { error: { code: 'invalid_request', details: [{ field: 'payload.amount' }] } } });
+    expect(pipeline.store.create).not.toHaveBeenCalled();
   });
 
   it('refuses an intent with an unknown field, naming it, and one with no API key', async () => {
