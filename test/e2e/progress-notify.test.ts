@@ -1,51 +1,42 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppServer, type AppRequest } from './support/app-server';
 import { adminApi, partnerCall, postJob, untilStatus } from './support/e2e-context';
 
 /** One request an app got, and what its progress report (if it made one) was answered. */
-interface Received {
-  readonly body: string;
-  readonly headers: Record<string, string | string[] | undefined>;
+interface Received extends AppRequest {
   readonly progressStatus?: number;
 }
 
 /**
- * A user's app behind a real HTTP server: before answering a delivery it
- * reports progress at the delivery's `webhook-progress-url`, as a worker
- * would while it works.
+ * A user's app: before answering a delivery it reports progress at the
+ * delivery's `webhook-progress-url`, as a worker would while it works.
  */
 class ReportingApp {
   public readonly received: Received[] = [];
-  private server?: Server;
+  private readonly server = new AppServer(async (request) => {
+    const progressUrl = request.headers['webhook-progress-url'];
+    const progressStatus =
+      typeof progressUrl === 'string'
+        ? await fetch(progressUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ progress: { stage: 'halfway', percent: 50 } }),
+          }).then(
+            (answer) => answer.status,
+            () => -1,
+          )
+        : undefined;
+    this.received.push({ ...request, ...(progressStatus === undefined ? {} : { progressStatus }) });
+    return 200;
+  }, '/hooks');
 
-  public async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const progressUrl = request.headers['webhook-progress-url'];
-        const report =
-          typeof progressUrl === 'string'
-            ? fetch(progressUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ progress: { stage: 'halfway', percent: 50 } }) }).then(
-                (answer) => answer.status,
-                () => -1,
-              )
-            : Promise.resolve(undefined);
-        void report.then((progressStatus) => {
-          this.received.push({ body, headers: request.headers, ...(progressStatus === undefined ? {} : { progressStatus }) });
-          response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-        });
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+  public start(): Promise<string> {
+    return this.server.start();
   }
 
-  public async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  public stop(): Promise<void> {
+    return this.server.stop();
   }
 }
 

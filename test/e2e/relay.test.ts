@@ -1,44 +1,35 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdFor } from '../../functions/core/dedup';
+import { AppServer, type AppRequest } from './support/app-server';
 import { adminApi } from './support/e2e-context';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'daraja');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 
-/** One request the user's app got. */
-interface Received {
-  readonly body: string;
-  readonly headers: Record<string, string | string[] | undefined>;
+/** One request the user's app got, and the status it answered. */
+interface Received extends AppRequest {
   readonly status: number;
 }
 
-/** A real HTTP server standing in for one user's app: it answers with `status` and keeps every request. */
+/** A user's app: it answers with `status` and keeps every request. */
 class UserApp {
   public status = 200;
   public readonly received: Received[] = [];
-  private server?: Server;
+  private readonly server = new AppServer((request) => {
+    const { status } = this;
+    this.received.push({ ...request, status });
+    return status;
+  }, '/mpesa');
 
-  public async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const status = this.status;
-        this.received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: request.headers, status });
-        response.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true}');
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/mpesa`;
+  public start(): Promise<string> {
+    return this.server.start();
   }
 
-  public async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  public stop(): Promise<void> {
+    return this.server.stop();
   }
 
   /** Requests whose body is exactly `body`. */

@@ -1,46 +1,19 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../functions/adapters/clock';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
-import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
 import { DATA_SCHEMAS } from '../../../functions/core/data-schemas';
-import { parseQueueDefinition } from '../../../functions/core/queue-config';
-import { queueSettingsOf } from '../../../functions/core/runtime-config';
-import { batchStatus, createIngestHandler, queueOf } from '../../../functions/handlers/factories/ingest-api';
-import { queueDirectory } from '../../../functions/handlers/workflows/queue-directory';
-import { FIXED_NOW, aQueueDefinitionInput, anApiGatewayEvent, somePartnerKeys } from '../../helpers/factories';
-import { lambdaContext } from '../../integration/support/lambda-context';
-import { endpointLookup } from './endpoint-lookup';
+import { batchStatus, queueOf } from '../../../functions/handlers/factories/ingest-api';
+import { anApiGatewayEvent } from '../../helpers/factories';
+import { sdkMockedIngest } from './sdk-mocked-ingest';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
-const clock: Clock = { now: () => FIXED_NOW, sleep: async () => undefined };
 const PAYMENT = DATA_SCHEMAS['payment-intent'].example;
 
 /** An ingest over mocked clients, with `payments` typed (payment-intent) and `reports` not. */
 function ingest() {
-  const settings = [
-    queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput({ name: 'payments', dataSchema: 'payment-intent' }))),
-    queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput({ name: 'reports' }))),
-  ];
-  const handler = createIngestHandler({
-    store: new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' }),
-    queues: new SqsQueueClient({ client: new SQSClient({ region: 'eu-west-1' }) }),
-    directory: queueDirectory(settings, 'https://sqs.eu-west-1.amazonaws.com/123456789012', 'jobs'),
-    clock,
-    logger: new Logger({ serviceName: 'ingest', logLevel: 'SILENT' }),
-    partners: somePartnerKeys(),
-    endpoints: endpointLookup(),
-  });
-  return async (event: APIGatewayProxyEvent) => {
-    const response = await handler(event, lambdaContext('ingest'));
-    return { status: response.statusCode, json: JSON.parse(response.body) as Record<string, unknown> };
-  };
+  return sdkMockedIngest([{ name: 'payments', dataSchema: 'payment-intent' }, { name: 'reports' }]);
 }
 
 /** `POST /jobs/payments` through the queue's own static resource: no path parameters. */
