@@ -2,7 +2,7 @@ import type { CircuitStatus, Endpoint } from '../core/endpoint';
 import type { EndpointRegistry } from './endpoint-store';
 
 /** How long a consumer trusts an endpoint it read (the registry's changes reach it within this). */
-export const ENDPOINT_CACHE_TTL_MS = 5000;
+export const ENDPOINT_CACHE_TTL_MS = 2000;
 
 /** At most this many endpoints are kept; the oldest read goes first. */
 export const MAX_CACHED_ENDPOINTS = 1000;
