@@ -62,14 +62,18 @@ export class EndpointCache {
     return this.entries.get(endpointId)?.endpoint;
   }
 
-  /** Puts a circuit state a breaker write returned on the cached endpoint. */
-  public updateCircuit(endpointId: string, circuit: CircuitStatus): void {
+  /**
+   * Puts a circuit state a breaker write returned on the cached endpoint. With
+   * `merge`, the state put is the one `merge` picks from the cached and the
+   * returned (writes of one consumer may return out of order).
+   */
+  public updateCircuit(endpointId: string, circuit: CircuitStatus, merge?: (known: CircuitStatus, written: CircuitStatus) => CircuitStatus): void {
     this.update(endpointId, (endpoint) => ({
       ...endpoint,
       circuit: {
         failureThreshold: endpoint.circuit.failureThreshold,
         cooldownSeconds: endpoint.circuit.cooldownSeconds,
-        ...circuit,
+        ...(merge === undefined ? circuit : merge(endpoint.circuit, circuit)),
       },
     }));
   }

@@ -147,3 +147,19 @@ export function openedAt(circuit: CircuitStatus, nowMs: number): boolean {
 export function opensCircuit(before: CircuitStatus, after: CircuitStatus): boolean {
   return after.state === CIRCUIT_STATE.open && (before.state !== CIRCUIT_STATE.open || after.openedAtMs !== before.openedAtMs);
 }
+
+/**
+ * Which of two states a failure write left is the later one, for a consumer
+ * whose writes may return out of order. A failure never closes a circuit: a
+ * failure write that returns `closed` ran while the circuit was closed, so an
+ * open (or half-open) state known already came after it and stands; of two
+ * openings the later one stands; otherwise the state the write returned.
+ *
+ * @example
+ * laterAfterFailure({ state: 'open', consecutiveFailures: 2, openedAtMs: 5 }, { state: 'closed', consecutiveFailures: 1 }).state; // 'open'
+ */
+export function laterAfterFailure(known: CircuitStatus, written: CircuitStatus): CircuitStatus {
+  if (known.state === CIRCUIT_STATE.closed) return written;
+  if (written.state === CIRCUIT_STATE.closed) return known;
+  return (written.openedAtMs ?? 0) >= (known.openedAtMs ?? 0) ? written : known;
+}

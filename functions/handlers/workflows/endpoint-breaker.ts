@@ -3,7 +3,7 @@ import type { Clock } from '../../adapters/clock';
 import { EndpointCache } from '../../adapters/endpoint-cache';
 import type { CircuitMetrics } from '../../adapters/emf-metrics';
 import type { EndpointCircuit, EndpointRegistry } from '../../adapters/endpoint-store';
-import { CLOSED_CIRCUIT, openedAt, successMovesCircuit } from '../../core/circuit-breaker';
+import { CLOSED_CIRCUIT, laterAfterFailure, openedAt, successMovesCircuit } from '../../core/circuit-breaker';
 import { CIRCUIT_STATE, type Endpoint } from '../../core/endpoint';
 import type { EndpointDirectory, EndpointOutcome } from '../../processors/endpoint-processor';
 import type { ProcessorLogger } from '../../processors/processor';
@@ -76,7 +76,8 @@ async function recordOutcome(
     return;
   }
   const status = await circuit.recordFailure(endpoint, outcome.failure, nowMs);
-  cache.updateCircuit(endpointId, status);
+  // Two failures' writes may return out of order: an opening already known is not undone by the earlier count.
+  cache.updateCircuit(endpointId, status, laterAfterFailure);
   if (openedAt(status, nowMs)) {
     options.metrics?.circuitOpened(options.queue);
     logger.warn('endpoint circuit opened', {

@@ -5,6 +5,7 @@ import {
   afterSuccess,
   CLOSED_CIRCUIT,
   gateOf,
+  laterAfterFailure,
   openedAt,
   opensCircuit,
   PROBE_MARGIN_MS,
@@ -124,5 +125,18 @@ describe('afterSuccess', () => {
 describe('probeLeaseMs', () => {
   it('covers the job’s timeout and the margin', () => {
     expect(probeLeaseMs(30_000)).toBe(30_000 + PROBE_MARGIN_MS);
+  });
+});
+
+describe('laterAfterFailure', () => {
+  const open = (openedAtMs: number): CircuitStatus => ({ state: 'open', consecutiveFailures: 2, openedAtMs });
+  it.each<[string, CircuitStatus, CircuitStatus, CircuitStatus]>([
+    ['a closed count returned after an opening keeps the opening', open(5), { state: 'closed', consecutiveFailures: 1 }, open(5)],
+    ['an opening returned over a closed count is taken', { state: 'closed', consecutiveFailures: 1 }, open(5), open(5)],
+    ['a count returned over a count is taken', { state: 'closed', consecutiveFailures: 1 }, { state: 'closed', consecutiveFailures: 2 }, { state: 'closed', consecutiveFailures: 2 }],
+    ['of two openings the later stands', open(9), open(5), open(9)],
+    ['a reopening after a probe is taken', open(5), open(9), open(9)],
+  ])('%s', (_label, known, written, expected) => {
+    expect(laterAfterFailure(known, written)).toEqual(expected);
   });
 });

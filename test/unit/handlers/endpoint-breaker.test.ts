@@ -97,6 +97,29 @@ describe('endpointBreaker: what a delivery’s outcome writes', () => {
     });
   });
 
+  it('keeps an opening when an earlier failure\'s write returns after it, so the next job still waits', async () => {
+    // Prepare: two deliveries failed; the second one's write opened the circuit and returned first
+    const { directory, gate, circuit } = aBreaker(withCircuit({ state: 'closed', consecutiveFailures: 0 }));
+    let releaseFirst: () => void = () => undefined;
+    circuit.recordFailure
+      .mockImplementationOnce(
+        () => new Promise((resolve) => (releaseFirst = () => resolve({ state: 'closed', consecutiveFailures: 1 }))),
+      )
+      .mockResolvedValueOnce({ state: 'open', consecutiveFailures: 2, openedAtMs: NOW_MS });
+    const endpoint = await directory.endpoint(ENDPOINT_ID);
+    if (!endpoint) throw new Error('no endpoint');
+    const failed = { ok: false, failure: SERVER_FAILURE, gone: false } as const;
+
+    // Act
+    const first = directory.delivered(endpoint, failed, aRecordingLogger());
+    await directory.delivered(endpoint, failed, aRecordingLogger());
+    releaseFirst();
+    await first;
+
+    // Assess
+    await expect(gate.check(forEndpoint('job-3'))).resolves.toEqual({ kind: 'defer', waitMs: 30_000 });
+  });
+
   it('publishes nothing for a failure that leaves the circuit closed, or one another consumer opened', async () => {
     // Prepare
     const { directory, circuit, metrics } = aBreaker(withCircuit({ state: 'closed', consecutiveFailures: 0 }));
