@@ -34,6 +34,21 @@ export interface JobsOptions {
   readonly deduplication?: { readonly id: string };
   /** BullMQ Pro's group: on a FIFO queue (e.g. `order-processing`), the group whose jobs run in order. Sent as `group_id`. */
   readonly group?: { readonly id: string };
+  /**
+   * This API's own, not BullMQ's: when the job may start, instead of `delay`
+   * (a `Date`, or an ISO 8601 time with a zone). Sent as `run_at`.
+   */
+  readonly runAt?: Date | string;
+  /**
+   * This API's own: on a queue with endpoints (`webhook-delivery`), deliver to
+   * this registered endpoint (one registered for your partner) instead of the
+   * queue's target. Sent as `endpoint_id`; not with `userId`.
+   */
+  readonly endpointId?: string;
+  /** This API's own: deliver to this user's one enabled endpoint. Sent as `user_id`; not with `endpointId`. */
+  readonly userId?: string;
+  /** This API's own: when the job is final, a signed `job.completed` or `job.failed` event goes to this endpoint. */
+  readonly notify?: { readonly endpointId: string };
 }
 
 /** BullMQ's largest priority. */
@@ -94,7 +109,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   debounce: 'use jobId (deduplication while the job is live)',
 };
 
-const SUPPORTED = ['jobId', 'priority', 'delay', 'attempts', 'backoff', 'deduplication', 'group'];
+const SUPPORTED = ['jobId', 'priority', 'delay', 'attempts', 'backoff', 'deduplication', 'group', 'runAt', 'endpointId', 'userId', 'notify'];
 
 /**
  * Checks options before anything is sent, so an unsupported one is an
@@ -118,6 +133,14 @@ export function checkJobOptions(opts: JobsOptions | undefined): void {
   backoffOf(opts.backoff);
   dedupKeyOf(opts);
   groupIdOf(opts.group);
+  runAtOf(opts.runAt);
+  if (opts.endpointId !== undefined && opts.userId !== undefined) {
+    throw new InvalidOptionError('endpointId', 'give endpointId or userId, not both');
+  }
+  for (const [name, value] of [['endpointId', opts.endpointId], ['userId', opts.userId]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw new InvalidOptionError(name, `${name} must be a non-empty string`);
+  }
+  notifyOf(opts.notify);
 }
 
 /** Only the listed fields of an object option, or an UnsupportedOptionError naming the first other one. */
@@ -168,6 +191,26 @@ function groupIdOf(group: JobsOptions['group']): string | undefined {
   return group.id;
 }
 
+/** `runAt` as the API takes it: an ISO 8601 time. */
+function runAtOf(runAt: JobsOptions['runAt']): string | undefined {
+  if (runAt === undefined) return undefined;
+  if (runAt instanceof Date) {
+    if (Number.isNaN(runAt.getTime())) throw new InvalidOptionError('runAt', 'runAt is not a valid date');
+    return runAt.toISOString();
+  }
+  if (typeof runAt !== 'string') throw new InvalidOptionError('runAt', 'runAt must be a Date or an ISO 8601 time with a zone');
+  return runAt;
+}
+
+/** `notify` as the API takes it: `{ endpoint_id }`. */
+function notifyOf(notify: JobsOptions['notify']): { endpoint_id: string } | undefined {
+  if (notify === undefined) return undefined;
+  if (notify === null || typeof notify !== 'object') throw new InvalidOptionError('notify', 'give { endpointId }, a registered endpoint');
+  onlyFields('notify', notify, ['endpointId'], {});
+  if (typeof notify.endpointId !== 'string' || notify.endpointId === '') throw new InvalidOptionError('notify.endpointId', 'notify.endpointId must be an endpoint id');
+  return { endpoint_id: notify.endpointId };
+}
+
 /** Whether adding with these options may be repeated safely: a dedup key makes a repeat return the same job. */
 export function isSafeToRepeat(opts: JobsOptions | undefined): boolean {
   return opts !== undefined && dedupKeyOf(opts) !== undefined;
@@ -175,7 +218,8 @@ export function isSafeToRepeat(opts: JobsOptions | undefined): boolean {
 
 /**
  * The HTTP API's fields for checked options: `dedup_key`, `priority` (a
- * lane), `delay`, `attempts`, `backoff`, `group_id`. Call
+ * lane), `delay`, `attempts`, `backoff`, `group_id`, `run_at`,
+ * `endpoint_id`, `user_id`, `notify`. Call
  * {@link checkJobOptions} first.
  */
 export function requestFields(opts: JobsOptions | undefined): Record<string, unknown> {
@@ -184,6 +228,8 @@ export function requestFields(opts: JobsOptions | undefined): Record<string, unk
   const priority = priorityLevelOf(opts.priority);
   const backoff = backoffOf(opts.backoff);
   const groupId = groupIdOf(opts.group);
+  const runAt = runAtOf(opts.runAt);
+  const notify = notifyOf(opts.notify);
   return {
     ...(priority === undefined ? {} : { priority }),
     ...(opts.delay === undefined ? {} : { delay: opts.delay }),
@@ -191,5 +237,9 @@ export function requestFields(opts: JobsOptions | undefined): Record<string, unk
     ...(groupId === undefined ? {} : { group_id: groupId }),
     ...(opts.attempts === undefined ? {} : { attempts: opts.attempts }),
     ...(backoff === undefined ? {} : { backoff }),
+    ...(runAt === undefined ? {} : { run_at: runAt }),
+    ...(opts.endpointId === undefined ? {} : { endpoint_id: opts.endpointId }),
+    ...(opts.userId === undefined ? {} : { user_id: opts.userId }),
+    ...(notify === undefined ? {} : { notify }),
   };
 }

@@ -110,3 +110,26 @@ describe('unsupported options', () => {
     expect(() => checkJobOptions({ lifo: undefined } as JobsOptions)).not.toThrow();
   });
 });
+
+describe("this API's own options: run_at, endpoints and notify", () => {
+  it('sends runAt as an ISO time, and an endpoint, a user or a notify endpoint under the API\'s names', () => {
+    expect(requestFields({ runAt: new Date('2026-01-01T09:00:00Z') })).toEqual({ run_at: '2026-01-01T09:00:00.000Z' });
+    expect(requestFields({ runAt: '2026-01-01T09:00:00+03:00' })).toEqual({ run_at: '2026-01-01T09:00:00+03:00' });
+    expect(requestFields({ endpointId: 'ep_abcdefghijklmnopqrst' })).toEqual({ endpoint_id: 'ep_abcdefghijklmnopqrst' });
+    expect(requestFields({ userId: 'shop-42' })).toEqual({ user_id: 'shop-42' });
+    expect(requestFields({ notify: { endpointId: 'ep_abcdefghijklmnopqrst' } })).toEqual({ notify: { endpoint_id: 'ep_abcdefghijklmnopqrst' } });
+  });
+
+  it.each<[string, JobsOptions, string]>([
+    ['both an endpoint and a user', { endpointId: 'ep_abcdefghijklmnopqrst', userId: 'shop-42' }, 'endpointId or userId, not both'],
+    ['an invalid date', { runAt: new Date('nonsense') }, 'runAt is not a valid date'],
+    ['an empty user', { userId: '' }, 'userId must be a non-empty string'],
+    ['notify without an endpoint', { notify: {} as { endpointId: string } }, 'notify.endpointId must be an endpoint id'],
+  ])('refuses %s before anything is sent', (_label, opts, message) => {
+    expect(() => checkJobOptions(opts)).toThrow(message);
+  });
+
+  it('refuses a notify field it does not know, naming it', () => {
+    expect(() => checkJobOptions({ notify: { endpointId: 'ep_abcdefghijklmnopqrst', url: 'x' } as unknown as { endpointId: string } })).toThrow('notify.url');
+  });
+});
