@@ -123,9 +123,11 @@ export function newJobItems(job: NewJob): NewJobItems {
   };
   const serialized = message.raw ?? JSON.stringify(message.data) ?? 'null';
   const inline = { ...state, payload: serialized };
-  if (Buffer.byteLength(serialized, 'utf8') <= MAX_INLINE_PAYLOAD_BYTES && itemSize(inline) <= WRITE_UNIT_BYTES) {
+  // Measured only for a payload small enough to sit inline.
+  const inlineSize = Buffer.byteLength(serialized, 'utf8') <= MAX_INLINE_PAYLOAD_BYTES ? itemSize(inline) : Infinity;
+  if (inlineSize <= WRITE_UNIT_BYTES) {
     // Same bytes either way: the attribute name (`payload` and `kept_payload` differ by five) is allowed for in the room.
-    return itemSize(inline) + KEPT_PAYLOAD_ROOM_BYTES <= WRITE_UNIT_BYTES ? { state: { ...state, [KEPT_PAYLOAD]: serialized } } : { state: inline };
+    return inlineSize + KEPT_PAYLOAD_ROOM_BYTES <= WRITE_UNIT_BYTES ? { state: { ...state, [KEPT_PAYLOAD]: serialized } } : { state: inline };
   }
   const keepUntil = Math.max(job.dueAt.getTime(), job.now.getTime()) + PAYLOAD_RETENTION_MS + (job.recordRetentionMs ?? 0);
   return {
