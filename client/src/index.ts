@@ -13,6 +13,7 @@
  */
 export { Queue, MAX_BATCH_JOBS, type BulkJob, type QueueData, type QueueOptions } from './queue.js';
 export { Job, MAX_WAIT_SECONDS, type JobProgress } from './job.js';
+export { ALL_JOB_COUNT_TYPES, type JobCountType } from './job-counts.js';
 export { STATE_OF_STATUS, type JobState, type ServerJobStatus } from './job-state.js';
 export { PRIORITY_TABLE, priorityLevelOf, type BackoffOptions, type JobsOptions, type PriorityLevel } from './options.js';
 export { DEFAULT_RETRY_POLICY, type RetryOptions } from './retry.js';

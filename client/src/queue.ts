@@ -1,6 +1,7 @@
 import { BulkAddError, type BulkAddResult } from './bulk-add-error.js';
 import { InvalidOptionError, JobPipelineError, UnsupportedOptionError } from './errors.js';
 import { Job } from './job.js';
+import { countOf, countTypesOf, isServerQueueCounts, type JobCountType } from './job-counts.js';
 import { isJobView } from './job-state.js';
 import { checkJobOptions, isSafeToRepeat, requestFields, type JobsOptions } from './options.js';
 import type { QueueDataTypes } from './queue-types.js';
@@ -73,7 +74,7 @@ function checkQueueOptions(options: QueueOptions): void {
 
 /**
  * A queue of the pipeline, shaped as BullMQ's `Queue` for producers: `add`,
- * `addBulk`, `getJob`. It calls the HTTP API with an API key; nothing runs in
+ * `addBulk`, `getJob`, `getJobCounts`. It calls the HTTP API with an API key; nothing runs in
  * process. With a catalog queue's name, `data` is typed by the queue's data
  * schema (`Queue<'payments'>`).
  *
@@ -179,8 +180,47 @@ export class Queue<QueueName extends string = string, Data = QueueData<QueueName
     return Job.fromView<Result>(this.transport, answer.body) as Job<Data | undefined, Result>;
   }
 
+  /**
+   * The queue's job counts as they are now, as BullMQ's `getJobCounts`: the
+   * types named (every type when none is), each keyed by its name
+   * (`GET /health/queue`, always retried). The server counts at most once
+   * every 15 s, so counts may be that old. They are the queue's, whichever
+   * partner posted its jobs; `completed` counts the last 24 h (the server
+   * keeps no longer list); `prioritized`, `waiting-children` and `repeat` are
+   * always 0 (jobs of every lane are `waiting`).
+   *
+   * @example
+   * await queue.getJobCounts(); // { active: 1, completed: 42, delayed: 0, failed: 2, paused: 0, prioritized: 0, waiting: 7, 'waiting-children': 0 }
+   * await queue.getJobCounts('waiting', 'failed'); // { waiting: 7, failed: 2, paused: 0 }
+   * @throws InvalidOptionError for a type BullMQ does not have
+   * @throws JobPipelineError `unknown_queue` when the API has no such queue
+   */
+  public async getJobCounts(...types: JobCountType[]): Promise<Record<string, number>> {
+    const picked = countTypesOf(types);
+    const counts = await this.serverCounts();
+    return Object.fromEntries(picked.map((type) => [type, countOf(counts, type)]));
+  }
+
+  /** The sum of the counts of the types named, as BullMQ's `getJobCountByTypes`. */
+  public async getJobCountByTypes(...types: JobCountType[]): Promise<number> {
+    const counts = await this.getJobCounts(...types);
+    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  }
+
   /** Nothing to close (there is no connection); kept so BullMQ code that closes its queues runs unchanged. */
   public async close(): Promise<void> {}
+
+  private async serverCounts() {
+    const path = '/health/queue';
+    const answer = await this.transport.request('GET', path, { retry: true });
+    const queues = (answer.body as { queues?: Record<string, unknown> } | undefined)?.queues;
+    if (answer.status !== 200 || queues === undefined) throw errorFromAnswer(answer, `GET ${path}`);
+    const counts = queues[this.name];
+    if (!isServerQueueCounts(counts)) {
+      throw new JobPipelineError(`there is no queue named "${this.name}" in the API's counts; the queues are ${Object.keys(queues).join(', ')}`, { status: answer.status, code: 'unknown_queue', details: { queue: this.name } });
+    }
+    return counts;
+  }
 
   private optionsOf(opts: JobsOptions | undefined): JobsOptions | undefined {
     checkJobOptions(opts);

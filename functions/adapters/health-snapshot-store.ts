@@ -46,6 +46,8 @@ const countsSchema = z.object({
   completed: z.number().check(z.int(), z.nonnegative()),
   failed: z.number().check(z.int(), z.nonnegative()),
   dlq: z.number().check(z.int(), z.nonnegative()),
+  // Snapshots written before the field existed read as running.
+  paused: z._default(z.boolean(), false),
 });
 
 /** The snapshot item; before the first refresh it may hold only a lease. */

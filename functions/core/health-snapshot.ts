@@ -1,19 +1,26 @@
 import { ITEM_KEY } from './table-schema';
 
-/** One queue's counts, as BullMQ's `getJobCounts` gives them (plus the DLQ). */
+/**
+ * One queue's counts of jobs as they are now, as BullMQ's `getJobCounts`
+ * gives them (plus the DLQ), except `completed`, which counts the last 24 h.
+ * A job is in one of them at a time, so a job that failed and was redriven to
+ * completion counts once, in `completed`.
+ */
 export interface QueueCounts {
-  /** Messages waiting to be received, all lanes. */
+  /** Messages waiting to be received, all lanes (while the queue is paused too: see `paused`). */
   readonly waiting: number;
   /** Messages received and not yet deleted: running, or waiting out a backoff. */
   readonly active: number;
-  /** Messages sent with a delay (delays of 15 min or less). */
+  /** Jobs not due yet: messages sent with a delay (15 min or less) and jobs the sweeper sends when due. */
   readonly delayed: number;
   /** Jobs completed in the last 24 h. */
   readonly completed: number;
-  /** Jobs failed (dead-lettered) in the last 24 h. */
+  /** Jobs failed for good now: their letters wait in the DLQ (a redrive or a purge takes them out). */
   readonly failed: number;
   /** Messages in the dead-letter queue now. */
   readonly dlq: number;
+  /** Whether the queue is paused: its waiting jobs are not being received. */
+  readonly paused: boolean;
 }
 
 /** Every queue's counts at one moment, shared by every caller of the stage. */

@@ -123,7 +123,11 @@ const jobView: JsonObject = {
 
 const queueCounts: JsonObject = {
   type: 'object',
-  properties: Object.fromEntries(['waiting', 'active', 'delayed', 'completed', 'failed', 'dlq', 'total'].map((name) => [name, { type: 'integer', minimum: 0 }])),
+  description: 'Jobs as they are now (completed: the last 24 h); see README "Health and queue counts".',
+  properties: {
+    ...Object.fromEntries(['waiting', 'active', 'delayed', 'completed', 'failed', 'dlq', 'total'].map((name) => [name, { type: 'integer', minimum: 0 }])),
+    paused: { type: 'boolean' },
+  },
 };
 
 const adminAnswer: JsonObject = {

@@ -1,9 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbHealthSnapshotStore } from '../adapters/health-snapshot-store';
+import { DynamoDbJobCensus } from '../adapters/job-census';
+import { DynamoDbPauseStore } from '../adapters/pause-store';
 import { createHealthHandler } from './factories/health-api';
 import { pipelineRuntime } from './runtime';
 
 const runtime = pipelineRuntime(process.env, 'health');
+const dynamodb = new DynamoDBClient({});
 
 /**
  * Lambda entry: `GET /health`, the public `GET /openapi.json`, `GET /health/queue`
@@ -14,5 +17,7 @@ export const handler = createHealthHandler({
   settings: runtime.config.QUEUES,
   queueUrlBase: runtime.config.QUEUE_URL_BASE,
   prefix: runtime.config.QUEUE_NAME_PREFIX,
-  snapshots: new DynamoDbHealthSnapshotStore({ client: new DynamoDBClient({}), tableName: runtime.config.TABLE_NAME }),
+  snapshots: new DynamoDbHealthSnapshotStore({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
+  census: new DynamoDbJobCensus({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
+  pauses: new DynamoDbPauseStore({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
 });

@@ -18,6 +18,7 @@ export function queuesTable(body: Json): string {
     right('active', (row) => num(row.active)),
     right('delayed', (row) => num(row.delayed)),
     right('done 24h', (row) => (row.lane === true ? '' : num(row.completed_24h))),
+    right('failed', (row) => (row.lane === true ? '' : num(row.failed))),
     right('failed 24h', (row) => (row.lane === true ? '' : num(row.failed_24h))),
     right('retried 24h', (row) => (row.lane === true ? '' : num(row.retried_24h))),
     right('dlq', (row) => (row.lane === true ? '' : num(row.dlq))),
@@ -72,7 +73,7 @@ const STATUS_COUNTS = [
   ['active', 'active'],
   ['delayed', 'delayed'],
   ['completed', 'done 24h'],
-  ['failed', 'failed 24h'],
+  ['failed', 'failed'],
   ['dlq', 'dlq'],
   ['total', 'total'],
 ] as const;

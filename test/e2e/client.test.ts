@@ -16,6 +16,8 @@ type ClientModule = typeof import('../../client/src/index');
 
 let client: ClientModule;
 let workDir: string;
+/** A job two hours off, added first so the shared counts (refreshed every 15 s) have seen it by the last test. */
+let later: Job | undefined;
 
 /** A queue of the packed client, as partner acme. */
 function queue<Name extends string>(name: Name) {
@@ -35,6 +37,7 @@ describe('the packed client (job-pipeline-client) against the local cloud', () =
     if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${workDir}`);
     await run('tar', ['-xzf', join(workDir, tarball), '-C', workDir]);
     client = (await import(pathToFileURL(join(workDir, 'package', 'dist', 'index.js')).href)) as ClientModule;
+    later = await queue('order-routing').add('route', { much: 'later' }, { delay: 2 * 60 * 60 * 1000 });
   });
 
   afterAll(() => {
@@ -161,5 +164,27 @@ describe('the packed client (job-pipeline-client) against the local cloud', () =
     // Assess
     expect(refusal).toBeInstanceOf(client.UnsupportedOptionError);
     expect(refusal).toMatchObject({ code: 'unsupported_option', option: 'removeOnComplete' });
+  });
+
+  it("counts the queue's jobs as they are now, in BullMQ's types, a job delayed beyond SQS's 15 minutes among them", async () => {
+    // Prepare
+    const routing = queue('order-routing');
+    expect(later).toBeDefined();
+
+    // Act: the counts are at most 15 s old; read until they include the job added before the first test
+    let counts = await routing.getJobCounts();
+    for (let reads = 1; (counts.delayed ?? 0) < 1 && reads < 20; reads++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      counts = await routing.getJobCounts();
+    }
+    const named = await routing.getJobCounts('waiting', 'delayed');
+
+    // Assess
+    expect(Object.keys(counts).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'paused', 'prioritized', 'waiting', 'waiting-children']);
+    for (const count of Object.values(counts)) expect(Number.isInteger(count) && count >= 0).toBe(true);
+    expect(counts.delayed).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(named).sort()).toEqual(['delayed', 'paused', 'waiting']);
+    await expect(routing.getJobCounts('finished' as never)).rejects.toBeInstanceOf(client.InvalidOptionError);
+    await later?.remove();
   });
 });

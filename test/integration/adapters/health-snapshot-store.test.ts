@@ -9,7 +9,7 @@ import { testEnvironment, uniqueName } from '../../helpers/emulators';
 
 const NOW = Date.UTC(2026, 0, 1);
 const LEASE_MS = 10_000;
-const COUNTS: QueueCounts = { waiting: 4, active: 1, delayed: 0, completed: 12, failed: 2, dlq: 2 };
+const COUNTS: QueueCounts = { waiting: 4, active: 1, delayed: 0, completed: 12, failed: 2, dlq: 2, paused: false };
 
 let tableName: string;
 let store: DynamoDbHealthSnapshotStore;

@@ -56,4 +56,16 @@ describe('health and queue counts', () => {
     expect(minutes.reduce((sum, minute) => sum + minute.completed, 0)).toBe(3);
     expect(minutes.reduce((sum, minute) => sum + minute.timed_attempts, 0)).toBe(4);
   });
+
+  it("counts a job delayed beyond SQS's 15 minutes as delayed, and a paused queue as paused", async () => {
+    // Prepare: two hours off, so it waits in the job store for the sweeper, not in SQS
+    await pipeline.ingest(postJob('webhook-delivery', { data: 3, delay: 2 * 60 * 60 * 1000 }));
+    await pipeline.scheduledDeps().pauses.setPaused('webhook-delivery', true, new Date());
+
+    // Act
+    const answer = await pipeline.health(get('/health/queue'));
+
+    // Assess
+    expect(answer.json).toMatchObject({ queues: { 'webhook-delivery': { delayed: 1, paused: true }, 'payment-reminders': { paused: false } } });
+  });
 });

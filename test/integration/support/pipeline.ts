@@ -5,6 +5,7 @@ import { systemClock } from '../../../functions/adapters/clock';
 import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../../../functions/adapters/dynamodb-metrics-store';
 import { DynamoDbHealthSnapshotStore } from '../../../functions/adapters/health-snapshot-store';
+import { DynamoDbJobCensus } from '../../../functions/adapters/job-census';
 import { DynamoDbRateLimiter } from '../../../functions/adapters/dynamodb-rate-limiter';
 import { DynamoDbConcurrencyPool } from '../../../functions/adapters/dynamodb-concurrency-pool';
 import { DynamoDbEndpointRegistry } from '../../../functions/adapters/dynamodb-endpoint-registry';
@@ -138,6 +139,8 @@ export class TestPipeline {
       prefix: this.prefix,
       logger: testLogger('health'),
       snapshots: new DynamoDbHealthSnapshotStore({ client: env.dynamoDb, tableName: this.tableName }),
+      census: new DynamoDbJobCensus({ client: env.dynamoDb, tableName: this.tableName }),
+      pauses: new DynamoDbPauseStore({ client: env.dynamoDb, tableName: this.tableName }),
       // Tests watch counts move: every call refreshes (the 15 s rule has its own tests).
       snapshotMaxAgeMs: 0,
     });
@@ -145,7 +148,7 @@ export class TestPipeline {
   }
 
   /** The dependencies the sweeper and reconciler run with. */
-  public enqueueDeps(): EnqueueDeps {
+  public enqueueDeps(): EnqueueDeps & { readonly store: DynamoDbJobStore } {
     return { store: this.store, queues: this.queueClient, directory: this.directory, clock: this.clock, logger: testLogger('scheduler') };
   }
 

@@ -73,6 +73,10 @@ export function fakeAdmin(definitions: QueueDefinitionInput[] = [{ name: 'paymen
       clean: async () => 0,
     },
     metrics: { record: async () => undefined, totalsSince: async () => ({ completed: 0, failed: 0, retried: 0, dead_lettered: 0, processing_ms: 0, timed_attempts: 0 }), minutesSince: async () => [] },
+    census: {
+      failedNow: async (queue) => [...jobs.values()].filter((job) => job.queue === queue && job.status === 'failed').length,
+      delayedInStore: async () => new Map(),
+    },
     queues: {
       depth: async (url) => (url.endsWith('-dlq') ? { visible: dlq.filter((entry) => !entry.held).length, inFlight: dlq.filter((entry) => entry.held).length, delayed: 0 } : { visible: 0, inFlight: 0, delayed: 0 }),
       changeVisibility: async (_url, changes) => {

@@ -292,3 +292,98 @@ describe('queue.getJob', () => {
     await expect(queue.getJob('job-2')).resolves.toBeUndefined();
   });
 });
+
+describe('queue.getJobCounts', () => {
+  const healthAnswer = (payments: Record<string, unknown>): FakeReply => ({
+    status: 200,
+    body: {
+      ok: true,
+      status: 'healthy',
+      computed_at: QUEUED_AT,
+      age_seconds: 3,
+      queues: { payments, email: { waiting: 99, active: 0, delayed: 0, completed: 0, failed: 0, dlq: 0, paused: false } },
+    },
+  });
+  const PAYMENTS = { waiting: 7, active: 1, delayed: 3, completed: 42, failed: 2, dlq: 2, paused: false };
+
+  it("gives every BullMQ type of its own queue when none is named, from GET /health/queue", async () => {
+    // Prepare
+    const { fetch, calls } = fakeFetch([healthAnswer(PAYMENTS)]);
+    const queue = new Queue('payments', { url: TEST_URL, apiKey: 'k', fetch });
+
+    // Act
+    const counts = await queue.getJobCounts();
+
+    // Assess
+    expect(counts).toEqual({ active: 1, completed: 42, delayed: 3, failed: 2, paused: 0, prioritized: 0, waiting: 7, 'waiting-children': 0 });
+    expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual(['GET /prod/health/queue']);
+    expect(calls[0]?.headers['x-api-key']).toBe('k');
+  });
+
+  it("gives the types named, with paused beside waiting as BullMQ does, and wait as waiting's alias", async () => {
+    // Prepare
+    const { fetch } = fakeFetch([healthAnswer(PAYMENTS)]);
+    const queue = new Queue('payments', { url: TEST_URL, apiKey: 'k', fetch });
+
+    // Act
+    const named = await queue.getJobCounts('waiting', 'failed');
+    const alias = await queue.getJobCounts('wait');
+    const backlog = await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized');
+
+    // Assess
+    expect(named).toEqual({ waiting: 7, failed: 2, paused: 0 });
+    expect(alias).toEqual({ wait: 7 });
+    expect(backlog).toBe(10);
+  });
+
+  it('counts the waiting jobs of a paused queue as paused', async () => {
+    // Prepare
+    const { fetch } = fakeFetch([healthAnswer({ ...PAYMENTS, paused: true })]);
+    const queue = new Queue('payments', { url: TEST_URL, apiKey: 'k', fetch });
+
+    // Act
+    const counts = await queue.getJobCounts('waiting');
+
+    // Assess
+    expect(counts).toEqual({ waiting: 0, paused: 7 });
+  });
+
+  it('refuses a type BullMQ does not have before sending anything', async () => {
+    // Prepare
+    const { fetch, calls } = fakeFetch([healthAnswer(PAYMENTS)]);
+    const queue = new Queue('payments', { url: TEST_URL, apiKey: 'k', fetch });
+
+    // Act
+    const refused = await queue.getJobCounts('finished' as never).catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toBeInstanceOf(InvalidOptionError);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('says unknown_queue for a queue the API does not count, naming the ones it does', async () => {
+    // Prepare
+    const { fetch } = fakeFetch([healthAnswer(PAYMENTS)]);
+    const queue = new Queue('reports', { url: TEST_URL, apiKey: 'k', fetch });
+
+    // Act
+    const refused = await queue.getJobCounts().catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toBeInstanceOf(JobPipelineError);
+    expect(refused).toMatchObject({ code: 'unknown_queue', message: expect.stringContaining('payments, email') });
+  });
+
+  it('retries a 503 while the first counts are computed, then answers', async () => {
+    // Prepare
+    const { fetch, calls } = fakeFetch([{ status: 503, body: errorEnvelope('queue_counts_unavailable', 'try again') }, healthAnswer(PAYMENTS)]);
+    const queue = new Queue('payments', { url: TEST_URL, apiKey: 'k', fetch, retries: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+
+    // Act
+    const counts = await queue.getJobCounts('active');
+
+    // Assess
+    expect(counts).toEqual({ active: 1 });
+    expect(calls).toHaveLength(2);
+  });
+});

@@ -16,7 +16,7 @@ import { ITEM_KEY } from '../../../functions/core/table-schema';
 import { FIXED_NOW } from '../../helpers/factories';
 
 const NOW = FIXED_NOW.getTime();
-const ZERO: QueueCounts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, dlq: 0 };
+const ZERO: QueueCounts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, dlq: 0, paused: false };
 const takenAgo = (ms: number): QueueCountsSnapshot => ({ computedAtMs: NOW - ms, queues: { payments: ZERO } });
 
 describe('the health snapshot freshness rule', () => {

@@ -11,9 +11,9 @@ import { queueDirectory } from '../../../functions/handlers/workflows/queue-dire
 import { aQueueDefinition, anApiGatewayEvent, FIXED_NOW } from '../../helpers/factories';
 
 const NOW = FIXED_NOW.getTime();
-const ZERO: QueueCounts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, dlq: 0 };
+const ZERO: QueueCounts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, dlq: 0, paused: false };
 
-/** A clock that stands still until a test moves it; sleeps are recorded and return at once. */
+/** A clock that stands still until a test moves it; sleeps are recorded and return after one turn of the event loop. */
 function aFakeClock(): Clock & { advance(ms: number): void; slept: number[] } {
   let now = NOW;
   const slept: number[] = [];
@@ -21,6 +21,8 @@ function aFakeClock(): Clock & { advance(ms: number): void; slept: number[] } {
     now: () => new Date(now),
     sleep: async (ms) => {
       slept.push(ms);
+      // A turn of the event loop, not the time: every pending read and write (all in memory) lands meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
     },
     advance: (ms) => {
       now += ms;
@@ -62,7 +64,7 @@ class MemorySnapshotStore implements HealthSnapshotStore {
 }
 
 /** The health handler over one queue, `payments`, whose SQS depth reads are counted (one refresh = its lanes + its DLQ). */
-function aHealthApi(options: { snapshots?: MemorySnapshotStore; depth?: Partial<QueueDepth> } = {}) {
+function aHealthApi(options: { snapshots?: MemorySnapshotStore; depth?: Partial<QueueDepth>; paused?: string[] } = {}) {
   const clock = aFakeClock();
   const snapshots = options.snapshots ?? new MemorySnapshotStore();
   const settings = [queueSettingsOf(aQueueDefinition({ name: 'payments' }))];
@@ -78,6 +80,9 @@ function aHealthApi(options: { snapshots?: MemorySnapshotStore; depth?: Partial<
       },
     },
     metrics: { totalsSince: async () => ({ completed: 7, failed: 1, retried: 0, dead_lettered: 1, processing_ms: 0, timed_attempts: 8 }) },
+    // Failed now (2) differs from failed in the last 24 h (1): one was redriven and one failed earlier.
+    census: { failedNow: async () => 2, delayedInStore: async () => new Map([['payments', 4], ['other', 9]]) },
+    pauses: { pausedQueues: async () => new Set(options.paused ?? []) },
     directory: queueDirectory(settings, 'https://sqs.local/000000000000', 'test'),
     clock,
     queueUrlBase: 'https://sqs.local/000000000000',
@@ -144,11 +149,22 @@ describe('GET /health/queue', () => {
       status: 'degraded',
       age_seconds: 0,
       computed_at: FIXED_NOW.toISOString(),
-      queues: { payments: { waiting: 2, active: 1, completed: 7, failed: 1, dlq: 3 } },
+      queues: { payments: { waiting: 2, active: 1, delayed: 4, completed: 7, failed: 2, dlq: 3, paused: false } },
     });
     expect(snapshots.writes).toBe(1);
     expect(snapshots.snapshot?.computedAtMs).toBe(NOW);
     expect(snapshots.lease).toBeUndefined();
+  });
+
+  it('counts a paused queue as paused, its waiting jobs still waiting', async () => {
+    // Prepare
+    const api = aHealthApi({ paused: ['payments'] });
+
+    // Act
+    const answer = await api.call('/health/queue');
+
+    // Assess
+    expect(answer.json).toMatchObject({ queues: { payments: { waiting: 2, paused: true } } });
   });
 
   it('answers the stale snapshot, saying how old it is, while another caller holds the refresh lease', async () => {
@@ -237,7 +253,7 @@ describe('GET /queue/status', () => {
   it('answers the same snapshot as /health/queue, with totals and its age', async () => {
     // Prepare
     const snapshots = new MemorySnapshotStore();
-    snapshots.snapshot = { computedAtMs: NOW - 2_000, queues: { payments: { waiting: 1, active: 2, delayed: 3, completed: 4, failed: 5, dlq: 5 } } };
+    snapshots.snapshot = { computedAtMs: NOW - 2_000, queues: { payments: { waiting: 1, active: 2, delayed: 3, completed: 4, failed: 5, dlq: 5, paused: false } } };
     const api = aHealthApi({ snapshots });
 
     // Act
@@ -248,7 +264,7 @@ describe('GET /queue/status', () => {
       ok: true,
       computed_at: new Date(NOW - 2_000).toISOString(),
       age_seconds: 2,
-      queues: { payments: { waiting: 1, active: 2, delayed: 3, completed: 4, failed: 5, dlq: 5, total: 15 } },
+      queues: { payments: { waiting: 1, active: 2, delayed: 3, completed: 4, failed: 5, dlq: 5, paused: false, total: 15 } },
     });
     expect(api.depthReads()).toBe(0);
   });
@@ -258,7 +274,7 @@ describe('GET /api/queue/status', () => {
   it("answers seed 000's shape from the same snapshot: the five counts and their total per queue, and a timestamp", async () => {
     // Prepare
     const snapshots = new MemorySnapshotStore();
-    snapshots.snapshot = { computedAtMs: NOW - 3_000, queues: { payments: { waiting: 5, active: 2, delayed: 1, completed: 100, failed: 3, dlq: 3 } } };
+    snapshots.snapshot = { computedAtMs: NOW - 3_000, queues: { payments: { waiting: 5, active: 2, delayed: 1, completed: 100, failed: 3, dlq: 3, paused: false } } };
     const api = aHealthApi({ snapshots });
 
     // Act

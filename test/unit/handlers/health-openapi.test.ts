@@ -22,6 +22,8 @@ function aHealthHandler() {
     snapshots,
     queues: { depth: record('depth') },
     metrics: { totalsSince: record('metrics') },
+    census: { failedNow: record('failed count'), delayedInStore: record('delayed count') },
+    pauses: { pausedQueues: record('pauses') },
     directory: queueDirectory(settings, 'https://sqs.local/000000000000', 'test'),
     clock: { now: () => FIXED_NOW, sleep: async () => undefined },
     queueUrlBase: 'https://sqs.local/000000000000',

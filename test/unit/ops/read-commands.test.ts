@@ -22,7 +22,7 @@ describe('ops status', () => {
     expect(code).toBe(0);
     expect(calls).toEqual([{ method: 'GET', path: '/queue/status', request: {} }]);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^queue\s+waiting\s+active\s+delayed\s+done 24h\s+failed 24h\s+dlq\s+total$/);
+    expect(lines[0]).toMatch(/^queue\s+waiting\s+active\s+delayed\s+done 24h\s+failed\s+dlq\s+total$/);
     expect(lines[2]).toMatch(/^email\s+1\s+0\s+2\s+10\s+1\s+1\s+14$/);
     expect(lines[4]).toMatch(/^total\s+1\s+1\s+2\s+13\s+1\s+1\s+18$/);
     expect(lines.at(-1)).toBe('counts as of 2026-01-01T00:00:00.000Z (4 seconds old: the counts are shared and refreshed at most every 15 seconds)');

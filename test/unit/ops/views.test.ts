@@ -32,11 +32,11 @@ describe('command views', () => {
     const body = {
       queues: [
         {
-          queue: 'webhook-delivery', waiting: 3, active: 1, delayed: 0, completed_24h: 10, failed_24h: 2, retried_24h: 4, dlq: 2,
+          queue: 'webhook-delivery', waiting: 3, active: 1, delayed: 0, completed_24h: 10, failed: 1, failed_24h: 2, retried_24h: 4, dlq: 2,
           dlq_oldest_age_seconds: 60, paused: true,
           lanes: [{ lane: 'urgent', waiting: 1, active: 0, delayed: 0 }, { lane: 'normal', waiting: 2, active: 1, delayed: 0 }],
         },
-        { queue: 'email', waiting: 0, active: 0, delayed: 0, completed_24h: 0, failed_24h: 0, retried_24h: 0, dlq: 0, dlq_oldest_age_seconds: null, paused: false, lanes: [{ lane: 'default', waiting: 0, active: 0, delayed: 0 }] },
+        { queue: 'email', waiting: 0, active: 0, delayed: 0, completed_24h: 0, failed: 0, failed_24h: 0, retried_24h: 0, dlq: 0, dlq_oldest_age_seconds: null, paused: false, lanes: [{ lane: 'default', waiting: 0, active: 0, delayed: 0 }] },
       ],
       notes: { oldest_message_age: 'not from SQS' },
     };
@@ -45,10 +45,10 @@ describe('command views', () => {
     const lines = queuesTable(body).split('\n');
 
     // Assess
-    expect(lines[0]).toMatch(/^queue\s+waiting\s+active\s+delayed\s+done 24h\s+failed 24h\s+retried 24h\s+dlq\s+dlq age s\s+paused$/);
-    expect(lines[2]).toMatch(/^webhook-delivery\s+3\s+1\s+0\s+10\s+2\s+4\s+2\s+60\s+yes$/);
+    expect(lines[0]).toMatch(/^queue\s+waiting\s+active\s+delayed\s+done 24h\s+failed\s+failed 24h\s+retried 24h\s+dlq\s+dlq age s\s+paused$/);
+    expect(lines[2]).toMatch(/^webhook-delivery\s+3\s+1\s+0\s+10\s+1\s+2\s+4\s+2\s+60\s+yes$/);
     expect(lines[3]).toMatch(/^ {2}urgent\s+1\s+0\s+0$/);
-    expect(lines[5]).toMatch(/^email\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+-\s+no$/);
+    expect(lines[5]).toMatch(/^email\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+-\s+no$/);
     expect(lines.at(-1)).toBe('note: not from SQS');
   });
 

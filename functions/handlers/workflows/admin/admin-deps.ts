@@ -5,6 +5,7 @@ import type { MetricsStore } from '../../../adapters/dynamodb-metrics-store';
 import type { EndpointRegistry } from '../../../adapters/endpoint-store';
 import type { EventSourceControl } from '../../../adapters/event-source-control';
 import type { JobAdminStore } from '../../../adapters/job-admin-store';
+import type { JobCensus } from '../../../adapters/job-census';
 import type { JobStore } from '../../../adapters/job-store';
 import type { MessageMoveTasks } from '../../../adapters/message-move-tasks';
 import type { PauseStore } from '../../../adapters/pause-store';
@@ -22,6 +23,8 @@ export interface AdminDeps {
   readonly locate: QueueLocator;
   readonly store: Pick<JobStore, 'get'> & JobAdminStore;
   readonly metrics: MetricsStore;
+  /** Failed and long-delayed jobs as they are now, from the indexes. */
+  readonly census: JobCensus;
   /** Depths, and releasing and deleting received dead-letter messages. */
   readonly queues: Pick<QueueClient, 'depth' | 'changeVisibility' | 'delete'>;
   readonly deadLetters: DeadLetterQueue;

@@ -6,6 +6,7 @@ import { SqsDeadLetterQueue } from '../../../adapters/dead-letter-queue';
 import { DynamoDbEndpointRegistry } from '../../../adapters/dynamodb-endpoint-registry';
 import { DynamoDbJobStore } from '../../../adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../../../adapters/dynamodb-metrics-store';
+import { DynamoDbJobCensus } from '../../../adapters/job-census';
 import { LambdaEventSourceControl } from '../../../adapters/event-source-control';
 import { SqsMessageMoveTasks } from '../../../adapters/message-move-tasks';
 import { DynamoDbPauseStore } from '../../../adapters/pause-store';
@@ -33,6 +34,7 @@ export function adminRuntime(environment: Record<string, string | undefined>): A
     locate: queueLocator(config.QUEUE_URL_BASE, config.QUEUE_ARN_BASE, config.QUEUE_NAME_PREFIX),
     store: new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: config.TABLE_NAME }),
+    census: new DynamoDbJobCensus({ client: dynamodb, tableName: config.TABLE_NAME }),
     queues: new SqsQueueClient({ client: sqs }),
     deadLetters: new SqsDeadLetterQueue({ client: sqs }),
     moveTasks: new SqsMessageMoveTasks({ client: sqs }),

@@ -2,7 +2,7 @@ import type { QueueDepth } from '../../../adapters/queue-client';
 import type { Counters } from '../../../adapters/dynamodb-metrics-store';
 import { pollingCount } from '../../../adapters/event-source-control';
 import type { QueueSettings } from '../../../core/runtime-config';
-import { queueCounts } from '../queue-overview';
+import { queueCounts, sharedCounts, type SharedCounts } from '../queue-overview';
 import type { AdminDeps } from './admin-deps';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -28,6 +28,8 @@ export interface QueueView {
   readonly active: number;
   readonly delayed: number;
   readonly completed_24h: number;
+  /** Failed for good now, their letters in the DLQ (the failed index). */
+  readonly failed: number;
   readonly failed_24h: number;
   readonly retried_24h: number;
   readonly dlq: number;
@@ -68,34 +70,36 @@ function memo<A, R>(fn: (arg: A) => Promise<R>, key: (arg: A) => string): (arg: 
  */
 export async function queuesView(deps: AdminDeps): Promise<QueueView[]> {
   const now = deps.clock.now();
-  const paused = await deps.pauses.pausedQueues();
+  const shared = await sharedCounts(deps);
   const since = new Date(now.getTime() - DAY_MS);
   const depth = memo((url: string): Promise<QueueDepth> => deps.queues.depth(url), (url) => url);
   const totals = memo((queue: string): Promise<Counters> => deps.metrics.totalsSince(queue, since), (queue) => queue);
   const overview = {
     queues: { depth },
     metrics: { totalsSince: (queue: string) => totals(queue) },
+    census: deps.census,
+    pauses: deps.pauses,
     directory: deps.directory,
     clock: { now: () => now, sleep: deps.clock.sleep },
     queueUrlBase: deps.queueUrlBase,
     prefix: deps.prefix,
   };
-  return Promise.all(deps.settings.map((settings) => queueView(deps, overview, settings, depth, totals, now, paused.has(settings.name))));
+  return Promise.all(deps.settings.map((settings) => queueView(deps, overview, settings, shared, depth, totals, now)));
 }
 
 async function queueView(
   deps: AdminDeps,
   overview: Parameters<typeof queueCounts>[0],
   settings: QueueSettings,
+  shared: SharedCounts,
   depth: (url: string) => Promise<QueueDepth>,
   totals: (queue: string) => Promise<Counters>,
   now: Date,
-  paused: boolean,
 ): Promise<QueueView> {
   const locations = deps.locate(settings);
   const consumer = deps.consumerFunctions[settings.name] ?? '';
   const [counts, lanes, counters, oldest, mappings] = await Promise.all([
-    queueCounts(overview, settings),
+    queueCounts(overview, settings, shared),
     Promise.all(locations.lanes.map(async (lane) => ({ lane: lane.lane, ...(await depth(lane.url)) }))),
     totals(settings.name),
     deps.store.listFailed(settings.name, { limit: 1, order: 'oldest' }),
@@ -109,12 +113,13 @@ async function queueView(
     active: counts.active,
     delayed: counts.delayed,
     completed_24h: counts.completed,
-    failed_24h: counts.failed,
+    failed: counts.failed,
+    failed_24h: counters.failed,
     retried_24h: counters.retried,
     dlq: counts.dlq,
     dlq_oldest_age_seconds: oldestFailed === undefined ? null : Math.max(0, Math.floor((now.getTime() - oldestFailed.getTime()) / 1000)),
     oldest_message_age_seconds: null,
-    paused,
+    paused: counts.paused,
     consumer: { function: consumer, mappings: mappings.length, polling: pollingCount(mappings) },
     lanes: lanes.map((lane) => ({ lane: lane.lane, waiting: lane.visible, active: lane.inFlight, delayed: lane.delayed })),
   };

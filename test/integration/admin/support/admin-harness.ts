@@ -8,6 +8,7 @@ import { DynamoDbEndpointRegistry } from '../../../../functions/adapters/dynamod
 import { LambdaEventSourceControl } from '../../../../functions/adapters/event-source-control';
 import { SqsMessageMoveTasks } from '../../../../functions/adapters/message-move-tasks';
 import { DynamoDbPauseStore } from '../../../../functions/adapters/pause-store';
+import { DynamoDbJobCensus } from '../../../../functions/adapters/job-census';
 import { SqsQueueClient } from '../../../../functions/adapters/sqs-queue-client';
 import { consumerSizing } from '../../../../functions/core/consumer-sizing';
 import { queueSettingsOf } from '../../../../functions/core/runtime-config';
@@ -65,6 +66,7 @@ export class AdminHarness {
       locate: queueLocator(env.queueUrlBase, LOCAL_QUEUE_ARN_BASE, this.pipeline.prefix),
       store: this.pipeline.store,
       metrics: this.pipeline.metrics,
+      census: new DynamoDbJobCensus({ client: env.dynamoDb, tableName: this.pipeline.tableName }),
       queues: new SqsQueueClient({ client: sqs }),
       deadLetters: new SqsDeadLetterQueue({ client: sqs }),
       moveTasks: new SqsMessageMoveTasks({ client: sqs }),
