@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkAddError, Job } from '../../client/src/index';
-import { e2eCloud, partnerCall } from './support/e2e-context';
+import { AppServer } from './support/app-server';
+import { adminApi, e2eCloud, partnerCall } from './support/e2e-context';
 import { PROJECT_ROOT } from './support/project-copy';
 
 const run = promisify(execFile);
@@ -186,5 +187,37 @@ describe('the packed client (job-pipeline-client) against the local cloud', () =
     expect(Object.keys(named).sort()).toEqual(['delayed', 'paused', 'waiting']);
     await expect(routing.getJobCounts('finished' as never)).rejects.toBeInstanceOf(client.InvalidOptionError);
     await later?.remove();
+  });
+
+  it("follows a job's progress as its target reports it, and delivers to the endpoint named by endpointId", async () => {
+    // Prepare: a user's app that reports progress at the delivery's URL before it answers
+    const reports: number[] = [];
+    const app = new AppServer(async (request) => {
+      const url = request.headers['webhook-progress-url'];
+      if (typeof url === 'string') {
+        const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ progress: { step: 'rendered', percent: 80 } }) });
+        reports.push(answer.status);
+      }
+      return 200;
+    }, '/work');
+    const appUrl = await app.start();
+    try {
+      const registered = await adminApi().request('POST', '/admin/endpoints', { body: { user_id: unique('client-app'), url: appUrl, partner: 'acme' } });
+      expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+      const endpointId = (registered.body.endpoint as { endpoint_id: string }).endpoint_id;
+
+      // Act
+      const job = await queue('webhook-delivery').add('render', { report: 'r-7' }, { endpointId });
+      const before = job.progress;
+      await job.waitUntilFinished(30_000);
+
+      // Assess
+      expect(before).toBe(0);
+      expect(reports).toEqual([200]);
+      expect(job.progress).toEqual({ step: 'rendered', percent: 80 });
+      await expect(job.getState()).resolves.toBe('completed');
+    } finally {
+      await app.stop();
+    }
   });
 });
