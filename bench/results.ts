@@ -56,7 +56,10 @@ export interface PriorityResult {
   readonly latency_ms: number;
   readonly delivered_meanwhile: number;
   readonly ahead_of: number;
+  /** `ahead_of` as a share of `waiting_at_post`: the goal's figure. */
   readonly ahead_share: number;
+  /** `ahead_of` as a share of `backlog`. */
+  readonly ahead_share_of_backlog: number;
 }
 
 /** A backlog at a slow target: how many deliveries run at once. */

@@ -99,16 +99,24 @@ export interface PriorityOutcome {
   readonly latencyMs: number;
   /** Backlog jobs that arrived after the urgent job was posted and before it arrived. */
   readonly deliveredMeanwhile: number;
+  /** Backlog jobs not delivered (not yet started at the target) when the urgent job was posted. */
+  readonly waitingAtPost: number;
   /** Backlog jobs still undelivered when the urgent job arrived. */
   readonly aheadOf: number;
-  /** `aheadOf` as a share of the backlog, 0–1. */
+  /**
+   * `aheadOf` as a share of the backlog still waiting when the urgent job was
+   * posted, 0–1: the jobs it could overtake (one delivered before its POST
+   * was never in its way).
+   */
   readonly aheadShare: number;
+  /** `aheadOf` as a share of the whole backlog, 0–1. */
+  readonly aheadShareOfBacklog: number;
 }
 
 /**
  * Measures an urgent job sent behind a backlog: how long it took, how many
- * backlog jobs the target got meanwhile, and the share of the backlog it
- * overtook. Only each job's first arrival counts (a retry is not a new job).
+ * backlog jobs the target got meanwhile, and the share it overtook of the
+ * backlog still waiting at its POST (and of the whole backlog). Only each job's first arrival counts (a retry is not a new job).
  *
  * @example
  * priorityOutcome({ arrivals, urgentJobId: 'u', postedAt: 1000, backlog: ids });
@@ -126,16 +134,26 @@ export function priorityOutcome(input: {
   }
   const arrivedAt = first.get(input.urgentJobId);
   const total = input.backlog.length;
-  if (arrivedAt === undefined) return { latencyMs: Number.NaN, deliveredMeanwhile: 0, aheadOf: 0, aheadShare: 0 };
+  if (arrivedAt === undefined) return { latencyMs: Number.NaN, deliveredMeanwhile: 0, waitingAtPost: Number.NaN, aheadOf: 0, aheadShare: 0, aheadShareOfBacklog: 0 };
   let meanwhile = 0;
   let before = 0;
+  let beforePost = 0;
   for (const jobId of input.backlog) {
     const at = first.get(jobId);
     // Ties go to the backlog: the urgent job is ahead only of what arrived strictly later.
     if (at === undefined || at > arrivedAt) continue;
     before++;
     if (at >= input.postedAt) meanwhile++;
+    else beforePost++;
   }
   const aheadOf = total - before;
-  return { latencyMs: arrivedAt - input.postedAt, deliveredMeanwhile: meanwhile, aheadOf, aheadShare: total === 0 ? 0 : aheadOf / total };
+  const waiting = total - beforePost;
+  return {
+    latencyMs: arrivedAt - input.postedAt,
+    deliveredMeanwhile: meanwhile,
+    waitingAtPost: waiting,
+    aheadOf,
+    aheadShare: waiting === 0 ? 0 : aheadOf / waiting,
+    aheadShareOfBacklog: total === 0 ? 0 : aheadOf / total,
+  };
 }

@@ -21,8 +21,6 @@ export async function priority(context: ScenarioContext): Promise<PriorityResult
     concurrency: 5,
     onAnswer: (accepted) => progress.update(step, `backlog: ${accepted} of ${jobs} accepted`),
   });
-  const backlogIds = new Set(backlog.jobIds);
-  const waitingAtPost = backlog.jobIds.length - target.answeredOf(backlogIds);
   const postedAt = Date.now();
   const urgent = await postSingles(context.system, LANED_QUEUE, [{ name: 'bench', data: jobData(512, { kind: 'urgent' }), priority: 'urgent' }], { concurrency: 1 });
   const urgentId = urgent.jobIds[0] ?? '';
@@ -41,10 +39,11 @@ export async function priority(context: ScenarioContext): Promise<PriorityResult
     system: context.system.name,
     queue: LANED_QUEUE,
     backlog: backlog.jobIds.length,
-    waiting_at_post: waitingAtPost,
+    waiting_at_post: outcome.waitingAtPost,
     latency_ms: outcome.latencyMs,
     delivered_meanwhile: outcome.deliveredMeanwhile,
     ahead_of: outcome.aheadOf,
     ahead_share: outcome.aheadShare,
+    ahead_share_of_backlog: outcome.aheadShareOfBacklog,
   };
 }

@@ -83,7 +83,8 @@ describe('priorityOutcome', () => {
     const outcome = priorityOutcome({ arrivals, urgentJobId: 'u', postedAt: 1000, backlog: ['b0', 'b1', 'b2', 'b3', 'b4'] });
 
     // Assess
-    expect(outcome).toEqual({ latencyMs: 300, deliveredMeanwhile: 2, aheadOf: 2, aheadShare: 0.4 });
+    // b0 was delivered before the post: the urgent job overtook 2 of the 4 then waiting, 2 of all 5
+    expect(outcome).toEqual({ latencyMs: 300, deliveredMeanwhile: 2, waitingAtPost: 4, aheadOf: 2, aheadShare: 0.5, aheadShareOfBacklog: 0.4 });
   });
 
   it('says the urgent job never arrived with a NaN latency', () => {
