@@ -1,15 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from '../core/validation';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CIRCUIT_STATE, DEFAULT_CIRCUIT, ENDPOINT_BODY, type Endpoint } from '../core/endpoint';
 import { newEndpointId, newInboundToken } from '../core/endpoint-ids';
-import { InvalidRequestError, PipelineError } from '../core/errors';
+import { PipelineError } from '../core/errors';
 import { JOBS_TABLE } from '../core/table-schema';
 import { systemClock, type Clock } from './clock';
 import { isConditionalCheckFailed, oldItemOf, storeFailure } from './dynamodb-errors';
 import { changeUpdate, rotateSecretUpdate, rotateTokenUpdate, type EndpointUpdate } from './endpoint-changes';
 import { endpointDirectoryKey, endpointItemKey, endpointOfItem, itemOfEndpoint } from './endpoint-item';
-import { ENDPOINT_ATTRIBUTE as A, ENDPOINT_KEY, type EndpointChange, type EndpointPage, type EndpointRegistry, type NewEndpoint } from './endpoint-store';
+import { listEndpoints, type EndpointReadRetry } from './endpoint-listing';
+import { endpointTable, readEndpoint, type EndpointTable } from './endpoint-read';
+import { ENDPOINT_ATTRIBUTE as A, type EndpointChange, type EndpointPage, type EndpointRegistry, type NewEndpoint } from './endpoint-store';
 import { collisionPauseMs } from './optimistic-item';
 
 /** What a {@link DynamoDbEndpointRegistry} needs. */
@@ -42,38 +43,28 @@ export class EndpointWriteConflictError extends PipelineError {
   }
 }
 
-/** DynamoDB's `BatchGetItem` takes at most this many keys. */
-const BATCH_GET_KEYS = 100;
-
-/** A position in the directory, as the cursor carries it. */
-const directoryPositionSchema = z.object({ [JOBS_TABLE.partitionKey]: z.literal(ENDPOINT_KEY.directoryPartition), [JOBS_TABLE.sortKey]: z.string() });
-
 /**
  * The endpoint registry in the jobs table (see `ENDPOINT_KEY`): each endpoint's
  * item, and a directory entry per endpoint for listings. A registration and a
  * removal write both in one transaction; every other change is one conditional
  * update of the item at the version read, tried again on a lost race, and
  * touches only the attributes it changes (never the breaker's counters).
+ * The reads are those of `endpoint-read.ts` and `endpoint-listing.ts`, which
+ * the ingest and the consumers use alone (`endpoint-reader.ts`).
  *
  * @example
  * const registry = new DynamoDbEndpointRegistry({ client, tableName: 'jobs', newSecret: generateSigningSecret });
  * const endpoint = await registry.create({ userId: 'shop-42', url: 'https://shop.example.com/hooks', now: new Date() });
  */
 export class DynamoDbEndpointRegistry implements EndpointRegistry {
-  private readonly doc: DynamoDBDocumentClient;
-  private readonly tableName: string;
+  private readonly table: EndpointTable;
   private readonly newSecret: () => string;
-  private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly maxTries: number;
+  private readonly retry: EndpointReadRetry;
 
   public constructor(options: DynamoDbEndpointRegistryOptions) {
-    this.doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
-    this.tableName = options.tableName;
+    this.table = endpointTable(options.client, options.tableName);
     this.newSecret = options.newSecret;
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.maxTries = options.maxTries ?? 5;
+    this.retry = { clock: options.clock ?? systemClock, random: options.random ?? Math.random, maxTries: options.maxTries ?? 5 };
   }
 
   public async create(input: NewEndpoint): Promise<Endpoint> {
@@ -103,13 +94,13 @@ export class DynamoDbEndpointRegistry implements EndpointRegistry {
     };
     const notThere = { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey } };
     try {
-      await this.doc.send(
+      await this.table.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tableName, Item: itemOfEndpoint(endpoint), ...notThere } },
+            { Put: { TableName: this.table.tableName, Item: itemOfEndpoint(endpoint), ...notThere } },
             {
               Put: {
-                TableName: this.tableName,
+                TableName: this.table.tableName,
                 Item: { ...endpointDirectoryKey(endpoint.userId, endpointId), [A.endpointId]: endpointId, [A.userId]: endpoint.userId },
                 ...notThere,
               },
@@ -125,49 +116,11 @@ export class DynamoDbEndpointRegistry implements EndpointRegistry {
   }
 
   public async get(endpointId: string, options: { readonly consistent?: boolean } = {}): Promise<Endpoint | undefined> {
-    try {
-      const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: endpointItemKey(endpointId), ConsistentRead: options.consistent === true }),
-      );
-      return Item === undefined ? undefined : endpointOfItem(Item);
-    } catch (error) {
-      throw storeFailure('get endpoint', error, { endpointId });
-    }
+    return readEndpoint(this.table, endpointId, options);
   }
 
   public async list(filter: { readonly userId?: string; readonly limit: number; readonly cursor?: string }): Promise<EndpointPage> {
-    const limit = Math.min(Math.max(Math.trunc(filter.limit), 1), BATCH_GET_KEYS);
-    const prefix = filter.userId === undefined ? undefined : `${filter.userId}#`;
-    const start = filter.cursor === undefined ? undefined : decodeDirectoryCursor(filter.cursor, prefix);
-    let entries: Record<string, unknown>[];
-    try {
-      // One more than the page, so the last page is known to be the last and carries no cursor.
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey, ...(prefix === undefined ? {} : { '#sk': JOBS_TABLE.sortKey }) },
-          ExpressionAttributeValues: { ':pk': ENDPOINT_KEY.directoryPartition, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
-          Limit: limit + 1,
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      entries = page.Items ?? [];
-    } catch (error) {
-      throw storeFailure('list endpoints', error, { userId: filter.userId });
-    }
-    const shown = entries.slice(0, limit);
-    const ids = shown.map((entry) => String(entry[A.endpointId]));
-    const byId = await this.readMany(ids);
-    const endpoints = ids.flatMap((id) => {
-      const endpoint = byId.get(id);
-      // An entry whose item is gone is a removal half seen; the transaction removes both.
-      return endpoint === undefined ? [] : [endpoint];
-    });
-    const last = shown.at(-1);
-    const more = entries.length > limit && last !== undefined;
-    return more ? { endpoints, cursor: encodeDirectoryCursor(String(last[JOBS_TABLE.sortKey])) } : { endpoints };
+    return listEndpoints(this.table, filter, this.retry);
   }
 
   public async update(endpointId: string, change: EndpointChange, now: Date): Promise<Endpoint | undefined> {
@@ -188,18 +141,18 @@ export class DynamoDbEndpointRegistry implements EndpointRegistry {
     const current = await this.get(endpointId, { consistent: true });
     if (current === undefined) return false;
     try {
-      await this.doc.send(
+      await this.table.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             {
               Delete: {
-                TableName: this.tableName,
+                TableName: this.table.tableName,
                 Key: endpointItemKey(endpointId),
                 ConditionExpression: 'attribute_exists(#pk)',
                 ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey },
               },
             },
-            { Delete: { TableName: this.tableName, Key: endpointDirectoryKey(current.userId, endpointId) } },
+            { Delete: { TableName: this.table.tableName, Key: endpointDirectoryKey(current.userId, endpointId) } },
           ],
         }),
       );
@@ -220,9 +173,9 @@ export class DynamoDbEndpointRegistry implements EndpointRegistry {
     let current = await this.get(endpointId, { consistent: true });
     for (let tries = 1; current !== undefined; tries += 1) {
       try {
-        const { Attributes } = await this.doc.send(
+        const { Attributes } = await this.table.doc.send(
           new UpdateCommand({
-            TableName: this.tableName,
+            TableName: this.table.tableName,
             Key: endpointItemKey(endpointId),
             ...write(current),
             ReturnValues: 'ALL_NEW',
@@ -233,59 +186,14 @@ export class DynamoDbEndpointRegistry implements EndpointRegistry {
         return endpointOfItem(Attributes);
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw storeFailure(`${operation} endpoint`, error, { endpointId });
-        if (tries >= this.maxTries) throw new EndpointWriteConflictError(endpointId, operation, { cause: error });
-        await this.clock.sleep(collisionPauseMs(this.random, tries));
+        if (tries >= this.retry.maxTries) throw new EndpointWriteConflictError(endpointId, operation, { cause: error });
+        await this.retry.clock.sleep(collisionPauseMs(this.retry.random, tries));
         const old = oldItemOf(error);
         current = old === undefined ? await this.get(endpointId, { consistent: true }) : endpointOfItem(old);
       }
     }
     return undefined;
   }
-
-  /** The endpoints of `ids` that still exist, by id; keys the service leaves unprocessed are asked again. */
-  private async readMany(ids: readonly string[]): Promise<Map<string, Endpoint>> {
-    const found = new Map<string, Endpoint>();
-    let keys = ids.map(endpointItemKey);
-    for (let tries = 1; keys.length > 0; tries += 1) {
-      try {
-        const { Responses, UnprocessedKeys } = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[this.tableName] ?? []) {
-          const endpoint = endpointOfItem(item);
-          found.set(endpoint.endpointId, endpoint);
-        }
-        keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
-      } catch (error) {
-        throw storeFailure('read endpoints', error, { count: keys.length });
-      }
-      if (keys.length > 0) {
-        if (tries >= this.maxTries) throw storeFailure('read endpoints', new Error('keys left unprocessed'), { count: keys.length });
-        await this.clock.sleep(collisionPauseMs(this.random, tries));
-      }
-    }
-    return found;
-  }
-}
-
-/** An opaque, URL-safe cursor for the directory entry with sort key `sortKey`. */
-function encodeDirectoryCursor(sortKey: string): string {
-  return Buffer.from(JSON.stringify({ [JOBS_TABLE.partitionKey]: ENDPOINT_KEY.directoryPartition, [JOBS_TABLE.sortKey]: sortKey }), 'utf8').toString('base64url');
-}
-
-/** The start key a cursor stands for; a malformed one, or one from another user's listing, is an `InvalidRequestError`. */
-function decodeDirectoryCursor(cursor: string, prefix: string | undefined): Record<string, string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const position = directoryPositionSchema.safeParse(parsed);
-  if (!position.success || (prefix !== undefined && !position.data[JOBS_TABLE.sortKey].startsWith(prefix))) {
-    throw new InvalidRequestError('the cursor is not one this listing gave out', [{ field: 'cursor', message: 'pass back cursor unchanged, with the same user_id' }]);
-  }
-  return position.data;
 }
 
 /** Whether a transaction was cancelled because one of its conditions did not hold. */

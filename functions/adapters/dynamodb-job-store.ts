@@ -1,23 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { JobNotFoundError, TransitionConflictError } from '../core/errors';
-import { JOB_STATUS, type JobError, type JobRecord } from '../core/job';
-import { completeSpec, failSpec, retrySpec, type CompletedAttempt, type FailedAttempt, type RetriedAttempt } from './attempt-transitions';
-import { claimRefusalOf } from './claim-refusal';
-import { conditionalUpdate, readState, type StoreContext } from './conditional-update';
-import { isConditionalCheckFailed, oldItemOf, storeFailure } from './dynamodb-errors';
-import { readJobData, type JobData, type JobDataStore } from './job-data';
-import { reportProgress, type JobProgressStore, type ProgressOutcome } from './job-progress';
-import { withFailedIndex } from './failed-index';
+import type { JobError, JobRecord } from '../core/job';
+import { completeAttempt, failAttempt, retryAttempt } from './attempt-finishes';
+import type { CompletedAttempt, FailedAttempt, RetriedAttempt } from './attempt-transitions';
+import type { StoreContext } from './conditional-update';
 import { listFailedJobs } from './failed-listing';
-import { finishAttempt } from './finish-attempt';
+import { cancelJob } from './job-cancel';
+import { claimJob, randomProgressToken } from './job-claim';
+import { createJob } from './job-create';
+import { readJobData, type JobData, type JobDataStore } from './job-data';
+import { markJobEnqueued } from './job-enqueued';
+import { reportProgress, type JobProgressStore, type ProgressOutcome } from './job-progress';
+import { readJob } from './job-read';
 import type { CleanableState, FailedPage, JobAdminStore, ListFailedOptions } from './job-admin-store';
-import { jobRecordFromItem, jobRecordOf, parseStateItem, type StateItem } from './job-item';
-import { delayedPartition, pendingPartition, SCHEDULE_KEY_ATTRIBUTES, SCHEDULE_KEY_NAMES, scheduleShard } from './job-keys';
+import { delayedPartition, pendingPartition } from './job-keys';
+import { jobStoreContext } from './job-store-context';
 import type { AttemptRef, ClaimOptions, ClaimOutcome, CreateOutcome, JobStore, NewJob, PendingJob } from './job-store';
-import { abandonJob, claimLetter, markLettered } from './letter-transitions';
-import { epochSeconds, newJobItems } from './new-job-item';
+import { abandonJob, markLettered } from './letter-transitions';
 import { cleanRecords } from './record-cleaning';
 import { markPurged, resetForRedrive } from './redrive-transitions';
 import { listScheduled } from './schedule-listing';
@@ -41,30 +39,20 @@ export interface DynamoDbJobStoreOptions {
   readonly newProgressToken?: () => string;
 }
 
-/** A claim's progress token: 128 random bits, URL-safe. */
-function randomProgressToken(): string {
-  return randomBytes(16).toString('base64url');
-}
-
 /**
- * The claim's hold on the job's schedule entry (the stuck detector finds an
- * active job there). The entry written at create is usually in its pending
- * partition already: these values are then the ones it has, and DynamoDB
- * writes no index entry for an unchanged key, so the claim costs the state
- * item's write alone. A job the sweeper sent but could not mark moves from
- * its delayed partition, and a job with no entry (put back by a redrive) gets
- * one, stamped with the claim's time.
- */
-const KEEP_PENDING_ENTRY = '#schedPk = :pending, #schedAt = if_not_exists(#schedAt, :nowMs)';
-/** The attribute name every transition's expressions share (`status` is a reserved word). */
-const NAMES = { '#status': 'status' };
-
-/**
- * The job store on DynamoDB: one state item per job (kept under one write
- * unit), a payload item beside it when the payload is large, and a sparse
- * schedule index of the jobs not finished yet. Every transition is one
+ * The whole job store on DynamoDB: one state item per job (kept under one
+ * write unit), a payload item beside it when the payload is large, and a
+ * sparse schedule index of the jobs not finished yet. Every transition is one
  * conditional write whose refusal carries the old item, so a refusal is
  * explained without another read.
+ *
+ * Each transition lives in its own module (`job-create.ts`, `job-claim.ts`,
+ * …) and takes a {@link StoreContext}; this class puts all of them behind the
+ * ports. A Lambda function holds only the transitions it calls, through its
+ * own small store (`ingest-job-store.ts`, `consumer-job-store.ts`,
+ * `job-status-store.ts`, `scheduled-job-store.ts`, `admin-job-store.ts`):
+ * a class's methods cannot be left out of a bundle, so this class is for
+ * tests and tools that use every port at once.
  *
  * @example
  * const store = new DynamoDbJobStore({ client: new DynamoDBClient({}), tableName: 'jobs' });
@@ -75,115 +63,38 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore, JobProgressSto
   private readonly newProgressToken: () => string;
 
   public constructor(options: DynamoDbJobStoreOptions) {
-    this.context = {
-      doc: DynamoDBDocumentClient.from(options.client, {
-        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-      }),
-      tableName: options.tableName,
-    };
+    this.context = jobStoreContext(options);
     this.newProgressToken = options.newProgressToken ?? randomProgressToken;
   }
 
-  /**
-   * Writes the payload item first (if any), then the state item unless a live
-   * twin holds the id (or, with `dedupAcrossFinished`, any twin).
-   */
+  /** Writes the payload item first (if any), then the state item unless a live twin holds the id (see `job-create.ts`). */
   public async create(job: NewJob): Promise<CreateOutcome> {
-    const { jobId } = job.message;
-    const items = newJobItems(job);
-    try {
-      if (items.payload !== undefined) {
-        await this.context.doc.send(new PutCommand({ TableName: this.context.tableName, Item: items.payload }));
-      }
-      await this.context.doc.send(
-        new PutCommand({
-          TableName: this.context.tableName,
-          Item: items.state,
-          ...(job.dedupAcrossFinished === true
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:completed, :failed, :cancelled)',
-                ExpressionAttributeNames: NAMES,
-                ExpressionAttributeValues: { ':completed': JOB_STATUS.completed, ':failed': JOB_STATUS.failed, ':cancelled': JOB_STATUS.cancelled },
-              }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { created: true, job: jobRecordFromItem(items.state) };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw storeFailure('create', error, { jobId });
-      const old = oldItemOf(error);
-      const existing = old === undefined ? await readState(this.context, jobId) : parseStateItem(old);
-      // Our own write: it was applied, its answer lost (a 500 after the write), and the SDK's retry
-      // met it. It is this run, not a twin: its payload stays, and the caller goes on to send it.
-      if (existing?.run_id === job.message.runId) return { created: true, job: jobRecordOf(existing) };
-      if (items.payload !== undefined) await this.forgetPayload(items.payload);
-      // The twin vanished between the refusal and the read (TTL): the caller may try again.
-      if (existing === undefined) throw new TransitionConflictError(jobId, 'create', { cause: error });
-      return { created: false, existing: jobRecordOf(existing) };
-    }
+    return createJob(this.context, job);
   }
 
   /** A strongly consistent read of the job's record. */
   public async get(jobId: string): Promise<JobRecord | undefined> {
-    const item = await readState(this.context, jobId);
-    return item === undefined ? undefined : jobRecordOf(item);
+    return readJob(this.context, jobId);
   }
 
-  /**
-   * Claims one attempt; a refusal says why, with the record as it was. A
-   * retrying job is claimed only once its `retry_at` has passed. The job keeps
-   * its schedule entry (written at create, removed when it finishes), so the
-   * claim writes no index. The attempt gets a new progress token in the same
-   * write (the previous attempt's, if any, stops working). A redriven letter
-   * whose claim is refused gets a second chance (see `letter-transitions.ts`).
-   */
+  /** Claims one attempt with a new progress token; a refusal says why, with the record as it was (see `job-claim.ts`). */
   public async claim(jobId: string, runId: string, now: Date, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimOutcome> {
-    const nowMs = now.getTime();
-    const outcome = await conditionalUpdate(this.context, jobId, 'claim', {
-      UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, progress_token = :token, updated_at = :now, ${KEEP_PENDING_ENTRY} REMOVE payload, retry_at_ms`,
-      ConditionExpression:
-        'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed) OR (#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)) OR (#status = :active AND lease_until_ms < :nowMs))',
-      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_KEY_NAMES },
-      ExpressionAttributeValues: {
-        ':pending': pendingPartition(scheduleShard(jobId)),
-        ':run': runId,
-        ':active': JOB_STATUS.active,
-        ':waiting': JOB_STATUS.waiting,
-        ':delayed': JOB_STATUS.delayed,
-        ':retrying': JOB_STATUS.retrying,
-        ':one': 1,
-        ':lease': nowMs + leaseMs,
-        ':token': this.newProgressToken(),
-        ':now': now.toISOString(),
-        ':nowMs': nowMs,
-      },
-    });
-    if (outcome.applied) return { claimed: true, job: jobRecordFromItem(outcome.item) };
-    if (options.letter !== undefined) return claimLetter(this.context, options.letter, outcome.current, now, leaseMs);
-    const reason = claimRefusalOf(outcome.current, runId, nowMs);
-    return outcome.current === undefined
-      ? { claimed: false, reason }
-      : { claimed: false, reason, job: jobRecordOf(outcome.current) };
+    return claimJob(this.context, { jobId, runId, now, leaseMs, progressToken: this.newProgressToken(), options });
   }
 
   /** active → completed for this attempt, with its (possibly summarized) result. */
   public async complete(ref: AttemptRef, outcome: CompletedAttempt): Promise<JobRecord> {
-    return jobRecordFromItem(await finishAttempt(this.context, completeSpec(ref, outcome)));
+    return completeAttempt(this.context, ref, outcome);
   }
 
   /** active → retrying for this attempt; the message comes back after its backoff. */
   public async retry(ref: AttemptRef, outcome: RetriedAttempt): Promise<void> {
-    await finishAttempt(this.context, retrySpec(ref, outcome));
+    await retryAttempt(this.context, ref, outcome);
   }
 
-  /**
-   * → failed, from this attempt while active, or from a job left exhausted
-   * (retrying, or active with a lapsed lease, with no attempts left). The job
-   * enters the failed index, where the operations routes find it.
-   */
+  /** → failed, into the failed index (see `attempt-finishes.ts`). */
   public async fail(ref: AttemptRef, outcome: FailedAttempt): Promise<JobRecord> {
-    return jobRecordFromItem(await finishAttempt(this.context, withFailedIndex(failSpec(ref, outcome), outcome.now)));
+    return failAttempt(this.context, ref, outcome);
   }
 
   /** Any unfinished state of this run → failed, letter pending (see `letter-transitions.ts`). */
@@ -206,55 +117,14 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore, JobProgressSto
     await markLettered(this.context, jobId, runId, failedAt);
   }
 
-  /**
-   * waiting | delayed → cancelled, for the job's own partner only; the schedule
-   * entry and inline payload go with it. The partner is part of the condition,
-   * so no read-then-write race lets one partner cancel another's job, and a
-   * refusal over a job another partner owns is reported as not found.
-   */
+  /** waiting | delayed → cancelled, for the job's own partner only (see `job-cancel.ts`). */
   public async cancel(jobId: string, partner: string, now: Date, expiresAt: Date): Promise<JobRecord> {
-    const outcome = await conditionalUpdate(this.context, jobId, 'cancel', {
-      UpdateExpression: `SET #status = :cancelled, updated_at = :now, expires_at = :expires REMOVE ${SCHEDULE_KEY_ATTRIBUTES.join(', ')}, payload`,
-      ConditionExpression: '#status IN (:waiting, :delayed) AND #partner = :partner',
-      ExpressionAttributeNames: { ...NAMES, '#partner': 'partner' },
-      ExpressionAttributeValues: {
-        ':partner': partner,
-        ':cancelled': JOB_STATUS.cancelled,
-        ':waiting': JOB_STATUS.waiting,
-        ':delayed': JOB_STATUS.delayed,
-        ':now': now.toISOString(),
-        ':expires': epochSeconds(expiresAt),
-      },
-    });
-    if (outcome.applied) return jobRecordFromItem(outcome.item);
-    // Another partner's job (or one that records none) must not even be seen to exist.
-    const owned = outcome.current !== undefined && outcome.current.partner === partner;
-    throw refusal(jobId, 'cancel', owned ? outcome.current : undefined);
+    return cancelJob(this.context, jobId, partner, now, expiresAt);
   }
 
-  /**
-   * Records that the job's message was sent (by the sweeper, or again by the
-   * reconciler): delayed or waiting → waiting, its schedule entry moved to the
-   * pending partition and stamped with the send time, so the reconciler waits
-   * a full threshold before sending it again. A job that moved on meanwhile
-   * (claimed, cancelled, another run) throws `TransitionConflictError`, which a
-   * sender may log and ignore: the message it sent is refused at claim.
-   */
+  /** Records that the job's message was sent (see `job-enqueued.ts`). */
   public async markEnqueued(jobId: string, runId: string, now: Date): Promise<void> {
-    const outcome = await conditionalUpdate(this.context, jobId, 'mark enqueued', {
-      UpdateExpression: 'SET #status = :waiting, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs',
-      ConditionExpression: 'run_id = :run AND #status IN (:delayed, :waiting)',
-      ExpressionAttributeNames: { ...NAMES, ...SCHEDULE_KEY_NAMES },
-      ExpressionAttributeValues: {
-        ':run': runId,
-        ':waiting': JOB_STATUS.waiting,
-        ':delayed': JOB_STATUS.delayed,
-        ':now': now.toISOString(),
-        ':nowMs': now.getTime(),
-        ':pending': pendingPartition(scheduleShard(jobId)),
-      },
-    });
-    if (!outcome.applied) throw refusal(jobId, 'mark enqueued', outcome.current);
+    await markJobEnqueued(this.context, jobId, runId, now);
   }
 
   /** Jobs kept for the sweeper and due by `now`, oldest first. */
@@ -286,20 +156,4 @@ export class DynamoDbJobStore implements JobStore, JobAdminStore, JobProgressSto
   public async clean(queue: string, state: CleanableState, olderThan: Date): Promise<number> {
     return cleanRecords(this.context, queue, state, olderThan);
   }
-
-  /** The payload item of a run that lost to a live twin is nobody's: drop it, or let TTL do it. */
-  private async forgetPayload(item: Record<string, unknown>): Promise<void> {
-    try {
-      await this.context.doc.send(new DeleteCommand({ TableName: this.context.tableName, Key: { pk: item.pk, sk: item.sk } }));
-    } catch {
-      // Best effort: the item carries an expiry, so a failed delete only costs storage until then.
-    }
-  }
-}
-
-function refusal(jobId: string, transition: string, current: StateItem | undefined): Error {
-  if (current === undefined) return new JobNotFoundError(jobId, { context: { transition } });
-  return new TransitionConflictError(jobId, transition, {
-    context: { status: current.status, runId: current.run_id, attempts: current.attempts },
-  });
 }

@@ -169,3 +169,20 @@ export interface JobStore {
   /** Jobs sent (or meant to be) but never claimed, due before `dueBefore`, oldest first. */
   listUnclaimed(dueBefore: Date, limit: number): Promise<PendingJob[]>;
 }
+
+/** What the ingest does to job records: it creates them (`ingest-job-store.ts`). */
+export type JobCreator = Pick<JobStore, 'create'>;
+
+/**
+ * The transitions of a queue's consumer (`consumer-job-store.ts`): claim and
+ * settle an attempt, dead-letter, and create the event job of a final job
+ * that asked for one (`notify`).
+ */
+export type ConsumerJobStore = Pick<JobStore, 'create' | 'get' | 'claim' | 'complete' | 'retry' | 'fail' | 'abandon' | 'markLettered'>;
+
+/**
+ * The transitions of the scheduled functions (`scheduled-job-store.ts`): a
+ * job sent is marked enqueued (sweeper, reconciler), and a stuck one failed
+ * and its letter marked sent (stuck detector).
+ */
+export type ScheduledJobStore = Pick<JobStore, 'markEnqueued' | 'fail' | 'markLettered'>;

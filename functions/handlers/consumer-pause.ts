@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../adapters/clock';
 import { cachedPause, DynamoDbPauseStore } from '../adapters/pause-store';
+import { stopOwnMappings } from './consumer-mapping-stop';
 import { throttledStop, type PauseGuard } from './workflows/paused-batch';
 
 /** Where a consumer's pause guard reads and acts. */
@@ -30,10 +31,8 @@ export function consumerPauseGuard(options: ConsumerPauseOptions): PauseGuard {
   if (functionName === undefined || functionName === '') return { isPaused: cachedPause(store, options.queue, options.clock) };
   return {
     isPaused: cachedPause(store, options.queue, options.clock),
-    stopMappings: throttledStop(async () => {
-      // Loaded on first use: a consumer that never meets a paused batch never loads the Lambda client.
-      const { stopOwnMappings } = await import('./consumer-mapping-stop');
-      await stopOwnMappings(functionName);
-    }, () => options.clock.now().getTime()),
+    // Imported statically: a dynamic import() in a single-file bundle wraps every module behind it (the
+    // Lambda client's) in a lazy initializer named by its path, about 25 KB more, and measured no faster to load.
+    stopMappings: throttledStop(() => stopOwnMappings(functionName), () => options.clock.now().getTime()),
   };
 }

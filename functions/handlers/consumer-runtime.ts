@@ -4,12 +4,13 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../adapters/clock';
 import { DynamoDbConcurrencyPool } from '../adapters/dynamodb-concurrency-pool';
-import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
+import { consumerJobStore } from '../adapters/consumer-job-store';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb-rate-limiter';
 import { DynamoDbEndpointCircuit } from '../adapters/dynamodb-endpoint-circuit';
-import { DynamoDbEndpointRegistry } from '../adapters/dynamodb-endpoint-registry';
+import { endpointGetter } from '../adapters/endpoint-reader';
 import { EmfBatchMetrics, EmfCircuitMetrics } from '../adapters/emf-metrics';
+import { jobStoreContext } from '../adapters/job-store-context';
 import { cachedSecret } from '../adapters/secret-value';
 import { SqsQueueClient } from '../adapters/sqs-queue-client';
 import { lanesOf } from '../core/lanes';
@@ -17,7 +18,7 @@ import { deadLetterQueueName, laneQueueName, queueUrl } from '../core/queue-name
 import { consumerConfigWithSecretSchema, parseConfig, type ConsumerConfig } from '../core/runtime-config';
 import { createEndpointProcessor } from '../processors/endpoint-processor';
 import { createHttpProcessor } from '../processors/http-processor';
-import { generateSigningSecret, signingSecretOf } from '../processors/webhook-signature';
+import { signingSecretOf } from '../processors/webhook-signature';
 import { consumerPauseGuard } from './consumer-pause';
 import { serviceLogger } from './service-logger';
 import type { ConsumerDeps } from './workflows/consumer-deps';
@@ -44,7 +45,8 @@ export function consumerRuntime(environment: Environment): ConsumerDeps {
   const definition = config.QUEUE_SETTINGS;
   const dynamodb = new DynamoDBClient({});
   const logger = serviceLogger(`consumer-${definition.name}`);
-  const store = new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME });
+  // The consumer's transitions only (claim, settle, dead-letter, notify): see `consumer-job-store.ts`.
+  const store = consumerJobStore(jobStoreContext({ client: dynamodb, tableName: config.TABLE_NAME }));
   const queues = new SqsQueueClient({ client: new SQSClient({}) });
   const pause = consumerPauseGuard({
     dynamodb,
@@ -112,8 +114,8 @@ function processing(config: ConsumerConfig, dynamodb: DynamoDBClient, logger: Lo
   };
   if (!definition.endpoints) return { processor: createHttpProcessor(http) };
   const { gate, directory } = endpointBreaker({
-    // The consumer only reads endpoints; registrations (and their secrets) are the admin function's.
-    registry: new DynamoDbEndpointRegistry({ client: dynamodb, tableName: config.TABLE_NAME, newSecret: generateSigningSecret }),
+    // The consumer only reads endpoints, one by id; registrations (and their secrets) are the admin function's.
+    registry: endpointGetter({ client: dynamodb, tableName: config.TABLE_NAME }),
     circuit: new DynamoDbEndpointCircuit({ client: dynamodb, tableName: config.TABLE_NAME }),
     queue: definition.name,
     jobTimeoutMs: definition.timeoutMs,

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { DynamoDbHealthSnapshotStore } from '../adapters/health-snapshot-store';
 import { DynamoDbJobCensus } from '../adapters/job-census';
 import { DynamoDbPauseStore } from '../adapters/pause-store';
@@ -6,7 +6,8 @@ import { createHealthHandler } from './factories/health-api';
 import { pipelineRuntime } from './runtime';
 
 const runtime = pipelineRuntime(process.env, 'health');
-const dynamodb = new DynamoDBClient({});
+// One DynamoDB client, the runtime's, for every adapter of the function.
+const { dynamodb } = runtime;
 
 /**
  * Lambda entry: `GET /health`, the public `GET /openapi.json`, `GET /health/queue`
@@ -17,6 +18,7 @@ export const handler = createHealthHandler({
   settings: runtime.config.QUEUES,
   queueUrlBase: runtime.config.QUEUE_URL_BASE,
   prefix: runtime.config.QUEUE_NAME_PREFIX,
+  metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
   snapshots: new DynamoDbHealthSnapshotStore({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
   census: new DynamoDbJobCensus({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
   pauses: new DynamoDbPauseStore({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),

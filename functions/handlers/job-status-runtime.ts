@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../adapters/clock';
-import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
+import { jobStatusStore } from '../adapters/job-status-store';
+import { jobStoreContext } from '../adapters/job-store-context';
 import { parseConfig, partnerApiConfigSchema } from '../core/runtime-config';
 import type { JobStatusDeps } from './factories/job-status-api';
 import { partnerDirectory } from './http/partner';
@@ -12,7 +13,8 @@ import { queueDirectory } from './workflows/queue-directory';
  * `POST /jobs/{id}/progress`),
  * built once per container. It checks the same environment as the ingest
  * (`PARTNER_KEYS` included) but reads and cancels job records only, so it
- * builds no SQS client: its bundle holds the DynamoDB client alone.
+ * builds no SQS client: its bundle holds the DynamoDB client alone, and of
+ * the job store only its own four operations (`job-status-store.ts`).
  *
  * @example
  * export const handler = createJobStatusHandler(jobStatusRuntime(process.env));
@@ -20,7 +22,7 @@ import { queueDirectory } from './workflows/queue-directory';
 export function jobStatusRuntime(environment: Record<string, string | undefined>): JobStatusDeps {
   const config = parseConfig(partnerApiConfigSchema, environment);
   return {
-    store: new DynamoDbJobStore({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME }),
+    store: jobStatusStore(jobStoreContext({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME })),
     directory: queueDirectory(config.QUEUES, config.QUEUE_URL_BASE, config.QUEUE_NAME_PREFIX),
     clock: systemClock,
     logger: serviceLogger('job-status'),

@@ -3,8 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Clock } from '../../adapters/clock';
-import type { JobDataStore } from '../../adapters/job-data';
-import type { JobProgressStore } from '../../adapters/job-progress';
+import type { JobStatusStore } from '../../adapters/job-status-store';
 import type { JobStore } from '../../adapters/job-store';
 import { isFinal, isOwnedBy, type JobRecord } from '../../core/job';
 import { JobNotFoundError, TransitionConflictError } from '../../core/errors';
@@ -30,7 +29,7 @@ export const WAIT_POLL_MS = 1000;
 /** What the status, cancel and progress routes need. */
 export interface JobStatusDeps {
   /** Job records; a target's progress reports; a job's data for its owner. */
-  readonly store: JobStore & JobProgressStore & JobDataStore;
+  readonly store: JobStatusStore;
   readonly directory: QueueDirectory;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -66,7 +65,7 @@ function jobNotFound(jobId: string): HttpError {
 }
 
 /** The partner's job, or `404 job_not_found` when there is none or another partner owns it. */
-async function readOwnJob(store: JobStore, jobId: string, partner: string): Promise<JobRecord> {
+async function readOwnJob(store: Pick<JobStore, 'get'>, jobId: string, partner: string): Promise<JobRecord> {
   const job = await store.get(jobId);
   if (!job || !isOwnedBy(job, partner)) throw jobNotFound(jobId);
   return job;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../adapters/clock';
-import type { JobStore } from '../../adapters/job-store';
+import type { JobCreator } from '../../adapters/job-store';
 import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
 import { jobIdFor } from '../../core/dedup';
 import { dataSchemaOf } from '../../core/data-schemas';
@@ -18,7 +18,8 @@ import type { QueueDirectory } from './queue-directory';
 
 /** What accepting jobs needs. */
 export interface AcceptDeps {
-  readonly store: JobStore;
+  /** Only `create`: the ingest's bundle holds no other transition. */
+  readonly store: JobCreator;
   readonly queues: QueueClient;
   readonly directory: QueueDirectory;
   readonly clock: Clock;

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../adapters/clock';
-import type { JobStore } from '../../adapters/job-store';
+import type { ConsumerJobStore } from '../../adapters/job-store';
 import type { QueueClient } from '../../adapters/queue-client';
 import type { RateLimiter } from '../../adapters/dynamodb-rate-limiter';
 import type { ConcurrencyPool } from '../../adapters/dynamodb-concurrency-pool';
@@ -26,7 +26,7 @@ export interface ConsumerDeps {
   readonly definition: QueueDefinition;
   readonly lanes: readonly LaneEndpoint[];
   readonly deadLetterUrl: string;
-  readonly store: JobStore;
+  readonly store: ConsumerJobStore;
   readonly queues: QueueClient;
   /** Required when the queue has a rate limit. */
   readonly limiter?: RateLimiter;

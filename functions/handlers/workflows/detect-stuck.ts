@@ -1,4 +1,4 @@
-import type { JobStore } from '../../adapters/job-store';
+import type { ScheduledJobStore } from '../../adapters/job-store';
 import type { PauseStore } from '../../adapters/pause-store';
 import type { QueueClient } from '../../adapters/queue-client';
 import type { StuckCounts, StuckMetrics } from '../../adapters/stuck-metrics';
@@ -14,7 +14,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /** What the detector needs beyond a scheduled run's dependencies. */
 export interface StuckDeps extends ScheduledRunDeps {
-  readonly store: JobStore;
+  readonly store: ScheduledJobStore;
   readonly queues: ScheduledRunDeps['queues'] & Pick<QueueClient, 'moveToDeadLetter'>;
   readonly pauses: Pick<PauseStore, 'pausedQueues'>;
   readonly timings: ReadonlyMap<string, QueueTimings>;

@@ -1,13 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../adapters/clock';
-import type { JobStore, PendingJob } from '../../adapters/job-store';
+import type { PendingJob, ScheduledJobStore } from '../../adapters/job-store';
 import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
 import { groupBy } from '../../core/group-by';
 import type { QueueDirectory } from './queue-directory';
 
 /** What the sweeper and the reconciler need. */
 export interface EnqueueDeps {
-  readonly store: JobStore;
+  /** The scheduled functions' transitions; sending marks a job enqueued. */
+  readonly store: ScheduledJobStore;
   readonly queues: QueueClient;
   readonly directory: QueueDirectory;
   readonly clock: Clock;

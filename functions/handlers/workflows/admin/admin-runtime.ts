@@ -2,11 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../../../adapters/clock';
+import { adminJobStore } from '../../../adapters/admin-job-store';
 import { SqsDeadLetterQueue } from '../../../adapters/dead-letter-queue';
 import { DynamoDbEndpointRegistry } from '../../../adapters/dynamodb-endpoint-registry';
-import { DynamoDbJobStore } from '../../../adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../../../adapters/dynamodb-metrics-store';
 import { DynamoDbJobCensus } from '../../../adapters/job-census';
+import { jobStoreContext } from '../../../adapters/job-store-context';
 import { LambdaEventSourceControl } from '../../../adapters/event-source-control';
 import { SqsMessageMoveTasks } from '../../../adapters/message-move-tasks';
 import { DynamoDbPauseStore } from '../../../adapters/pause-store';
@@ -32,7 +33,7 @@ export function adminRuntime(environment: Record<string, string | undefined>): A
     settings: config.QUEUES,
     directory: queueDirectory(config.QUEUES, config.QUEUE_URL_BASE, config.QUEUE_NAME_PREFIX),
     locate: queueLocator(config.QUEUE_URL_BASE, config.QUEUE_ARN_BASE, config.QUEUE_NAME_PREFIX),
-    store: new DynamoDbJobStore({ client: dynamodb, tableName: config.TABLE_NAME }),
+    store: adminJobStore(jobStoreContext({ client: dynamodb, tableName: config.TABLE_NAME })),
     metrics: new DynamoDbMetricsStore({ client: dynamodb, tableName: config.TABLE_NAME }),
     census: new DynamoDbJobCensus({ client: dynamodb, tableName: config.TABLE_NAME }),
     queues: new SqsQueueClient({ client: sqs }),
