@@ -70,7 +70,7 @@ export async function claimJob(context: StoreContext, request: ClaimRequest): Pr
   });
   if (outcome.applied) return { claimed: true, job: jobRecordFromItem(outcome.item) };
   const letter = request.options?.letter;
-  if (letter !== undefined) return claimLetter(context, letter, outcome.current, now, leaseMs);
+  if (letter !== undefined) return claimLetter(context, letter, outcome.current, { now, leaseMs, progressToken: request.progressToken });
   const reason = claimRefusalOf(outcome.current, runId, nowMs);
   return outcome.current === undefined ? { claimed: false, reason } : { claimed: false, reason, job: jobRecordOf(outcome.current) };
 }

@@ -67,30 +67,38 @@ export async function markLettered(context: StoreContext, jobId: string, runId: 
   });
 }
 
+/** The attempt a redriven letter's claim starts: when, for how long, and its progress token. */
+export interface LetterRun {
+  readonly now: Date;
+  readonly leaseMs: number;
+  readonly progressToken: string;
+}
+
 /**
  * The claim of a redriven dead letter whose ordinary claim was refused: a
  * record failed for the same run by the very failure the letter reports (its
  * `failed_at`) is reopened, active with attempts starting over (the history
  * stays); a record that is gone (expired or cleaned) is rebuilt from the
  * letter. Either way the job is back in the schedule index, where the stuck
- * detector finds it should its holder vanish. Anything else (another run, a later failure, a purged letter, a job
+ * detector finds it should its holder vanish, and holds this run's progress
+ * token, as an ordinary claim does. Anything else (another run, a later failure, a purged letter, a job
  * already put back by an operator and running) keeps the ordinary refusal.
  */
 export async function claimLetter(
   context: StoreContext,
   letter: RedrivenLetter,
   current: StateItem | undefined,
-  now: Date,
-  leaseMs: number,
+  run: LetterRun,
 ): Promise<ClaimOutcome> {
   const { jobId, runId } = letter.message;
+  const { now, leaseMs } = run;
   const nowMs = now.getTime();
-  if (current === undefined) return rebuild(context, letter, now, leaseMs);
+  if (current === undefined) return rebuild(context, letter, run);
   const sameFailure = current.run_id === runId && current.status === JOB_STATUS.failed && current.failed_at === letter.failedAt.getTime();
   if (!sameFailure) return { claimed: false, reason: claimRefusalOf(current, runId, nowMs), job: jobRecordOf(current) };
   const outcome = await conditionalUpdate(context, jobId, 'reopen for letter', {
     UpdateExpression:
-      'SET #status = :active, attempts = :one, lease_until_ms = :lease, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs ' +
+      'SET #status = :active, attempts = :one, lease_until_ms = :lease, progress_token = :token, updated_at = :now, #schedPk = :pending, #schedAt = :nowMs ' +
       `REMOVE #error, expires_at, letter_pending, retry_at_ms, #purged, ${FAILED_INDEX_KEYS.join(', ')}`,
     ConditionExpression: 'run_id = :run AND #status = :failed AND #failedAt = :at',
     ExpressionAttributeNames: {
@@ -107,6 +115,7 @@ export async function claimLetter(
       ':failed': JOB_STATUS.failed,
       ':one': 1,
       ':lease': nowMs + leaseMs,
+      ':token': run.progressToken,
       ':now': now.toISOString(),
       ':run': runId,
       ':at': letter.failedAt.getTime(),
@@ -117,8 +126,9 @@ export async function claimLetter(
 }
 
 /** A record written from the letter alone: active, first attempt, no kept payload (the letter carries it). */
-async function rebuild(context: StoreContext, letter: RedrivenLetter, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+async function rebuild(context: StoreContext, letter: RedrivenLetter, run: LetterRun): Promise<ClaimOutcome> {
   const { message } = letter;
+  const { now, leaseMs } = run;
   const item: Record<string, unknown> = {
     ...stateItemOf({
       message,
@@ -130,6 +140,7 @@ async function rebuild(context: StoreContext, letter: RedrivenLetter, now: Date,
     }),
     attempts: 1,
     lease_until_ms: now.getTime() + leaseMs,
+    progress_token: run.progressToken,
     [JOBS_TABLE.scheduleIndex.partitionKey]: pendingPartition(scheduleShard(message.jobId)),
     [JOBS_TABLE.scheduleIndex.sortKey]: now.getTime(),
   };

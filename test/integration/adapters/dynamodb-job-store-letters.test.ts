@@ -71,6 +71,7 @@ describe('dead letters, against DynamoDB Local', () => {
     const { message } = await failedJob(failedAt);
     await fixture.store.markLettered(message.jobId, message.runId, failedAt);
     const letter = { failedAt, message, lane: 'default' as const, maxAttempts: 3 };
+    const failedRun = await fixture.rawItem(`JOB#${message.jobId}`, 'STATE');
 
     // Act
     const reopened = await fixture.store.claim(message.jobId, message.runId, at(10_000), LEASE_MS, { letter });
@@ -84,6 +85,10 @@ describe('dead letters, against DynamoDB Local', () => {
     expect(raw).toMatchObject({ sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(10_000).getTime() });
     expect(raw).not.toHaveProperty('expires_at');
     expect(raw).not.toHaveProperty('error');
+    // A progress token of its own, so the target of the redriven attempt can report progress; the failed run's no longer works
+    expect(raw?.progress_token).toEqual(expect.any(String));
+    expect(raw?.progress_token).not.toBe(failedRun?.progress_token);
+    expect(reopened).toMatchObject({ job: { progressToken: raw?.progress_token } });
   });
 
   it('refuses an old letter of an earlier failure, and a plain copy', async () => {
@@ -126,7 +131,8 @@ describe('dead letters, against DynamoDB Local', () => {
     expect(rebuilt).toMatchObject({ claimed: true, reopened: 'rebuilt' });
     expect(stored).toMatchObject({ status: 'active', attempts: 1, maxAttempts: 4, groupId: 'order-9', partner: A_PARTNER, correlationId: 'corr-1' });
     // In the schedule index, where the stuck detector finds it should its holder vanish.
-    expect(await fixture.rawItem(`JOB#${message.jobId}`, 'STATE')).toMatchObject({ sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(0).getTime() });
+    expect(await fixture.rawItem(`JOB#${message.jobId}`, 'STATE')).toMatchObject({ sched_pk: expect.stringMatching(/^PENDING#/), sched_at: at(0).getTime(), progress_token: expect.any(String) });
+    expect(rebuilt).toMatchObject({ job: { progressToken: expect.any(String) } });
   });
 
   it('abandons a waiting job into the failed index, and refuses a completed one', async () => {
