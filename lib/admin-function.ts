@@ -93,6 +93,8 @@ export interface AdminFunctionProps {
    * @default - INFO
    */
   readonly logLevel?: LogLevelName;
+  /** Stack traces through source maps (see `PipelineFunctionProps.sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   /**
    * How long the function's logs are kept.
    *
@@ -160,6 +162,7 @@ export class AdminFunction extends Construct {
       timeout: Duration.seconds(60),
       memorySize: 512,
       logLevel: props.logLevel,
+      sourceMaps: props.sourceMaps,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment,

@@ -55,6 +55,8 @@ export interface PipelineContext {
   readonly allowPrivateTargets: boolean;
   /** The functions' log level. */
   readonly logLevel: LogLevelName;
+  /** Whether the functions' stack traces go through source maps (`-c sourceMaps=true`). */
+  readonly sourceMaps: boolean;
   /** How long function and access logs are kept. */
   readonly logRetention: RetentionDays;
   /** How long a job may wait unclaimed before the reconciler sends it again. */
@@ -99,6 +101,7 @@ const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,14}$/;
  * | `cors` (comma list of origins) | off |
  * | `allowLoopbackTargets`, `allowPrivateTargets` | `false` |
  * | `logLevel` | `INFO` |
+ * | `sourceMaps` | `false`: stack traces show bundle positions, and cold starts skip reading the map |
  * | `logRetentionDays` | 30, 90 in `prod` |
  * | `reconcileAfterSeconds` | 900 |
  * | `apiRateLimit` / `apiBurstLimit` | 500 / 1000 |
@@ -126,6 +129,7 @@ export function readPipelineContext(read: ContextReader, queueNames: readonly st
     allowLoopbackTargets,
     allowPrivateTargets,
     logLevel: readLogLevel(read),
+    sourceMaps: booleanOf(read, 'sourceMaps'),
     logRetention: readRetention(read, production ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH),
     reconcileAfterSeconds: numberOf(read, 'reconcileAfterSeconds', 900, { min: 30, max: 86_400 }),
     apiRateLimit,

@@ -110,7 +110,7 @@ export class PipelineStack extends Stack {
     for (const problem of settings.targetProblems) Annotations.of(this).addError(problem);
     const removalPolicy = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const queueUrlBase = Fn.join('', ['https://sqs.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', Aws.ACCOUNT_ID]);
-    const logging = { logLevel: settings.logLevel, logRetention: settings.logRetention, removalPolicy };
+    const logging = { logLevel: settings.logLevel, sourceMaps: settings.sourceMaps, logRetention: settings.logRetention, removalPolicy };
 
     this.jobs = new JobsTable(this, 'Jobs', { production: settings.production });
 

@@ -43,6 +43,8 @@ export interface QueueConsumerProps {
    * @default - INFO
    */
   readonly logLevel?: LogLevelName;
+  /** Stack traces through source maps (see `PipelineFunctionProps.sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   /**
    * How long the consumer's logs are kept.
    *
@@ -100,6 +102,7 @@ export class QueueConsumer extends Construct {
       // invoked the function: a loop by design, which Lambda would stop after ~16 hops.
       recursiveLoop: RecursiveLoop.ALLOW,
       logLevel: props.logLevel,
+      sourceMaps: props.sourceMaps,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment: {

@@ -27,6 +27,7 @@ describe('readPipelineContext', () => {
       allowLoopbackTargets: false,
       allowPrivateTargets: false,
       logLevel: 'INFO',
+      sourceMaps: false,
       logRetention: RetentionDays.ONE_MONTH,
       reconcileAfterSeconds: 900,
       alarmEmails: [],
