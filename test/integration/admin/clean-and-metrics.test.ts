@@ -50,8 +50,11 @@ describe('metrics and clean', () => {
   });
 
   it('shows the per-minute counts the run produced', async () => {
-    // Act
-    const answer = await harness.call(admin.metrics(QUEUE, '10'));
+    // Act: a batch's counters are written after its records are final, so read until the last batch's have landed
+    const answer = await pipeline.until('the last batch\'s counters', async () => {
+      const read = await harness.call(admin.metrics(QUEUE, '10'));
+      return (read.json.totals as { completed?: number } | undefined)?.completed === 4 ? read : undefined;
+    });
 
     // Assess
     expect(answer.statusCode).toBe(200);
