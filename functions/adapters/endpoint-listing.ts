@@ -4,6 +4,7 @@ import { InvalidRequestError } from '../core/errors';
 import { JOBS_TABLE } from '../core/table-schema';
 import * as z from '../core/validation';
 import type { Clock } from './clock';
+import { cursorOf, positionIn } from './cursor-text';
 import { storeFailure } from './dynamodb-errors';
 import { endpointItemKey, endpointOfItem } from './endpoint-item';
 import type { EndpointTable } from './endpoint-read';
@@ -108,18 +109,12 @@ const directoryPositionSchema = /* @__PURE__ */ z.lazy(() =>
 
 /** An opaque, URL-safe cursor for the directory entry with sort key `sortKey`. */
 function encodeDirectoryCursor(sortKey: string): string {
-  return Buffer.from(JSON.stringify({ [JOBS_TABLE.partitionKey]: ENDPOINT_KEY.directoryPartition, [JOBS_TABLE.sortKey]: sortKey }), 'utf8').toString('base64url');
+  return cursorOf({ [JOBS_TABLE.partitionKey]: ENDPOINT_KEY.directoryPartition, [JOBS_TABLE.sortKey]: sortKey });
 }
 
 /** The start key a cursor stands for; a malformed one, or one from another user's listing, is an `InvalidRequestError`. */
 function decodeDirectoryCursor(cursor: string, prefix: string | undefined): Record<string, string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const position = directoryPositionSchema.safeParse(parsed);
+  const position = directoryPositionSchema.safeParse(positionIn(cursor));
   if (!position.success || (prefix !== undefined && !position.data[JOBS_TABLE.sortKey].startsWith(prefix))) {
     throw new InvalidRequestError('the cursor is not one this listing gave out', [{ field: 'cursor', message: 'pass back cursor unchanged, with the same user_id' }]);
   }

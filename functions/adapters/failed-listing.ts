@@ -3,6 +3,7 @@ import * as z from '../core/validation';
 import { InvalidRequestError } from '../core/errors';
 import { JOBS_TABLE } from '../core/table-schema';
 import type { StoreContext } from './conditional-update';
+import { cursorOf, positionIn } from './cursor-text';
 import { storeFailure } from './dynamodb-errors';
 import type { FailedJob, FailedPage, ListFailedOptions } from './job-admin-store';
 import { jobRecordOf, parseStateItem } from './job-item';
@@ -30,7 +31,7 @@ type Position = z.output<typeof positionSchema>;
 
 /** Encodes a position as an opaque, URL-safe cursor. */
 export function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+  return cursorOf(position);
 }
 
 /**
@@ -38,13 +39,7 @@ export function encodeCursor(position: Position): string {
  * throws `InvalidRequestError`.
  */
 export function decodeCursor(cursor: string, queue: string): Position {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const position = positionSchema.safeParse(parsed);
+  const position = positionSchema.safeParse(positionIn(cursor));
   if (!position.success || position.data[FAILED_PK] !== queue) {
     throw new InvalidRequestError('the cursor is not one this listing gave out', [{ field: 'cursor', message: 'pass back next_cursor unchanged' }]);
   }
