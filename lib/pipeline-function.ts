@@ -1,8 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stage, Token } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../functions/core/errors';
@@ -97,6 +98,16 @@ export interface PipelineFunctionProps {
    * @default - Lambda's default: the loop is stopped after about 16 hops
    */
   readonly recursiveLoop?: RecursiveLoop;
+  /**
+   * Text files shipped beside the bundle, by file name, for what the function
+   * reads only on some requests (it finds them next to its module, e.g.
+   * `new URL('./openapi.json', import.meta.url)`): they cost the bundle
+   * nothing at a cold start. They are part of the asset, so its hash changes
+   * with them.
+   *
+   * @default - none
+   */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -176,12 +187,32 @@ export class PipelineFunction extends Construct {
         bundleAwsSDK: true,
         forceDockerBundling: false,
         logLevel: LogLevel.ERROR,
+        ...(props.files === undefined ? {} : { commandHooks: this.filesBeside(props.files) }),
       },
     });
+  }
+
+  /**
+   * Writes the files into the cloud assembly (so they go when it goes) and
+   * copies them beside the bundle once esbuild has written it.
+   */
+  private filesBeside(files: Readonly<Record<string, string>>): ICommandHooks {
+    const folder = path.join(Stage.of(this)?.assetOutdir ?? PROJECT_ROOT, `files-${Names.uniqueId(this)}`);
+    mkdirSync(folder, { recursive: true });
+    const names = Object.keys(files);
+    for (const name of names) writeFileSync(path.join(folder, name), files[name] ?? '');
+    return {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) => names.map((name) => `cp "${path.join(folder, name)}" "${path.join(outputDir, name)}"`),
+    };
   }
 }
 
 function validate(id: string, props: PipelineFunctionProps): void {
+  for (const name of Object.keys(props.files ?? {})) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ConfigError(`PipelineFunction ${id}: file name "${name}" must be a plain name of letters, digits, ".", "_" or "-"`);
+  }
   if (!/^[a-z][a-z0-9-]*$/.test(props.handlerName)) {
     throw new ConfigError(
       `PipelineFunction ${id}: handlerName must name a file under functions/handlers without .ts, e.g. "ingest"; got "${props.handlerName}"`,

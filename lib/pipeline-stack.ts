@@ -16,6 +16,8 @@ import { PipelineFunction, type PipelineFunctionProps } from './pipeline-functio
 import { QueueAlarms } from './queue-alarms';
 import { PipelineAlarms } from './pipeline-alarms';
 import { queueTimingsVariable } from '../functions/core/queue-timings';
+import { buildOpenApiDocument } from '../functions/core/openapi';
+import { OPENAPI_FILE_NAME } from '../functions/core/openapi-file';
 import { QueueConsumer } from './queue-consumer';
 import { Schedules } from './schedules';
 import { SigningSecret } from './signing-secret';
@@ -189,6 +191,8 @@ export class PipelineStack extends Stack {
       // before the first snapshot exists, others wait for it up to 2 s. The routes' throttles (20 requests
       // a second in all) need one or two instances; the cap keeps a flood off the account’s pool.
       reservedConcurrentExecutions: HEALTH_CONCURRENCY,
+      // The document GET /openapi.json serves, built here from the same catalog as QUEUES, so its generator stays out of the bundle.
+      files: { [OPENAPI_FILE_NAME]: JSON.stringify(buildOpenApiDocument({ queues: this.definitions.map(queueSettingsOf) })) },
     });
     this.sweeper = pipelineFunction('Sweeper', {
       handlerName: 'sweeper',

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { DynamoDbMetricsStore } from '../adapters/dynamodb-metrics-store';
 import { DynamoDbHealthSnapshotStore } from '../adapters/health-snapshot-store';
 import { DynamoDbJobCensus } from '../adapters/job-census';
 import { DynamoDbPauseStore } from '../adapters/pause-store';
+import { OPENAPI_FILE_NAME } from '../core/openapi-file';
 import { createHealthHandler } from './factories/health-api';
 import { pipelineRuntime } from './runtime';
 
@@ -22,4 +24,6 @@ export const handler = createHealthHandler({
   snapshots: new DynamoDbHealthSnapshotStore({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
   census: new DynamoDbJobCensus({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
   pauses: new DynamoDbPauseStore({ client: dynamodb, tableName: runtime.config.TABLE_NAME }),
+  // Shipped beside this bundle by the stack (see PipelineFunctionProps.files).
+  openApiDocument: () => readFileSync(new URL(`./${OPENAPI_FILE_NAME}`, import.meta.url), 'utf8'),
 });

@@ -7,6 +7,10 @@ import { promisify } from 'node:util';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../functions/core/openapi';
+import { OPENAPI_FILE_NAME } from '../../functions/core/openapi-file';
+import { queueSettingsSchema } from '../../functions/core/runtime-config';
+import * as z from '../../functions/core/validation';
 import { PipelineStack } from '../../lib/pipeline-stack';
 import { CDK_JSON_CONTEXT, environmentOf, TEST_CONTEXT, type TemplateResource } from './support';
 
@@ -100,6 +104,20 @@ describe('bundles, built for real', () => {
     const others = functions.filter((fn) => !fn.path.startsWith('JobPipeline/Consumers/'));
     expect(sizes.size).toBe(others.length + 1);
     for (const size of sizes.values()) expect(size).toBeLessThan(3 * 1024 * 1024);
+  });
+
+  it("ships the health function's OpenAPI document beside its bundle, the one its queues' settings describe", () => {
+    // Prepare
+    const health = functions.find((fn) => fn.path.startsWith('JobPipeline/Health/'));
+    if (!health) throw new Error('no health function');
+    const queues = z.array(queueSettingsSchema).parse(JSON.parse(String(environmentOf({ Resources: resources }, health.resource).QUEUES)));
+
+    // Act
+    const shipped = JSON.parse(readFileSync(path.join(health.assetDir, OPENAPI_FILE_NAME), 'utf8')) as unknown;
+
+    // Assess: the same document the generator builds at run time from the function's QUEUES
+    expect(shipped).toEqual(buildOpenApiDocument({ queues }));
+    expect(functions.filter((fn) => existsSync(path.join(fn.assetDir, OPENAPI_FILE_NAME)))).toHaveLength(1);
   });
 
   it('loads every bundle, handler exported, with the environment the stack gives its function', async () => {

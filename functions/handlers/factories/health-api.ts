@@ -4,7 +4,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { HealthSnapshotStore } from '../../adapters/health-snapshot-store';
 import { ageSeconds, isDegraded, type QueueCounts, type QueueCountsSnapshot } from '../../core/health-snapshot';
-import { buildOpenApiDocument } from '../../core/openapi';
 import type { QueueSettings } from '../../core/runtime-config';
 import { HttpError } from '../http/http-error';
 import { jsonErrors } from '../http/json-errors';
@@ -27,6 +26,13 @@ export interface HealthDeps extends OverviewDeps {
   readonly snapshotMaxAgeMs?: number;
   /** Waiting for the first snapshot while another caller computes it (see {@link QueueSnapshotDeps}). */
   readonly snapshotWait?: Pick<QueueSnapshotDeps, 'waitMs' | 'waitReads'>;
+  /**
+   * The OpenAPI document's text, read on the first `GET /openapi.json` only:
+   * the deployed function reads the file the stack ships beside its bundle
+   * (built at synth by `buildOpenApiDocument` from the same catalog), so the
+   * generator and zod's JSON-schema conversion are not in the bundle.
+   */
+  readonly openApiDocument: () => string;
 }
 
 /** Seed 000's queue status route: its own path, its own shape. */
@@ -37,7 +43,7 @@ export const OPENAPI_PATH = '/openapi.json';
 
 /**
  * The OpenAPI document changes only with a deployment: caches may keep it
- * five minutes, and the function builds it once per instance.
+ * five minutes, and the function reads it once per instance.
  */
 const OPENAPI_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' } as const;
 
@@ -59,8 +65,9 @@ function totalOf(queue: QueueCounts): number {
  *   `{ ok, queues: { <name>: { waiting, active, completed, failed, delayed,
  *   total } }, timestamp }`, `timestamp` being when the counts were read.
  * - `GET /openapi.json`, public: the OpenAPI 3.1 document of every route
- *   (`core/openapi.ts`), built from the queues' settings on the first call
- *   and kept for the instance's life; it reads nothing.
+ *   (`core/openapi.ts`), read on the first call (see
+ *   {@link HealthDeps.openApiDocument}) and kept for the instance's life; it
+ *   reads no table or queue.
  *
  * The count routes answer from the shared snapshot (`currentQueueSnapshot`),
  * computed at most once per 15 s per stage, and say how old it is
@@ -82,7 +89,7 @@ export function createHealthHandler(deps: HealthDeps) {
 
   let openApiBody: string | undefined;
   const openApi = (): APIGatewayProxyResult => {
-    openApiBody ??= JSON.stringify(buildOpenApiDocument({ queues: deps.settings }));
+    openApiBody ??= deps.openApiDocument();
     return { statusCode: 200, headers: { ...OPENAPI_HEADERS }, body: openApiBody };
   };
 

@@ -14,6 +14,7 @@ import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
 import { consumerSizing } from '../../../functions/core/consumer-sizing';
 import { parseQueueDefinition, type QueueDefinition, type QueueDefinitionInput } from '../../../functions/core/queue-config';
 import { laneQueueName } from '../../../functions/core/queue-names';
+import { buildOpenApiDocument } from '../../../functions/core/openapi';
 import { queueSettingsOf } from '../../../functions/core/runtime-config';
 import { createConsumerHandler } from '../../../functions/handlers/factories/consumer-handler';
 import { createIngestHandler } from '../../../functions/handlers/factories/ingest-api';
@@ -141,6 +142,7 @@ export class TestPipeline {
       snapshots: new DynamoDbHealthSnapshotStore({ client: env.dynamoDb, tableName: this.tableName }),
       census: new DynamoDbJobCensus({ client: env.dynamoDb, tableName: this.tableName }),
       pauses: new DynamoDbPauseStore({ client: env.dynamoDb, tableName: this.tableName }),
+      openApiDocument: () => JSON.stringify(buildOpenApiDocument({ queues: this.definitions.map(queueSettingsOf) })),
       // Tests watch counts move: every call refreshes (the 15 s rule has its own tests).
       snapshotMaxAgeMs: 0,
     });

@@ -88,6 +88,7 @@ function aHealthApi(options: { snapshots?: MemorySnapshotStore; depth?: Partial<
     queueUrlBase: 'https://sqs.local/000000000000',
     prefix: 'test',
     snapshotWait: { waitMs: 250, waitReads: 4 },
+    openApiDocument: () => '{}',
   };
   const handler = createHealthHandler(deps);
   const call = async (resource: string) => {
