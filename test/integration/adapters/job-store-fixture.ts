@@ -8,7 +8,7 @@ import { DynamoDBClient, GetItemCommand, type ConsumedCapacity } from '@aws-sdk/
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { localAwsConfig } from '../../../local/emulators';
 import { createJobsTable } from '../../../local/provision';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore, type DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { testEnvironment, uniqueName } from '../../helpers/emulators';
 
 /** The write units one single-item write consumed. */
@@ -66,7 +66,7 @@ export async function jobStoreFixture(prefix = 'jobs'): Promise<JobStoreFixture>
     { step: 'initialize', name: 'countCommands' },
   );
   return {
-    store: new DynamoDbJobStore({ client, tableName }),
+    store: dynamoDbJobStore({ client, tableName }),
     client,
     tableName,
     calls,

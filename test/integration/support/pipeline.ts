@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Clock } from '../../../functions/adapters/clock';
 import { systemClock } from '../../../functions/adapters/clock';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore, type DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { DynamoDbMetricsStore } from '../../../functions/adapters/dynamodb-metrics-store';
 import { DynamoDbHealthSnapshotStore } from '../../../functions/adapters/health-snapshot-store';
 import { DynamoDbJobCensus } from '../../../functions/adapters/job-census';
@@ -97,7 +97,7 @@ export class TestPipeline {
     const env = testEnvironment();
     this.definitions = options.definitions.map(parseQueueDefinition);
     this.clock = options.clock ?? systemClock;
-    this.store = new DynamoDbJobStore({ client: env.dynamoDb, tableName: this.tableName });
+    this.store = dynamoDbJobStore({ client: env.dynamoDb, tableName: this.tableName });
     this.endpoints = new DynamoDbEndpointRegistry({ client: env.dynamoDb, tableName: this.tableName, newSecret: generateSigningSecret });
     this.metrics = new DynamoDbMetricsStore({ client: env.dynamoDb, tableName: this.tableName });
     this.queueClient = new SqsQueueClient({ client: env.sqs });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { historyItemOf } from '../../../functions/adapters/job-item';
 import { JobNotFoundError, TransitionConflictError } from '../../../functions/core/errors';
 import { MAX_HISTORY_ENTRIES } from '../../../functions/core/job';
@@ -10,7 +10,7 @@ import { A_JOB_ID, A_RUN_ID, FIXED_NOW, anAttemptRecord } from '../../helpers/fa
 import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 const ref = { jobId: A_JOB_ID, runId: A_RUN_ID, attempt: 1 };
 const expiresAt = new Date(FIXED_NOW.getTime() + 86_400_000);
 const activeItem = aStateItem({ status: 'active', attempts: 1, lease_until_ms: FIXED_NOW.getTime() + 60_000, payload: undefined });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { itemSize } from '../../../functions/adapters/item-size';
 import { scheduleShard } from '../../../functions/adapters/job-keys';
 import { PipelineError } from '../../../functions/core/errors';
@@ -10,7 +10,7 @@ import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, OTHER_PARTNER, aJobMessage, a
 import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 const shard = scheduleShard(A_JOB_ID);
 
 beforeEach(() => {

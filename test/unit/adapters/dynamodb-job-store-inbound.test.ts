@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { pendingJobOf } from '../../../functions/adapters/schedule-listing';
 import { jobRecordFromItem, parseStateItem } from '../../../functions/adapters/job-item';
 import { stateItemOf } from '../../../functions/adapters/new-job-item';
@@ -10,7 +10,7 @@ import { A_JOB_ID, A_RUN_ID, FIXED_NOW, aJobMessage, aNewJob } from '../../helpe
 import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 
 /** An inbound callback's text as Daraja sends it: spaced and indented, which its data serialized is not. */
 const RAW = '{\n  "TransID": "RKTQDM7W6S",\n  "TransAmount": "10.00"\n}';

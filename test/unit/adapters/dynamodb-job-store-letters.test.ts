@@ -2,14 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import type { RedrivenLetter } from '../../../functions/adapters/job-store';
 import { TransitionConflictError } from '../../../functions/core/errors';
 import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, aJobMessage, anAttemptRecord } from '../../helpers/factories';
 import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 const nowMs = FIXED_NOW.getTime();
 const failedAtMs = nowMs - 3_600_000;
 const failedItem = aStateItem({ status: 'failed', attempts: 3, failed_pk: 'payments', failed_at: failedAtMs, error: { category: 'server', message: 'HTTP 503' }, payload: undefined });

@@ -2,13 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { JOBS_TABLE } from '../../../functions/core/table-schema';
 import { FIXED_NOW } from '../../helpers/factories';
 import { aStateItem } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 const nowMs = FIXED_NOW.getTime();
 
 /** A job's state item. */

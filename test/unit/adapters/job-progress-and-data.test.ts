@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { itemSize } from '../../../functions/adapters/item-size';
 import { KEPT_PAYLOAD_ROOM_BYTES, newJobItems } from '../../../functions/adapters/new-job-item';
 import { A_JOB_ID, A_RUN_ID, FIXED_NOW, aJobMessage, aNewJob, anAttemptRecord } from '../../helpers/factories';
@@ -10,7 +10,7 @@ import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const TOKEN = 'tok-aaaaaaaaaaaaaaaaaaaa';
-const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs', newProgressToken: () => TOKEN });
+const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs', newProgressToken: () => TOKEN });
 const ref = { jobId: A_JOB_ID, runId: A_RUN_ID, attempt: 1 };
 const activeItem = aStateItem({ status: 'active', attempts: 1, lease_until_ms: FIXED_NOW.getTime() + 60_000, payload: undefined, progress_token: TOKEN });
 
@@ -38,7 +38,7 @@ describe('the progress token of an attempt', () => {
   it('is a fresh random value on each claim by default', async () => {
     // Prepare
     documents.on(UpdateCommand).resolves({ Attributes: activeItem });
-    const randomStore = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+    const randomStore = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 
     // Act
     await randomStore.claim(A_JOB_ID, A_RUN_ID, FIXED_NOW, 60_000);

@@ -2,13 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { encodeCursor } from '../../../functions/adapters/failed-listing';
 import { A_JOB_ID, A_RUN_ID, FIXED_NOW, anAttemptRecord } from '../../helpers/factories';
 import { aStateItem, conditionFailed } from '../adapters/stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
+const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 const failedItem = (overrides: Record<string, unknown> = {}) =>
   aStateItem({
     status: 'failed', attempts: 1, payload: undefined, sched_pk: undefined, sched_at: undefined,

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
 import { MAX_REQUEST_BODY_BYTES, MAX_STORABLE_PAYLOAD_BYTES } from '../../../functions/core/limits';
 import { parseQueueDefinition } from '../../../functions/core/queue-config';
@@ -23,7 +23,7 @@ const sqs = mockClient(SQSClient);
 function ingestHandler() {
   const settings = [queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput({ maxPayloadBytes: MAX_STORABLE_PAYLOAD_BYTES })))];
   const handler = createIngestHandler({
-    store: new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' }),
+    store: dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' }),
     queues: new SqsQueueClient({ client: new SQSClient({ region: 'eu-west-1' }) }),
     directory: queueDirectory(settings, 'https://sqs.eu-west-1.amazonaws.com/123456789012', 'jobs'),
     clock: { now: () => FIXED_NOW, sleep: async () => undefined },

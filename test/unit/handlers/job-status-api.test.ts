@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../functions/adapters/clock';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { parseQueueDefinition } from '../../../functions/core/queue-config';
 import { queueSettingsOf } from '../../../functions/core/runtime-config';
 import { createJobStatusHandler, WAIT_POLL_MS } from '../../../functions/handlers/factories/job-status-api';
@@ -42,7 +42,7 @@ function manualClock(): Clock & { readonly sleeps: number[] } {
 function statusHandler(clock: Clock = manualClock()) {
   const settings = [queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput()))];
   const handler = createJobStatusHandler({
-    store: new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' }),
+    store: dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' }),
     directory: queueDirectory(settings, 'https://sqs.eu-west-1.amazonaws.com/123456789012', 'jobs'),
     clock,
     logger: new Logger({ serviceName: 'job-status', logLevel: 'SILENT' }),

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Clock } from '../../../functions/adapters/clock';
-import { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { SqsQueueClient } from '../../../functions/adapters/sqs-queue-client';
 import { parseQueueDefinition, type QueueDefinitionInput } from '../../../functions/core/queue-config';
 import { queueSettingsOf } from '../../../functions/core/runtime-config';
@@ -24,7 +24,7 @@ const clock: Clock = { now: () => FIXED_NOW, sleep: async () => undefined };
 export function sdkMockedIngest(queues: readonly Partial<QueueDefinitionInput>[]) {
   const settings = queues.map((input) => queueSettingsOf(parseQueueDefinition(aQueueDefinitionInput(input))));
   const handler = createIngestHandler({
-    store: new DynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' }),
+    store: dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' }),
     queues: new SqsQueueClient({ client: new SQSClient({ region: 'eu-west-1' }) }),
     directory: queueDirectory(settings, 'https://sqs.eu-west-1.amazonaws.com/123456789012', 'jobs'),
     clock,
