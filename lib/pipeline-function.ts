@@ -197,7 +197,9 @@ export class PipelineFunction extends Construct {
    * copies them beside the bundle once esbuild has written it.
    */
   private filesBeside(files: Readonly<Record<string, string>>): ICommandHooks {
-    const folder = path.join(Stage.of(this)?.assetOutdir ?? PROJECT_ROOT, `files-${Names.uniqueId(this)}`);
+    const stage = Stage.of(this);
+    if (stage === undefined) throw new ConfigError(`PipelineFunction ${this.node.id}: files need an App to write its cloud assembly into`);
+    const folder = path.join(stage.assetOutdir, `files-${Names.uniqueId(this)}`);
     mkdirSync(folder, { recursive: true });
     const names = Object.keys(files);
     for (const name of names) writeFileSync(path.join(folder, name), files[name] ?? '');
