@@ -103,6 +103,9 @@ export async function redriveAllWhileFailing(): Promise<void> {
   try {
     ids = await acceptBatch(queue, Array.from({ length: 30 }, (_, index) => ({ data: { image: index } })));
     await allFailed(ids);
+    // A record reads failed just before its letter is sent: a redrive started before every letter is in the
+    // DLQ would leave the late ones behind, and those jobs would never run again.
+    await untilRedriveSettled(admin, queue, ids.length);
 
     // Act: redrive all while more jobs fail and the redriven ones fail again
     const [first, more] = await Promise.all([
