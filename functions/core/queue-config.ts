@@ -1,20 +1,20 @@
 import * as z from './validation';
 import { BACKOFF_TYPE } from './backoff';
-import { DATA_SCHEMA_NAMES } from './data-schemas/names';
 import { ConfigError } from './errors';
-import { MAX_STORABLE_PAYLOAD_BYTES } from './limits';
+import { CATALOG_ENTRY_SHAPE_MESSAGE, positiveInt, queueSettingsFields } from './queue-settings';
+
+export { DEAD_LETTER_RETENTION_HOURS, DEFAULT_FAILED_RETENTION_HOURS, DEFAULT_MAX_PAYLOAD_BYTES } from './queue-settings';
 
 /** Kinds of processor a queue can run. */
 export const PROCESSOR_KIND = { http: 'http' } as const;
 
 /**
- * The longest a job may run: 14 minutes, so that one job, the calls that claim
- * and settle it and a rate-limit wait fit in Lambda's 15 minutes.
+ * The longest a job may run: 14 minutes (14 × 60 × 1000 ms), so that one job,
+ * the calls that claim and settle it and a rate-limit wait fit in Lambda's 15
+ * minutes. Written as a literal, as is {@link MAX_OLDEST_MESSAGE_ALARM_SECONDS}:
+ * a bundle that does not use it can then leave it out (a product it keeps).
  */
-export const MAX_TIMEOUT_MS = 14 * 60 * 1000;
-
-/** Default payload limit: 256 KiB. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+export const MAX_TIMEOUT_MS = 840_000;
 
 /** Receives beyond `attempts` the redrive backstop tolerates by default (deferrals, throttles). */
 export const DEFAULT_DEFERRAL_ALLOWANCE = 10;
@@ -22,198 +22,125 @@ export const DEFAULT_DEFERRAL_ALLOWANCE = 10;
 /** How long a job may wait in a lane before the queue's oldest-message alarm fires, by default: 15 minutes. */
 export const DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS = 900;
 
-/** SQS keeps a message at most 14 days: an age alarm past that could never fire. */
-export const MAX_OLDEST_MESSAGE_ALARM_SECONDS = 14 * 24 * 60 * 60;
-
-/** How long a dead-letter queue keeps a letter: SQS's longest retention, 14 days. */
-export const DEAD_LETTER_RETENTION_HOURS = 14 * 24;
-
-/**
- * Failed records are kept by default a day longer than their letters: a
- * redrive on the letters' last day still finds each record, and the claim
- * rebuilds one that is gone anyway.
- */
-export const DEFAULT_FAILED_RETENTION_HOURS = DEAD_LETTER_RETENTION_HOURS + 24;
+/** SQS keeps a message at most 14 days (14 × 24 × 60 × 60 s): an age alarm past that could never fire. */
+export const MAX_OLDEST_MESSAGE_ALARM_SECONDS = 1_209_600;
 
 /** The reconciler waits at least this long before sending a waiting job again (its own period is 5 minutes). */
 export const MIN_RECONCILE_AFTER_SECONDS = 30;
 
-const positiveInt = (field: string, fix: string, ...checks: z.core.$ZodCheck<number>[]) =>
-  z.number({ error: `${field} must be a number; ${fix}` }).check(z.int({ error: `${field} must be a whole number; ${fix}` }), ...checks);
-
 /**
  * One catalog entry: a job type and the settings the stack provisions it with.
  * Every field's message names the fix, so a bad entry says how to correct it.
+ * The fields the ingest-side functions read too come from `queue-settings.ts`.
+ *
+ * Built in a call marked pure, as is {@link queueDefinitionSchema}: a bundle
+ * that imports this module without using them (every function but the
+ * consumer) leaves them out, with their messages.
  */
-export const queueDefinitionShape = z.strictObject({
-  name: z.string({ error: 'name is required: a kebab-case queue name such as "payments"' }).check(
-    z.regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, {
-      error: 'name must be kebab-case, 2–40 characters, letters, digits and dashes (e.g. "order-processing")',
-    }),
-  ),
-  description: z.optional(z.string().check(z.maxLength(200, { error: 'description must be at most 200 characters' }))),
-  fifo: z._default(z.boolean({ error: 'fifo must be true or false' }), false),
-  dedup: z._default(z.boolean({ error: 'dedup must be true or false' }), false),
-  dedupKeyField: z.optional(
-    z
-      .string({ error: 'dedupKeyField must name a top-level field of the job data, e.g. "intentId"' })
-      .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'dedupKeyField must name a top-level field of the job data, e.g. "intentId"' })),
-  ),
-  lanes: z._default(z.boolean({ error: 'lanes must be true or false' }), false),
-  concurrency: positiveInt(
-    'concurrency',
-    'set how many jobs may run at once, 1–1000',
-    z.minimum(1, { error: 'concurrency must be at least 1' }),
-    z.maximum(1000, { error: 'concurrency must be at most 1000 (the event source mapping limit)' }),
-  ),
-  rateLimit: z.optional(
-    z.strictObject(
-      {
-        max: positiveInt('rateLimit.max', 'the number of jobs allowed per duration', z.minimum(1, { error: 'rateLimit.max must be at least 1' })),
-        durationMs: positiveInt(
-          'rateLimit.durationMs',
-          'the window in milliseconds, e.g. 1000',
-          z.minimum(1000, { error: 'rateLimit.durationMs must be at least 1000 (one second)' }),
-        ),
-      },
-      { error: 'rateLimit must be { max, durationMs }, e.g. { max: 100, durationMs: 1000 }, or left out for no limit' },
+export const queueDefinitionShape = /* @__PURE__ */ (() =>
+  z.strictObject({
+    name: queueSettingsFields.name,
+    description: z.optional(z.string().check(z.maxLength(200, { error: 'description must be at most 200 characters' }))),
+    fifo: queueSettingsFields.fifo,
+    dedup: queueSettingsFields.dedup,
+    dedupKeyField: queueSettingsFields.dedupKeyField,
+    lanes: queueSettingsFields.lanes,
+    concurrency: positiveInt(
+      'concurrency',
+      'set how many jobs may run at once, 1–1000',
+      z.minimum(1, { error: 'concurrency must be at least 1' }),
+      z.maximum(1000, { error: 'concurrency must be at most 1000 (the event source mapping limit)' }),
     ),
-  ),
-  attempts: positiveInt(
-    'attempts',
-    'the total number of tries, 1–25',
-    z.minimum(1, { error: 'attempts must be at least 1 (one try, no retries)' }),
-    z.maximum(25, { error: 'attempts must be at most 25' }),
-  ),
-  backoff: z.strictObject(
-    {
-      type: z.enum([BACKOFF_TYPE.fixed, BACKOFF_TYPE.exponential], { error: 'backoff.type must be "fixed" or "exponential"' }),
-      delayMs: positiveInt('backoff.delayMs', 'the first wait in milliseconds, e.g. 2000', z.minimum(0, { error: 'backoff.delayMs must be 0 or more' })),
-      jitter: z._default(
-        z
-          .number({ error: 'backoff.jitter must be a number from 0 to 1' })
-          .check(
-            z.minimum(0, { error: 'backoff.jitter must be from 0 (none) to 1' }),
-            z.maximum(1, { error: 'backoff.jitter must be from 0 to 1 (fully random)' }),
+    rateLimit: z.optional(
+      z.strictObject(
+        {
+          max: positiveInt('rateLimit.max', 'the number of jobs allowed per duration', z.minimum(1, { error: 'rateLimit.max must be at least 1' })),
+          durationMs: positiveInt(
+            'rateLimit.durationMs',
+            'the window in milliseconds, e.g. 1000',
+            z.minimum(1000, { error: 'rateLimit.durationMs must be at least 1000 (one second)' }),
           ),
-        0.5,
+        },
+        { error: 'rateLimit must be { max, durationMs }, e.g. { max: 100, durationMs: 1000 }, or left out for no limit' },
       ),
-    },
-    { error: 'backoff is required: { type: "fixed" or "exponential", delayMs, jitter? }, e.g. { type: "exponential", delayMs: 2000 }' },
-  ),
-  timeoutMs: positiveInt(
-    'timeoutMs',
-    'the longest a job may run, in milliseconds',
-    z.minimum(1000, { error: 'timeoutMs must be at least 1000 (one second)' }),
-    z.maximum(MAX_TIMEOUT_MS, { error: `timeoutMs must be at most ${MAX_TIMEOUT_MS} (14 minutes: a job and its bookkeeping must fit in Lambda's 15)` }),
-  ),
-  retention: z._default(
-    z.strictObject(
+    ),
+    attempts: queueSettingsFields.attempts,
+    backoff: z.strictObject(
       {
-        completedHours: z._default(
-          positiveInt(
-            'retention.completedHours',
-            'hours to keep completed jobs',
-            z.minimum(1, { error: 'retention.completedHours must be at least 1 (hours to keep completed jobs)' }),
-          ),
-          24,
-        ),
-        failedHours: z._default(
-          positiveInt(
-            'retention.failedHours',
-            'hours to keep failed jobs',
-            z.minimum(DEAD_LETTER_RETENTION_HOURS, {
-              error:
-                `retention.failedHours must be at least ${DEAD_LETTER_RETENTION_HOURS} (14 days, as long as the dead-letter queue keeps its letters: ` +
-                `a redrive must find each letter's record); leave it out for ${DEFAULT_FAILED_RETENTION_HOURS}`,
-            }),
-          ),
-          DEFAULT_FAILED_RETENTION_HOURS,
+        type: z.enum([BACKOFF_TYPE.fixed, BACKOFF_TYPE.exponential], { error: 'backoff.type must be "fixed" or "exponential"' }),
+        delayMs: positiveInt('backoff.delayMs', 'the first wait in milliseconds, e.g. 2000', z.minimum(0, { error: 'backoff.delayMs must be 0 or more' })),
+        jitter: z._default(
+          z
+            .number({ error: 'backoff.jitter must be a number from 0 to 1' })
+            .check(
+              z.minimum(0, { error: 'backoff.jitter must be from 0 (none) to 1' }),
+              z.maximum(1, { error: 'backoff.jitter must be from 0 to 1 (fully random)' }),
+            ),
+          0.5,
         ),
       },
-      { error: `retention must be { completedHours, failedHours }, or left out for 24 h and ${DEFAULT_FAILED_RETENTION_HOURS / 24} days` },
+      { error: 'backoff is required: { type: "fixed" or "exponential", delayMs, jitter? }, e.g. { type: "exponential", delayMs: 2000 }' },
     ),
-    { completedHours: 24, failedHours: DEFAULT_FAILED_RETENTION_HOURS },
-  ),
-  processor: z._default(z.enum([PROCESSOR_KIND.http], { error: 'processor must be "http"' }), PROCESSOR_KIND.http),
-  maxPayloadBytes: z._default(
-    positiveInt(
-      'maxPayloadBytes',
-      'the largest job data in bytes',
-      z.minimum(1024, { error: 'maxPayloadBytes must be at least 1024' }),
-      z.maximum(MAX_STORABLE_PAYLOAD_BYTES, {
-        error:
-          `maxPayloadBytes must be at most ${MAX_STORABLE_PAYLOAD_BYTES} (398 KiB): a job's data is kept in the jobs table ` +
-          'until it is claimed, and a DynamoDB item holds at most 400 KB with its keys',
-      }),
+    timeoutMs: positiveInt(
+      'timeoutMs',
+      'the longest a job may run, in milliseconds',
+      z.minimum(1000, { error: 'timeoutMs must be at least 1000 (one second)' }),
+      z.maximum(MAX_TIMEOUT_MS, { error: `timeoutMs must be at most ${MAX_TIMEOUT_MS} (14 minutes: a job and its bookkeeping must fit in Lambda's 15)` }),
     ),
-    DEFAULT_MAX_PAYLOAD_BYTES,
-  ),
-  deferralAllowance: z._default(
-    positiveInt(
-      'deferralAllowance',
-      'extra receives the redrive backstop tolerates',
-      z.minimum(1, { error: 'deferralAllowance must be at least 1' }),
-      z.maximum(900, { error: 'deferralAllowance must be at most 900' }),
+    retention: queueSettingsFields.retention,
+    processor: z._default(z.enum([PROCESSOR_KIND.http], { error: 'processor must be "http"' }), PROCESSOR_KIND.http),
+    maxPayloadBytes: queueSettingsFields.maxPayloadBytes,
+    deferralAllowance: z._default(
+      positiveInt(
+        'deferralAllowance',
+        'extra receives the redrive backstop tolerates',
+        z.minimum(1, { error: 'deferralAllowance must be at least 1' }),
+        z.maximum(900, { error: 'deferralAllowance must be at most 900' }),
+      ),
+      DEFAULT_DEFERRAL_ALLOWANCE,
     ),
-    DEFAULT_DEFERRAL_ALLOWANCE,
-  ),
-  oldestMessageAlarmSeconds: z._default(
-    positiveInt(
-      'oldestMessageAlarmSeconds',
-      'how long a job may wait before the age alarm fires, in seconds',
-      z.minimum(60, { error: 'oldestMessageAlarmSeconds must be at least 60 (CloudWatch sees queue ages once a minute)' }),
-      z.maximum(MAX_OLDEST_MESSAGE_ALARM_SECONDS, {
-        error: `oldestMessageAlarmSeconds must be at most ${MAX_OLDEST_MESSAGE_ALARM_SECONDS} (14 days: SQS keeps a message no longer)`,
-      }),
+    oldestMessageAlarmSeconds: z._default(
+      positiveInt(
+        'oldestMessageAlarmSeconds',
+        'how long a job may wait before the age alarm fires, in seconds',
+        z.minimum(60, { error: 'oldestMessageAlarmSeconds must be at least 60 (CloudWatch sees queue ages once a minute)' }),
+        z.maximum(MAX_OLDEST_MESSAGE_ALARM_SECONDS, {
+          error: `oldestMessageAlarmSeconds must be at most ${MAX_OLDEST_MESSAGE_ALARM_SECONDS} (14 days: SQS keeps a message no longer)`,
+        }),
+      ),
+      DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
     ),
-    DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
-  ),
-  reconcileAfterSeconds: z.optional(
-    positiveInt(
-      'reconcileAfterSeconds',
-      'how long a waiting job goes unclaimed before the reconciler sends it again, in seconds',
-      z.minimum(MIN_RECONCILE_AFTER_SECONDS, { error: `reconcileAfterSeconds must be at least ${MIN_RECONCILE_AFTER_SECONDS}` }),
-      z.maximum(86_400, { error: 'reconcileAfterSeconds must be at most 86400 (one day)' }),
+    reconcileAfterSeconds: z.optional(
+      positiveInt(
+        'reconcileAfterSeconds',
+        'how long a waiting job goes unclaimed before the reconciler sends it again, in seconds',
+        z.minimum(MIN_RECONCILE_AFTER_SECONDS, { error: `reconcileAfterSeconds must be at least ${MIN_RECONCILE_AFTER_SECONDS}` }),
+        z.maximum(86_400, { error: 'reconcileAfterSeconds must be at most 86400 (one day)' }),
+      ),
     ),
-  ),
-  memoryMb: z._default(
-    positiveInt(
-      'memoryMb',
-      'the consumer memory in MB',
-      z.minimum(128, { error: 'memoryMb must be at least 128' }),
-      z.maximum(10240, { error: 'memoryMb must be at most 10240' }),
+    memoryMb: z._default(
+      positiveInt(
+        'memoryMb',
+        'the consumer memory in MB',
+        z.minimum(128, { error: 'memoryMb must be at least 128' }),
+        z.maximum(10240, { error: 'memoryMb must be at most 10240' }),
+      ),
+      256,
     ),
-    256,
-  ),
-  /**
-   * Jobs may name a registered endpoint (`endpoint_id`, or `user_id` for a
-   * user's one enabled endpoint) instead of going to the queue's fixed target
-   * (see `core/endpoint.ts`). Inbound callbacks go to the queue that has it.
-   */
-  endpoints: z._default(z.boolean({ error: 'endpoints must be true or false' }), false),
-  /**
-   * The schema every job's `data` must match (`functions/core/data-schemas`),
-   * checked by the ingest and by API Gateway's request model of the queue's
-   * own routes. Left out: any JSON value.
-   */
-  dataSchema: z.optional(
-    z.enum(DATA_SCHEMA_NAMES, {
-      error: `dataSchema must name a schema of functions/core/data-schemas: ${DATA_SCHEMA_NAMES.join(', ')}; or leave it out for any JSON data`,
-    }),
-  ),
-  reason: z.optional(
-    z.string({ error: 'reason must be a string: why the entry is set as it is' }).check(z.maxLength(600, { error: 'reason must be at most 600 characters' })),
-  ),
-}, { error: 'a catalog entry must be an object such as { name, concurrency, attempts, backoff, timeoutMs }' });
+    endpoints: queueSettingsFields.endpoints,
+    dataSchema: queueSettingsFields.dataSchema,
+    reason: z.optional(
+      z.string({ error: 'reason must be a string: why the entry is set as it is' }).check(z.maxLength(600, { error: 'reason must be at most 600 characters' })),
+    ),
+  }, { error: CATALOG_ENTRY_SHAPE_MESSAGE }))();
 
 /** {@link queueDefinitionShape} with the rules that tie fields together. */
-export const queueDefinitionSchema = queueDefinitionShape.check(
-  z.refine((entry) => !(entry.dedupKeyField && !entry.dedup), {
+export const queueDefinitionSchema = /* @__PURE__ */ queueDefinitionShape.check(
+  /* @__PURE__ */ z.refine((entry) => !(entry.dedupKeyField && !entry.dedup), {
     error: 'dedupKeyField needs dedup: true; set dedup: true or remove dedupKeyField',
     path: ['dedupKeyField'],
   }),
-  z.refine((entry) => !(entry.fifo && entry.lanes), {
+  /* @__PURE__ */ z.refine((entry) => !(entry.fifo && entry.lanes), {
     error: 'a FIFO queue keeps order within a group, so it cannot have priority lanes; set lanes: false or fifo: false',
     path: ['lanes'],
   }),

@@ -4,6 +4,8 @@ import {
   DEFAULT_DEFERRAL_ALLOWANCE,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_OLDEST_MESSAGE_ALARM_SECONDS,
+  MAX_OLDEST_MESSAGE_ALARM_SECONDS,
+  MAX_TIMEOUT_MS,
   parseCatalog,
   parseQueueDefinition,
 } from '../../../functions/core/queue-config';
@@ -221,5 +223,12 @@ describe('parseCatalog', () => {
   it('accepts an empty catalog', () => {
     // Act / Assess
     expect(parseCatalog([])).toEqual([]);
+  });
+});
+
+describe('catalog limits', () => {
+  it('are 14 minutes of work and 14 days of waiting', () => {
+    expect(MAX_TIMEOUT_MS).toBe(14 * 60 * 1000);
+    expect(MAX_OLDEST_MESSAGE_ALARM_SECONDS).toBe(14 * 24 * 60 * 60);
   });
 });
