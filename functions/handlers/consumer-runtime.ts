@@ -11,7 +11,7 @@ import { DynamoDbEndpointCircuit } from '../adapters/dynamodb-endpoint-circuit';
 import { endpointGetter } from '../adapters/endpoint-reader';
 import { EmfBatchMetrics, EmfCircuitMetrics } from '../adapters/emf-metrics';
 import { jobStoreContext } from '../adapters/job-store-context';
-import { cachedSecret } from '../adapters/secret-value';
+import { cachedSecret, prefetched } from '../adapters/secret-value';
 import { SqsQueueClient } from '../adapters/sqs-queue-client';
 import { lanesOf } from '../core/lanes';
 import { deadLetterQueueName, laneQueueName, queueUrl } from '../core/queue-names';
@@ -107,7 +107,7 @@ function processing(config: ConsumerConfig, dynamodb: DynamoDBClient, logger: Lo
   const definition = config.QUEUE_SETTINGS;
   const http = {
     targetUrl: config.TARGET_URL,
-    signingSecret: config.SIGNING_SECRET ?? signingSecretFrom(cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? '')),
+    signingSecret: config.SIGNING_SECRET ?? signingSecretFrom(prefetched(cachedSecret(new SecretsManagerClient({}), config.SIGNING_SECRET_ARN ?? ''))),
     timeoutMs: definition.timeoutMs,
     allowLoopback: config.ALLOW_LOOPBACK_TARGETS,
     allowPrivate: config.ALLOW_PRIVATE_TARGETS,
