@@ -9,6 +9,9 @@ import { countByType, type CfnTemplate } from './template';
 export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::Lambda::Function',
   'AWS::Lambda::EventSourceMapping',
+  // A version and an alias run the function's one bundle; an alias is invoked through its qualifier and holds the provisioned concurrency.
+  'AWS::Lambda::Version',
+  'AWS::Lambda::Alias',
   'AWS::SQS::Queue',
   'AWS::DynamoDB::Table',
   'AWS::SecretsManager::Secret',

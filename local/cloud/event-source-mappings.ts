@@ -2,6 +2,8 @@ import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LocalCloudError } from '../errors';
 import { EventSourcePoller } from '../event-source-poller';
+import { parseFunctionName, qualifiedArn, qualifiedName } from './function-names';
+import { mappingQualifier, namesFunction } from './http/event-source-mapping-json';
 import type { MappingChange, MappingRegistry, MappingState } from './http/lambda-control-api';
 import { resolveValue, type ResolveScope, type UnresolvedReference } from './intrinsics';
 import { LambdaInvocationError } from './lambda-host';
@@ -17,8 +19,8 @@ export interface MappingSpec {
 export interface EventSourceMappingsOptions {
   /** A client for the SQS emulator. */
   readonly sqs: SQSClient;
-  /** Invokes a function by name. */
-  readonly invoke: (functionName: string, event: SQSEvent) => Promise<unknown>;
+  /** Invokes a function by name, through the alias or version `qualifier` when the mapping is on one. */
+  readonly invoke: (functionName: string, event: SQSEvent, qualifier: string | undefined) => Promise<unknown>;
   /** Most batches at once for a mapping without `MaximumConcurrency`: the function's own cap. */
   readonly concurrencyOf: (functionName: string) => number;
   readonly log: (line: string) => void;
@@ -33,6 +35,10 @@ export interface EventSourceMappingsOptions {
  * local URL of its ARN), `BatchSize` (default 10), `MaximumBatchingWindowInSeconds`,
  * `ScalingConfig.MaximumConcurrency`, `ReportBatchItemFailures` and `Enabled`.
  * Mappings on other sources (streams) are returned in `unsupported`.
+ * `FunctionName` is read in every form Lambda takes (name, `name:alias`, ARN,
+ * qualified or partial ARN): the mapping's `functionName` is the function's
+ * name, and its `functionArn` is qualified when it names an alias or version,
+ * as Lambda reports a mapping on an alias.
  */
 export function mappingSpecs(
   mappings: readonly [string, CfnResource][],
@@ -50,16 +56,17 @@ export function mappingSpecs(
       unsupported.push(`${logicalId} (source ${eventSourceArn || 'none'})`);
       continue;
     }
-    const functionName = String(properties.FunctionName ?? '');
-    const functionArn = functionName.startsWith('arn:') ? functionName : `arn:${scope.pseudo.partition}:lambda:${scope.pseudo.region}:${scope.pseudo.accountId}:function:${functionName}`;
+    const target = parseFunctionName(String(properties.FunctionName ?? ''));
+    const { partition, region, accountId } = scope.pseudo;
+    const functionArn = `arn:${partition}:lambda:${target.region ?? region}:${target.account ?? accountId}:function:${target.name}`;
     const scaling = properties.ScalingConfig as { MaximumConcurrency?: unknown } | undefined;
     const responseTypes = Array.isArray(properties.FunctionResponseTypes) ? properties.FunctionResponseTypes : [];
     specs.push({
       queueUrl,
       state: {
         uuid: scope.resource(logicalId)?.ref ?? logicalId,
-        functionName: functionArn.slice(functionArn.lastIndexOf(':') + 1),
-        functionArn,
+        functionName: target.name,
+        functionArn: qualifiedArn(functionArn, target.qualifier),
         eventSourceArn,
         enabled: properties.Enabled !== false && properties.Enabled !== 'false',
         batchSize: Number(properties.BatchSize ?? 10),
@@ -108,12 +115,13 @@ export class EventSourceMappings implements MappingRegistry {
     await Promise.all([...this.entries.values()].map((entry) => entry.poller.stop()));
   }
 
+  /** Mappings matching the filter; `functionName` in any form Lambda takes, matched as `namesFunction` does (a qualified name only the alias's mappings). */
   list(filter: { readonly functionName?: string; readonly eventSourceArn?: string } = {}): MappingState[] {
     return [...this.entries.values()]
       .map((entry) => entry.state)
       .filter(
         (state) =>
-          (filter.functionName === undefined || filter.functionName === state.functionName || filter.functionName === state.functionArn) &&
+          (filter.functionName === undefined || namesFunction(filter.functionName, state)) &&
           (filter.eventSourceArn === undefined || filter.eventSourceArn === state.eventSourceArn),
       );
   }
@@ -147,13 +155,14 @@ export class EventSourceMappings implements MappingRegistry {
       await entry.poller.setEnabled(next.enabled);
     }
     entry.state = next;
-    this.options.log(`[mappings] ${next.functionName} ← ${queueName(next.eventSourceArn)}: ${next.enabled ? 'enabled' : 'disabled'}, batch ${next.batchSize}`);
+    this.options.log(`[mappings] ${qualifiedName(next.functionName, mappingQualifier(next))} ← ${queueName(next.eventSourceArn)}: ${next.enabled ? 'enabled' : 'disabled'}, batch ${next.batchSize}`);
     return next;
   }
 
   private pollerFor(state: MappingState, queueUrl: string): EventSourcePoller {
     const { options } = this;
     const concurrency = state.maximumConcurrency ?? Math.min(1000, Math.max(2, options.concurrencyOf(state.functionName)));
+    const qualifier = mappingQualifier(state);
     return new EventSourcePoller({
       client: options.sqs,
       queueUrl,
@@ -165,11 +174,11 @@ export class EventSourceMappings implements MappingRegistry {
       enabled: state.enabled,
       ...(options.copiesOfBatch === undefined ? {} : { copiesOfBatch: () => options.copiesOfBatch?.(queueUrl) ?? 1 }),
       ...(options.onSqsRequest === undefined ? {} : { onSqsRequest: (action, received) => options.onSqsRequest?.(action, queueUrl, received) }),
-      handler: async (event) => (await options.invoke(state.functionName, event)) as SQSBatchResponse | void,
+      handler: async (event) => (await options.invoke(state.functionName, event, qualifier)) as SQSBatchResponse | void,
       onError: (error) => {
         // The host has already logged what the function threw, as Lambda's runtime does.
         if (error instanceof LambdaInvocationError) return;
-        options.log(`[mappings] ${state.functionName} ← ${queueName(state.eventSourceArn)}: ${error.name}: ${error.message}`);
+        options.log(`[mappings] ${qualifiedName(state.functionName, qualifier)} ← ${queueName(state.eventSourceArn)}: ${error.name}: ${error.message}`);
       },
     });
   }

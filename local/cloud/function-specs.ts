@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { resolveValue, type ResolveScope, type UnresolvedReference } from './intrinsics';
+import { parseFunctionName } from './function-names';
+import { resolveString, resolveValue, type ResolveScope, type UnresolvedReference } from './intrinsics';
 import type { FunctionSpec } from './lambda-host';
 import { localizeUrl, type UrlRewrite } from './service-urls';
 import { functionCode, type CfnResource, type StackTemplate } from './template';
@@ -27,6 +28,10 @@ const DEFAULT_MEMORY_MB = 128;
  * Lambda itself sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`, credentials…)
  * and the SDK's standard endpoint variables pointing at the local emulators,
  * which is how the same function code reaches them with no local branch.
+ * The function's aliases and versions (`AWS::Lambda::Alias`,
+ * `AWS::Lambda::Version`) give it the qualifiers it can be invoked through and
+ * its provisioned concurrency: the sum of their
+ * `ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions`.
  *
  * @example
  * const specs = functionSpecs(stack, resourcesOfType(stack.template, 'AWS::Lambda::Function'), scope, rewrites, endpoints);
@@ -39,6 +44,7 @@ export function functionSpecs(
   endpoints: FunctionEndpoints,
   unresolved: UnresolvedReference[] = [],
 ): FunctionSpec[] {
+  const published = publishedQualifiers(stack, scope, unresolved);
   return functions.map(([logicalId, resource]) => {
     const local = scope.resource(logicalId);
     const name = local?.ref ?? logicalId;
@@ -50,6 +56,7 @@ export function functionSpecs(
     );
     const memoryMb = Number(resolveValue(properties.MemorySize, scope, unresolved) ?? DEFAULT_MEMORY_MB);
     const reserved = resolveValue(properties.ReservedConcurrentExecutions, scope, unresolved);
+    const qualified = published.get(name);
     return {
       name,
       arn: local?.attributes.Arn ?? name,
@@ -58,6 +65,8 @@ export function functionSpecs(
       timeoutSeconds: Number(resolveValue(properties.Timeout, scope, unresolved) ?? DEFAULT_TIMEOUT_SECONDS),
       memoryMb,
       ...(reserved === undefined ? {} : { reservedConcurrency: Number(reserved) }),
+      ...(qualified === undefined ? {} : { qualifiers: qualified.qualifiers }),
+      ...(qualified === undefined || qualified.provisioned === 0 ? {} : { provisionedConcurrency: qualified.provisioned }),
       label: labelOf(templateEnvironment, logicalId),
       environment: {
         ...templateEnvironment,
@@ -65,6 +74,36 @@ export function functionSpecs(
       },
     };
   });
+}
+
+/** What a function's aliases and versions give it: the qualifiers it answers to, with the version each runs, and its provisioned concurrency. */
+interface Published {
+  readonly qualifiers: Record<string, string>;
+  provisioned: number;
+}
+
+/** The aliases and versions of the template that exist, by the name of their function. */
+function publishedQualifiers(stack: StackTemplate, scope: ResolveScope, unresolved: UnresolvedReference[]): Map<string, Published> {
+  const byFunction = new Map<string, Published>();
+  for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+    if (resource.Type !== 'AWS::Lambda::Version' && resource.Type !== 'AWS::Lambda::Alias') continue;
+    // Only what exists (its condition holds) has local values.
+    const local = scope.resource(logicalId);
+    if (local === undefined) continue;
+    const properties = resource.Properties ?? {};
+    const name = parseFunctionName(resolveString(properties.FunctionName ?? '', scope, unresolved)).name;
+    const entry = byFunction.get(name) ?? { qualifiers: {}, provisioned: 0 };
+    byFunction.set(name, entry);
+    if (resource.Type === 'AWS::Lambda::Version') {
+      const version = local.attributes.Version ?? '1';
+      entry.qualifiers[version] = version;
+    } else {
+      entry.qualifiers[resolveString(properties.Name ?? logicalId, scope, unresolved)] = resolveString(properties.FunctionVersion ?? '$LATEST', scope, unresolved);
+    }
+    const config = resolveValue(properties.ProvisionedConcurrencyConfig, scope, unresolved) as { ProvisionedConcurrentExecutions?: unknown } | undefined;
+    entry.provisioned += Number(config?.ProvisionedConcurrentExecutions ?? 0);
+  }
+  return byFunction;
 }
 
 /** The name logs are prefixed with: the Powertools service name when set (`ingest`), else the logical id. */

@@ -1,47 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
 import { LAMBDA_REQUEST_PAYLOAD_BYTES } from '../../functions/core/limits';
+import { LocalCloudError } from '../errors';
+import { invocationTarget, qualifiedArn } from './function-names';
 import { LambdaInvocationError } from './lambda-invocation-error';
-import type { InstanceData, InstanceMessage } from './lambda-protocol';
-import { displayLogLine } from './log-display';
-import { forEachLine } from './log-lines';
-import { logEventBytes, type UsageRecorder } from './meter';
-import { workerScript } from './worker-script';
+import type { FunctionHostOptions, FunctionSpec } from './function-spec';
+import { startInstanceWorker, type InitializationType } from './instance-worker';
+import type { InstanceMessage, InvokeMessage } from './lambda-protocol';
 
+export type { FunctionHostOptions, FunctionSpec } from './function-spec';
 export { LambdaInvocationError } from './lambda-invocation-error';
-
-/** One function as the host runs it. */
-export interface FunctionSpec {
-  /** The function's name, as `Ref` gives it. */
-  readonly name: string;
-  readonly arn: string;
-  /** Absolute directory of the bundle. */
-  readonly assetDir: string;
-  readonly handler: string;
-  readonly timeoutSeconds: number;
-  readonly memoryMb: number;
-  /** Reserved concurrency: a hard cap, beyond which invocations are throttled. */
-  readonly reservedConcurrency?: number;
-  /** The complete environment of each instance. */
-  readonly environment: Readonly<Record<string, string>>;
-  /** The short name logs are prefixed with, e.g. `ingest`. */
-  readonly label: string;
-}
-
-/** How the host runs instances. */
-export interface FunctionHostOptions {
-  /** Most instances of a function without reserved concurrency; more invocations wait. @default 10 */
-  readonly localConcurrencyCap?: number;
-  /** An idle instance is stopped after this long, as Lambda recycles them. @default 600000 */
-  readonly idleTimeoutMs?: number;
-  /**
-   * Where lines go: the host's own (`[label] cold start: …`) and the function's output, one short line per event
-   * (`12:01:02.345 label INFO message key=value`, see `displayLogLine`). @default console.log
-   */
-  readonly log?: (line: string) => void;
-  /** Told of each invocation's billed time and of the bytes the function logs. @default - not metered */
-  readonly meter?: Pick<UsageRecorder, 'lambdaInvocation' | 'logBytes'>;
-}
 
 /** Lambda's init phase limit; a cold start also gets the function's own timeout on top. */
 const INIT_LIMIT_MS = 10_000;
@@ -49,6 +17,10 @@ const INIT_LIMIT_MS = 10_000;
 interface Instance {
   readonly worker: Worker;
   readonly number: number;
+  /** Provisioned instances are never reaped when idle, are handed invocations first, and are replaced when they end. */
+  readonly provisioned: boolean;
+  /** Set once INIT succeeded: only an instance that ran is replaced. */
+  initialized?: boolean;
   idleTimer?: NodeJS.Timeout;
   /** The INIT phase's duration, until the first invocation (which Lambda bills for it) takes it. */
   initMs?: number;
@@ -62,7 +34,11 @@ interface Instance {
  * fail with `TooManyRequestsException`, as Lambda throttles) or, without one,
  * up to a local cap (beyond it invocations wait: Lambda would have run them).
  * An invocation that outlives the timeout ends its instance and fails with
- * `Task timed out after N seconds`.
+ * `Task timed out after N seconds`. With provisioned concurrency,
+ * {@link FunctionHost.provision} starts that many instances ahead of any
+ * invocation; they count against the reserved concurrency, take invocations
+ * before on-demand instances, are never reaped when idle, and are replaced
+ * when one ends.
  *
  * @example
  * const host = new FunctionHost(spec, { log: console.log });
@@ -82,7 +58,14 @@ export class FunctionHost {
     readonly spec: FunctionSpec,
     private readonly options: FunctionHostOptions = {},
   ) {
-    this.cap = spec.reservedConcurrency ?? options.localConcurrencyCap ?? 10;
+    const provisioned = spec.provisionedConcurrency ?? 0;
+    if (spec.reservedConcurrency !== undefined && provisioned > spec.reservedConcurrency) {
+      // Lambda refuses to provision more than the reserved concurrency: the deployment would fail.
+      throw new LocalCloudError(`${spec.name}: provisioned concurrency ${provisioned} exceeds its reserved concurrency ${spec.reservedConcurrency}, which Lambda refuses`, {
+        context: { functionName: spec.name, provisioned, reserved: spec.reservedConcurrency },
+      });
+    }
+    this.cap = spec.reservedConcurrency ?? Math.max(options.localConcurrencyCap ?? 10, provisioned);
     this.log = options.log ?? ((line) => console.log(line));
   }
 
@@ -92,13 +75,33 @@ export class FunctionHost {
   }
 
   /**
-   * Runs one invocation and resolves with the handler's result as JSON would carry it.
+   * Starts the provisioned instances (`provisionedConcurrency`), initialized in parallel, each logged as
+   * `[label] provisioned: instance N initialized in X ms`; resolves when all are ready. Call once, at start-up.
    *
-   * @throws LambdaInvocationError when the handler throws, times out, or its instance dies; when throttled; or
-   *   (`RequestEntityTooLargeException`) when the event as JSON is over Lambda's 6 MB request payload
+   * @throws LocalCloudError when an instance fails its INIT (on AWS the alias's deployment would fail)
    */
-  async invoke(event: unknown): Promise<unknown> {
+  async provision(): Promise<void> {
+    const count = this.spec.provisionedConcurrency ?? 0;
+    const started = await Promise.allSettled(Array.from({ length: count }, () => this.startProvisioned()));
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) {
+      throw new LocalCloudError(`${this.spec.label}: provisioned concurrency could not be initialized`, { cause: failed.reason, context: { functionName: this.spec.name } });
+    }
+  }
+
+  /**
+   * Runs one invocation and resolves with the handler's result as JSON would carry it. `qualifier` is the
+   * alias or version it is made through (`live`): the handler then sees the qualified ARN as
+   * `context.invokedFunctionArn` and the alias's version as `context.functionVersion`.
+   *
+   * @throws LambdaInvocationError when the handler throws, times out, or its instance dies; when throttled; when
+   *   the function has no such qualifier (`ResourceNotFoundException`); or (`RequestEntityTooLargeException`) when
+   *   the event as JSON is over Lambda's 6 MB request payload
+   */
+  async invoke(event: unknown, options: { readonly qualifier?: string } = {}): Promise<unknown> {
     if (this.stopped) throw this.failure('ServiceException', 'the local cloud is stopping');
+    const target = invocationTarget(this.spec.arn, this.spec.qualifiers ?? {}, options.qualifier);
+    if (target === undefined) throw this.failure('ResourceNotFoundException', `Function not found: ${qualifiedArn(this.spec.arn, options.qualifier)}`);
     const payload = JSON.stringify(event ?? null);
     // Lambda refuses a synchronous request payload over 6 MB before any instance sees it.
     if (Buffer.byteLength(payload, 'utf8') > LAMBDA_REQUEST_PAYLOAD_BYTES) {
@@ -109,9 +112,10 @@ export class FunctionHost {
     const timeoutMs = this.spec.timeoutSeconds * 1000;
     const started = performance.now();
     try {
-      return await this.exchange(instance, { kind: 'invoke', requestId, event: payload, deadlineMs: Date.now() + timeoutMs }, timeoutMs);
+      return await this.exchange(instance, { kind: 'invoke', requestId, event: payload, deadlineMs: Date.now() + timeoutMs, ...target }, timeoutMs);
     } finally {
       // Billed whatever the outcome; since August 2025 Lambda bills a cold start's INIT phase with its first invocation.
+      // A provisioned instance has none to add: its INIT is paid for by the provisioned concurrency itself.
       this.options.meter?.lambdaInvocation(this.spec.label, performance.now() - started + (instance.initMs ?? 0), this.spec.memoryMb);
       instance.initMs = undefined;
       this.release(instance);
@@ -142,12 +146,12 @@ export class FunctionHost {
 
   private async acquire(): Promise<Instance> {
     for (;;) {
-      const idle = this.idle.pop();
+      const idle = this.takeIdle();
       if (idle !== undefined) {
         clearTimeout(idle.idleTimer);
         return idle;
       }
-      if (this.all.size < this.cap) return this.coldStart();
+      if (this.all.size < this.cap) return this.coldStart('on-demand');
       if (this.spec.reservedConcurrency !== undefined) {
         throw this.failure('TooManyRequestsException', `Rate Exceeded. (reserved concurrency ${this.cap} in use)`);
       }
@@ -156,8 +160,26 @@ export class FunctionHost {
     }
   }
 
+  /** An idle instance, provisioned ones first (as Lambda routes to provisioned concurrency before it scales on demand), the most recently used of those. */
+  private takeIdle(): Instance | undefined {
+    for (let index = this.idle.length - 1; index >= 0; index--) {
+      if (this.idle[index]?.provisioned === true) return this.idle.splice(index, 1)[0];
+    }
+    return this.idle.pop();
+  }
+
+  private async startProvisioned(): Promise<void> {
+    const instance = await this.coldStart('provisioned-concurrency');
+    this.release(instance);
+  }
+
   private release(instance: Instance): void {
     if (!this.all.has(instance) || this.stopped) return;
+    if (instance.provisioned) {
+      this.idle.push(instance);
+      this.waiting.shift()?.();
+      return;
+    }
     instance.idleTimer = setTimeout(() => {
       const index = this.idle.indexOf(instance);
       if (index >= 0) this.idle.splice(index, 1);
@@ -168,37 +190,12 @@ export class FunctionHost {
     this.waiting.shift()?.();
   }
 
-  private async coldStart(): Promise<Instance> {
+  private async coldStart(initialization: InitializationType): Promise<Instance> {
     const number = ++this.created;
+    const provisioned = initialization === 'provisioned-concurrency';
     const { spec } = this;
-    const data: InstanceData = {
-      assetDir: spec.assetDir,
-      handler: spec.handler,
-      functionName: spec.name,
-      functionArn: spec.arn,
-      memoryMb: spec.memoryMb,
-      logGroupName: `/aws/lambda/${spec.name}`,
-      logStreamName: logStreamName(),
-    };
-    const worker = new Worker(workerScript(), {
-      eval: true,
-      workerData: data,
-      env: { ...spec.environment, AWS_LAMBDA_LOG_GROUP_NAME: data.logGroupName, AWS_LAMBDA_LOG_STREAM_NAME: data.logStreamName },
-      // The host's own loader flags (TypeScript, test runner) have no place in a function.
-      execArgv: [],
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
-    });
-    // Shown short; the meter below counts the JSON the function wrote, as CloudWatch would ingest it.
-    const show = (line: string): void => this.log(displayLogLine(line, spec.label, new Date()));
-    forEachLine(worker.stdout, show);
-    forEachLine(worker.stderr, show);
-    const { meter } = this.options;
-    if (meter !== undefined) {
-      for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (chunk: string | Buffer) => meter.logBytes(spec.label, logEventBytes(chunk)));
-    }
-    const instance: Instance = { worker, number };
+    const worker = startInstanceWorker(spec, initialization, { log: this.log, ...(this.options.meter === undefined ? {} : { meter: this.options.meter }) });
+    const instance: Instance = { worker, number, provisioned };
     this.all.add(instance);
     worker.once('exit', () => this.forget(instance));
     const ready = await this.next(instance, INIT_LIMIT_MS + spec.timeoutSeconds * 1000).catch(async (error: unknown) => {
@@ -211,13 +208,14 @@ export class FunctionHost {
       throw new LambdaInvocationError(spec.name, ready.error);
     }
     if (ready.kind === 'ready') {
-      instance.initMs = ready.initMs;
-      this.log(`[${spec.label}] cold start: instance ${number} initialized in ${ready.initMs} ms`);
+      instance.initialized = true;
+      if (!provisioned) instance.initMs = ready.initMs;
+      this.log(`[${spec.label}] ${provisioned ? 'provisioned' : 'cold start'}: instance ${number} initialized in ${ready.initMs} ms`);
     }
     return instance;
   }
 
-  private async exchange(instance: Instance, message: { kind: 'invoke'; requestId: string; event: string; deadlineMs: number }, timeoutMs: number): Promise<unknown> {
+  private async exchange(instance: Instance, message: InvokeMessage, timeoutMs: number): Promise<unknown> {
     const answer = this.next(instance, timeoutMs);
     instance.worker.postMessage(message);
     let reply: InstanceMessage;
@@ -274,9 +272,15 @@ export class FunctionHost {
 
   private forget(instance: Instance): void {
     clearTimeout(instance.idleTimer);
-    this.all.delete(instance);
+    const known = this.all.delete(instance);
     const index = this.idle.indexOf(instance);
     if (index >= 0) this.idle.splice(index, 1);
+    // Lambda keeps the provisioned concurrency allocated: one that crashed or timed out is initialized again,
+    // taking its slot back before a waiting invocation can.
+    if (known && instance.provisioned && instance.initialized === true && !this.stopped) {
+      this.log(`[${this.spec.label}] provisioned: replacing instance ${instance.number}`);
+      this.startProvisioned().catch((error: unknown) => this.log(`[${this.spec.label}] provisioned: replacement failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
     // A slot freed by a crash or timeout lets a waiting invocation start a new instance.
     this.waiting.shift()?.();
   }
@@ -289,10 +293,4 @@ export class FunctionHost {
   private failure(errorType: string, message: string): LambdaInvocationError {
     return new LambdaInvocationError(this.spec.name, { errorType, errorMessage: message, trace: [] });
   }
-}
-
-/** Lambda's log stream name: date, version and a random instance id. */
-function logStreamName(): string {
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
 }

@@ -33,6 +33,10 @@ export interface InvokeMessage {
   readonly event: string;
   /** When the invocation times out, in epoch milliseconds (for `getRemainingTimeInMillis`). */
   readonly deadlineMs: number;
+  /** The ARN the invocation was made with (`context.invokedFunctionArn`): qualified when made through an alias or version. */
+  readonly invokedFunctionArn: string;
+  /** The version that runs (`context.functionVersion`): `$LATEST`, or the one an alias points at. */
+  readonly functionVersion: string;
 }
 
 /** Instance to host. */

@@ -63,8 +63,8 @@ function contextFor(message: InvokeMessage): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: data.functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: data.functionArn,
+    functionVersion: message.functionVersion,
+    invokedFunctionArn: message.invokedFunctionArn,
     memoryLimitInMB: String(data.memoryMb),
     awsRequestId: message.requestId,
     logGroupName: data.logGroupName,

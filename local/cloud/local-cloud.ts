@@ -173,10 +173,11 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
     const functionByArn = new Map(lambdaFunctions.map(([logicalId]) => [scope.resource(logicalId)?.attributes.Arn ?? '', scope.resource(logicalId)?.ref ?? logicalId]));
     const api = apiDefinition(template, scope, (arn) => functionByArn.get(arn), unresolved);
     const hosts = new Map<string, FunctionHost>();
-    const invoke = (functionName: string, event: unknown): Promise<unknown> => {
+    // Direct invocations (API routes, schedules) are unqualified; a mapping on an alias passes its qualifier.
+    const invoke = (functionName: string, event: unknown, qualifier?: string): Promise<unknown> => {
       const target = hosts.get(functionName) ?? hosts.get(functionByArn.get(functionName) ?? '');
       if (target === undefined) return Promise.reject(new LocalCloudError(`no function ${functionName} in the local cloud`));
-      return target.invoke(event);
+      return target.invoke(event, qualifier === undefined ? {} : { qualifier });
     };
 
     const queueUrlOfArn = new Map(queues.map((queue) => [queue.arn, queue.url]));
@@ -222,6 +223,8 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
     }
     // Together: stopping the instances fails the batches in flight, so the pollers need not wait out their timeouts.
     teardown.add(hosts, (all) => Promise.all([mappings.stop(), ...[...all.values()].map((fnHost) => fnHost.stop())]));
+    // Provisioned concurrency is initialized before the cloud is ready, as an alias's deployment waits for it.
+    await Promise.all([...hosts.values()].map((fnHost) => fnHost.provision()));
 
     const admin = { accessKeyId: `AKIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`, secretAccessKey: randomBytes(30).toString('base64url') };
     await reservation?.release();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { queueUrl } from '../../functions/core/queue-names';
+import { parseFunctionName } from './function-names';
 import {
   conditionHolds,
   resolveString,
@@ -35,7 +36,10 @@ export interface LocalResources {
  * made of the stack name, the logical id and a stable suffix. ARNs are in the
  * local region and account; queue URLs are under `queueUrlBase`. Ids that
  * CloudFormation makes up (REST API ids, mapping UUIDs) are derived from the
- * logical id, so they are the same on every start.
+ * logical id, so they are the same on every start. A function version's `Ref`
+ * is its ARN (`…:function:<name>:1`, versions numbered in template order) and
+ * `Fn::GetAtt [v, Version]` its number; an alias's `Ref` is its ARN
+ * (`…:function:<name>:<alias>`), as Lambda names them.
  *
  * @example
  * const { scope } = localResources({ template, pseudo, queueUrlBase });
@@ -63,7 +67,7 @@ export function localResources(options: LocalResourcesOptions): LocalResources {
       if (resource === undefined || naming.has(logicalId)) return undefined;
       naming.add(logicalId);
       try {
-        const local = localValues(logicalId, resource, { ...options, scope, unresolved });
+        const local = localValues(logicalId, resource, { ...options, scope, unresolved, existing: () => existing });
         values.set(logicalId, local);
         return local;
       } finally {
@@ -89,6 +93,8 @@ function parameterValue(parameter: { readonly Default?: unknown; readonly Type?:
 interface NamingContext extends LocalResourcesOptions {
   readonly scope: ResolveScope;
   readonly unresolved: UnresolvedReference[];
+  /** The resources that exist, in template order. */
+  readonly existing: () => ReadonlyMap<string, CfnResource>;
 }
 
 function localValues(logicalId: string, resource: CfnResource, context: NamingContext): LocalResource | undefined {
@@ -117,6 +123,17 @@ function localValues(logicalId: string, resource: CfnResource, context: NamingCo
     case 'AWS::Lambda::Function': {
       const name = explicit('FunctionName') ?? generated(64);
       return made(name, { Arn: arn('lambda', `function:${name}`) });
+    }
+    case 'AWS::Lambda::Version': {
+      // Lambda numbers a function's versions 1, 2, … as they are published: here, in template order.
+      const functionName = parseFunctionName(explicit('FunctionName') ?? '').name;
+      const version = String(versionNumber(logicalId, functionName, context));
+      const versionArn = arn('lambda', `function:${functionName}:${version}`);
+      return made(versionArn, { Version: version, FunctionArn: versionArn });
+    }
+    case 'AWS::Lambda::Alias': {
+      const aliasArn = arn('lambda', `function:${parseFunctionName(explicit('FunctionName') ?? '').name}:${explicit('Name') ?? logicalId}`);
+      return made(aliasArn, { AliasArn: aliasArn });
     }
     case 'AWS::Lambda::EventSourceMapping':
       return made(stableUuid(stackName, logicalId), { Id: stableUuid(stackName, logicalId) });
@@ -163,6 +180,18 @@ function localValues(logicalId: string, resource: CfnResource, context: NamingCo
     default:
       return undefined;
   }
+}
+
+/** The 1-based position of a version among the existing versions of the same function, in template order. */
+function versionNumber(logicalId: string, functionName: string, context: NamingContext): number {
+  let number = 0;
+  for (const [id, resource] of context.existing()) {
+    if (resource.Type !== 'AWS::Lambda::Version') continue;
+    const name = id === logicalId ? functionName : parseFunctionName(resolveString(resource.Properties?.FunctionName ?? '', context.scope, context.unresolved)).name;
+    if (name === functionName) number += 1;
+    if (id === logicalId) return number;
+  }
+  return Math.max(1, number);
 }
 
 /** `<stack>-<logicalId>-<suffix>` cut to fit, as CloudFormation names resources it is not given names for. */

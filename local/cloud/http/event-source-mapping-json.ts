@@ -1,11 +1,14 @@
+import { parseFunctionName } from '../function-names';
+
 /** An event source mapping's state in Lambda's words. */
 export type MappingStateName = 'Enabled' | 'Disabled' | 'Enabling' | 'Disabling' | 'Updating' | 'Creating' | 'Deleting';
 
 /** One event source mapping as the local cloud runs it. */
 export interface MappingState {
   uuid: string;
+  /** The function's name, without a qualifier. */
   functionName: string;
-  /** The unqualified function ARN. */
+  /** The function's ARN as Lambda reports `FunctionArn`: qualified (`…:function:<name>:live`) when the mapping invokes an alias or a version. */
   functionArn: string;
   eventSourceArn: string;
   enabled: boolean;
@@ -60,14 +63,30 @@ export function transitionState(before: MappingState, change: MappingChange): Ma
   return 'Updating';
 }
 
-/** Whether a `FunctionName` filter (a name, a partial `account:function:name` or an ARN, maybe qualified) names this mapping's function. */
+/** The alias or version a mapping invokes (`live`), or undefined when it invokes the unqualified function. */
+export function mappingQualifier(mapping: MappingState): string | undefined {
+  return parseFunctionName(mapping.functionArn).qualifier;
+}
+
+/**
+ * Whether a `FunctionName` filter (a name, `name:qualifier`, a partial
+ * `account:function:name` or an ARN, each maybe qualified) names this
+ * mapping's function and qualifier. The rule is strict: a qualified filter
+ * (`name:live`, an alias ARN) matches only the mappings on that alias, and an
+ * unqualified one only the mappings on the unqualified function. Whether
+ * Lambda also lists an alias's mappings for an unqualified filter is not
+ * settled here; the strict rule makes code that lists by the wrong name find
+ * nothing locally, rather than work here and miss mappings on AWS.
+ */
 export function namesFunction(filter: string, mapping: MappingState): boolean {
-  if (filter.startsWith('arn:')) return filter.split(':').slice(0, 7).join(':') === mapping.functionArn;
-  if (filter.includes(':')) {
-    const [account, kind, name] = filter.split(':');
-    return kind === 'function' && name === mapping.functionName && mapping.functionArn.split(':')[4] === account;
-  }
-  return filter === mapping.functionName;
+  const wanted = parseFunctionName(filter);
+  const own = parseFunctionName(mapping.functionArn);
+  return (
+    wanted.name === mapping.functionName &&
+    wanted.qualifier === own.qualifier &&
+    (wanted.account === undefined || wanted.account === own.account) &&
+    (wanted.region === undefined || wanted.region === own.region)
+  );
 }
 
 /** The function name in a `FunctionName` value: the name itself, or the part after `function:` in an ARN. */

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   MappingValidationError,
-  functionNameOf,
   mappingJson,
   namesFunction,
   parseMappingChange,
@@ -44,7 +43,7 @@ const DEFAULT_MAX_ITEMS = 100;
  * Serves the part of Lambda's REST API (version 2015-03-31) that manages
  * event source mappings, for SDK clients pointed here by
  * `AWS_ENDPOINT_URL_LAMBDA`: ListEventSourceMappings (filters by function
- * name or ARN and event source ARN, `Marker`/`MaxItems` paging),
+ * name or ARN, qualified or not, and event source ARN, `Marker`/`MaxItems` paging),
  * GetEventSourceMapping and UpdateEventSourceMapping (enabled, batch size,
  * batching window, maximum concurrency). Answers and errors have Lambda's
  * shapes: `x-amzn-errortype` plus `{ Type, Message }`. Signatures are not
@@ -118,8 +117,9 @@ function listMappings(
   const start = decodeMarker(query.Marker?.[0]);
   if (start === undefined) return fail(400, 'InvalidParameterValueException', 'Invalid Marker.');
 
+  // The function filter is applied here, in every form Lambda takes it (see `namesFunction`), not by the registry.
   const matching = registry
-    .list({ functionName: functionFilter === undefined ? undefined : functionNameOf(functionFilter), eventSourceArn })
+    .list({ eventSourceArn })
     .filter((mapping) => (functionFilter === undefined || namesFunction(functionFilter, mapping)) && (eventSourceArn === undefined || mapping.eventSourceArn === eventSourceArn))
     .sort((a, b) => a.uuid.localeCompare(b.uuid));
   const page = matching.slice(start, start + maxItems);

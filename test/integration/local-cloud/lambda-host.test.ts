@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FunctionHost, LambdaInvocationError, type FunctionSpec } from '../../../local/cloud/lambda-host';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FunctionHost, LambdaInvocationError, type FunctionHostOptions, type FunctionSpec } from '../../../local/cloud/lambda-host';
+import { waitFor } from '../../helpers/wait-for';
 
 /** A bundle as esbuild would leave it: CommonJS, state at module level. */
 const BUNDLE = `
@@ -15,9 +17,27 @@ exports.handler = async (event, context) => {
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
   if (event.throw) throw new TypeError('bad input');
   if (event.exit) process.exit(3);
-  return { color: process.env.FUNCTION_COLOR, threadId, calls, loadedAt, remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId };
+  return {
+    color: process.env.FUNCTION_COLOR,
+    threadId,
+    calls,
+    loadedAt,
+    remaining: context.getRemainingTimeInMillis(),
+    requestId: context.awsRequestId,
+    invokedFunctionArn: context.invokedFunctionArn,
+    functionVersion: context.functionVersion,
+    initializationType: process.env.AWS_LAMBDA_INITIALIZATION_TYPE,
+  };
 };
 exports.callback = (event, context, callback) => setTimeout(() => callback(null, { via: 'callback' }), 5);
+`;
+
+/** Spends at least SLOW_INIT_MS at module load (the INIT phase), then answers at once. */
+const SLOW_INIT_MS = 500;
+const SLOW_BUNDLE = `
+const until = Date.now() + ${SLOW_INIT_MS};
+while (Date.now() < until) {}
+exports.handler = async () => 'ok';
 `;
 
 interface Answer {
@@ -25,6 +45,9 @@ interface Answer {
   threadId: number;
   calls: number;
   remaining: number;
+  invokedFunctionArn: string;
+  functionVersion: string;
+  initializationType: string;
 }
 
 describe('FunctionHost', () => {
@@ -32,19 +55,21 @@ describe('FunctionHost', () => {
   const hosts: FunctionHost[] = [];
   const lines: string[] = [];
 
-  const host = (overrides: Partial<FunctionSpec> = {}): FunctionHost => {
+  const host = (overrides: Partial<FunctionSpec> = {}, options: FunctionHostOptions = {}): FunctionHost => {
     const created = new FunctionHost(
       { name: 'fn', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', assetDir, handler: 'index.handler', timeoutSeconds: 1, memoryMb: 128, environment: { FUNCTION_COLOR: 'blue' }, label: 'fn', ...overrides },
-      { log: (line) => lines.push(line), localConcurrencyCap: 3 },
+      { log: (line) => lines.push(line), localConcurrencyCap: 3, ...options },
     );
     hosts.push(created);
     return created;
   };
-  const invoke = async (target: FunctionHost, event: unknown = {}): Promise<Answer> => (await target.invoke(event)) as Answer;
+  const invoke = async (target: FunctionHost, event: unknown = {}, qualifier?: string): Promise<Answer> =>
+    (await target.invoke(event, qualifier === undefined ? {} : { qualifier })) as Answer;
 
   beforeAll(() => {
     assetDir = mkdtempSync(join(tmpdir(), 'function-host-'));
     writeFileSync(join(assetDir, 'index.js'), BUNDLE);
+    writeFileSync(join(assetDir, 'slow.js'), SLOW_BUNDLE);
   });
   afterEach(async () => {
     await Promise.all(hosts.splice(0).map((created) => created.stop()));
@@ -178,5 +203,112 @@ describe('FunctionHost', () => {
     expect(refused).toMatchObject({ errorType: 'RequestEntityTooLargeException', errorMessage: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
     expect(instancesAfterRefusal).toBe(0);
     expect(taken.color).toBe('blue');
+  });
+  it('hands the handler the ARN it was invoked with: the alias ARN through an alias, the function ARN without one', async () => {
+    // Prepare
+    const target = host({ qualifiers: { live: '1', '1': '1' } });
+
+    // Act
+    const viaAlias = await invoke(target, {}, 'live');
+    const direct = await invoke(target);
+    const unknown = await target.invoke({}, { qualifier: 'blue' }).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect(viaAlias).toMatchObject({ invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fn:live', functionVersion: '1' });
+    expect(direct).toMatchObject({ invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', functionVersion: '$LATEST' });
+    expect(unknown).toMatchObject({ errorType: 'ResourceNotFoundException', errorMessage: 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:fn:blue' });
+  });
+
+  it('starts provisioned instances before any invocation and keeps them past the idle timeout, reaping on-demand ones beyond them', async () => {
+    // Prepare
+    const target = host({ provisionedConcurrency: 2 }, { idleTimeoutMs: 300 });
+
+    // Act: pre-warm, then three at once: the two provisioned and one on demand
+    await target.provision();
+    const afterProvision = target.instanceCount;
+    const provisionedLines = lines.filter((line) => /^\[fn\] provisioned: instance \d initialized in \d+ ms$/.test(line));
+    const coldStartsBefore = lines.filter((line) => line.includes('cold start')).length;
+    const answers = await Promise.all([invoke(target, { sleepMs: 100 }), invoke(target, { sleepMs: 100 }), invoke(target, { sleepMs: 100 })]);
+    const atPeak = target.instanceCount;
+    await waitFor('the on-demand instance to be reaped', () => target.instanceCount < 3);
+    await sleep(600);
+
+    // Assess
+    expect(afterProvision).toBe(2);
+    expect(provisionedLines).toHaveLength(2);
+    expect(coldStartsBefore).toBe(0);
+    expect(answers.map((answer) => answer.initializationType).sort()).toEqual(['on-demand', 'provisioned-concurrency', 'provisioned-concurrency']);
+    expect(atPeak).toBe(3);
+    expect(target.instanceCount).toBe(2);
+    expect((await invoke(target)).initializationType).toBe('provisioned-concurrency');
+  });
+
+  it('hands an invocation to an idle provisioned instance before an idle on-demand one', async () => {
+    // Prepare: the on-demand instance finishes last, so it is the most recently idle
+    const target = host({ provisionedConcurrency: 1 });
+    await target.provision();
+    await Promise.all([invoke(target, { sleepMs: 50 }), invoke(target, { sleepMs: 400 })]);
+
+    // Act
+    const next = await invoke(target);
+
+    // Assess
+    expect(target.instanceCount).toBe(2);
+    expect(next.initializationType).toBe('provisioned-concurrency');
+  });
+
+  it('counts provisioned instances against the reserved concurrency, and refuses more of them than it', async () => {
+    // Prepare
+    const target = host({ provisionedConcurrency: 2, reservedConcurrency: 2 });
+    await target.provision();
+
+    // Act
+    const results = await Promise.allSettled([1, 2, 3].map(() => invoke(target, { sleepMs: 200 })));
+    const refused = (() => {
+      try {
+        return host({ provisionedConcurrency: 3, reservedConcurrency: 2 });
+      } catch (error) {
+        return error;
+      }
+    })();
+
+    // Assess
+    expect(results.filter((result) => result.status === 'rejected')).toMatchObject([{ reason: { errorType: 'TooManyRequestsException' } }]);
+    expect(target.instanceCount).toBe(2);
+    expect(refused).toMatchObject({ name: 'LocalCloudError', message: expect.stringContaining('provisioned concurrency 3 exceeds its reserved concurrency 2') });
+  });
+
+  it('initializes a provisioned instance again when one ends', async () => {
+    // Prepare
+    const target = host({ provisionedConcurrency: 1 });
+    await target.provision();
+
+    // Act
+    const exited = await target.invoke({ exit: true }).catch((thrown: unknown) => thrown);
+    await waitFor('the replacement to be initialized', () => lines.some((line) => line.startsWith('[fn] provisioned: instance 2 initialized')));
+    const after = await invoke(target);
+
+    // Assess
+    expect(exited).toMatchObject({ errorType: 'Runtime.ExitError' });
+    expect(target.instanceCount).toBe(1);
+    expect(after).toMatchObject({ calls: 1, initializationType: 'provisioned-concurrency' });
+  });
+
+  it('bills a cold start’s INIT with its first invocation, but not a provisioned instance’s', async () => {
+    // Prepare
+    const billed: number[] = [];
+    const meter = { lambdaInvocation: (_label: string, durationMs: number) => billed.push(durationMs), logBytes: () => undefined };
+    const onDemand = host({ handler: 'slow.handler' }, { meter });
+    const provisioned = host({ handler: 'slow.handler', provisionedConcurrency: 1 }, { meter });
+    await provisioned.provision();
+
+    // Act
+    await onDemand.invoke({});
+    await provisioned.invoke({});
+
+    // Assess: the INIT spent at least SLOW_INIT_MS; a handler that answers at once takes far less
+    expect(billed).toHaveLength(2);
+    expect(billed[0]).toBeGreaterThanOrEqual(SLOW_INIT_MS);
+    expect(billed[1]).toBeLessThan(SLOW_INIT_MS);
   });
 });

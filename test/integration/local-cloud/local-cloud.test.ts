@@ -149,6 +149,32 @@ describe('the local cloud, on a small synthesized stack', () => {
     expect(cloud.mappings.get(mapping?.uuid ?? '')?.enabled).toBe(true);
   });
 
+  it('runs a mapping on an alias: provisioned instance pre-warmed, the alias ARN seen by the handler, listed by the alias’s name only', async () => {
+    // Prepare
+    const { cloud } = fixture;
+    const consumer = cloud.functions.find((spec) => spec.label.startsWith('Consume'));
+    const name = consumer?.name ?? '';
+    const aliasArn = `arn:aws:lambda:us-east-1:000000000000:function:${name}:${FIXTURE.aliasName}`;
+    const body = `lane-${randomUUID().slice(0, 8)}`;
+    const { QueueUrl } = await fixture.sqs.send(new GetQueueUrlCommand({ QueueName: FIXTURE.laneName }));
+
+    // Act
+    await fixture.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: body }] }));
+    let received: Record<string, string>[] = [];
+    for (let tries = 0; tries < 60 && received.length === 0; tries++) {
+      received = (await fixture.records('received')).filter((record) => record.body === body);
+      if (received.length === 0) await sleep(250);
+    }
+
+    // Assess
+    expect(consumer?.provisionedConcurrency).toBe(1);
+    expect(fixture.lines).toContainEqual(expect.stringMatching(/^\[Consume[0-9A-F]+\] provisioned: instance 1 initialized in \d+ ms$/));
+    expect(received).toMatchObject([{ body, invokedFunctionArn: aliasArn }]);
+    const laneArn = `arn:aws:sqs:us-east-1:000000000000:${FIXTURE.laneName}`;
+    expect(cloud.mappings.list({ functionName: `${name}:${FIXTURE.aliasName}` }).map((mapping) => [mapping.eventSourceArn, mapping.functionArn])).toEqual([[laneArn, aliasArn]]);
+    expect(cloud.mappings.list({ functionName: name }).map((mapping) => mapping.eventSourceArn)).toEqual([`arn:aws:sqs:us-east-1:000000000000:${FIXTURE.queueName}`]);
+  });
+
   it('fires the scheduled rule with an EventBridge scheduled event', async () => {
     // Act
     let ticks: Record<string, string>[] = [];

@@ -53,11 +53,11 @@ describe('event source mapping JSON', () => {
     expect(transitionState(mapping, { enabled: true })).toBe('Updating');
   });
 
-  it('reads a FunctionName filter as a name, a partial ARN or a (qualified) ARN', () => {
+  it('reads a FunctionName filter as a name, a partial ARN or an ARN; a qualified one names only the alias', () => {
     expect(namesFunction('jobs-consumer-email', mapping)).toBe(true);
     expect(namesFunction('000000000000:function:jobs-consumer-email', mapping)).toBe(true);
     expect(namesFunction(mapping.functionArn, mapping)).toBe(true);
-    expect(namesFunction(`${mapping.functionArn}:live`, mapping)).toBe(true);
+    expect(namesFunction(`${mapping.functionArn}:live`, mapping)).toBe(false);
     expect(namesFunction('jobs-consumer-sms', mapping)).toBe(false);
     expect(namesFunction('arn:aws:lambda:eu-west-1:000000000000:function:jobs-consumer-email', mapping)).toBe(false);
     expect(functionNameOf(mapping.functionArn)).toBe('jobs-consumer-email');
