@@ -61,13 +61,20 @@ const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Pu
 /** Room assumed for one consumer's function name in `CONSUMER_FUNCTIONS`: Lambda's longest name. */
 const FUNCTION_NAME_BYTES = 64;
 
+/**
+ * Room assumed for an alias ARN in `CONSUMER_FUNCTIONS` (a consumer with
+ * provisioned concurrency): `arn:<partition>:lambda:<region>:<account>:function:<name>:live`
+ * with the longest name and room for long partitions and regions.
+ */
+const ALIAS_ARN_BYTES = 140;
+
 /** Properties of {@link AdminFunction}. */
 export interface AdminFunctionProps {
   /** The jobs table. */
   readonly jobs: JobsTable;
   /** Every catalog queue's lanes and DLQ, by queue name. */
   readonly queues: ReadonlyMap<string, JobQueues>;
-  /** Every catalog queue's consumer, by queue name (pause / resume switch its mappings). */
+  /** Every catalog queue's consumer, by queue name (pause / resume switch its mappings, found by its `mappingTarget`). */
   readonly consumers: ReadonlyMap<string, QueueConsumer>;
   /**
    * What the ingest-side functions get: `TABLE_NAME`, `QUEUE_URL_BASE`,
@@ -127,7 +134,9 @@ export interface AdminFunctionProps {
  *
  * Its environment adds to the ingest side's `QUEUE_ARN_BASE`
  * (`arn:<partition>:sqs:<region>:<account>`, for move tasks) and
- * `CONSUMER_FUNCTIONS` (`{ "<queue>": "<consumer function name>" }`), and
+ * `CONSUMER_FUNCTIONS` (`{ "<queue>": "<mapping target>" }`: what the
+ * consumer's mappings invoke, its function name, or its alias ARN when it has
+ * provisioned concurrency; see `QueueConsumer.mappingTarget`), and
  * the consumers' `ALLOW_LOOPBACK_TARGETS` / `ALLOW_PRIVATE_TARGETS`, so a URL
  * registered as an endpoint passes the guard its deliveries will.
  *
@@ -143,7 +152,7 @@ export class AdminFunction extends Construct {
     super(scope, id);
     validate(id, props);
     const consumerFunctions = Object.fromEntries(
-      [...props.consumers].map(([queue, consumer]) => [queue, consumer.handler.function.functionName]),
+      [...props.consumers].map(([queue, consumer]) => [queue, consumer.mappingTarget]),
     );
     const environment = {
       ...props.environment,
@@ -152,7 +161,7 @@ export class AdminFunction extends Construct {
       ALLOW_LOOPBACK_TARGETS: String(props.allowLoopbackTargets ?? false),
       ALLOW_PRIVATE_TARGETS: String(props.allowPrivateTargets ?? false),
     };
-    checkConsumerFunctionsRoom(id, environment, [...props.consumers.keys()]);
+    checkConsumerFunctionsRoom(id, environment, props.consumers);
 
     this.handler = new PipelineFunction(this, 'Handler', {
       handlerName: 'admin',
@@ -228,11 +237,21 @@ function validate(id: string, props: AdminFunctionProps): void {
 
 /**
  * `PipelineFunction` counts an unresolved value as 256 bytes, but
- * `CONSUMER_FUNCTIONS` holds one generated function name (up to 64 bytes) per
- * queue: check the environment with that room for each.
+ * `CONSUMER_FUNCTIONS` holds one mapping target per queue: a generated
+ * function name (up to 64 bytes), or an alias ARN (about 140) for a consumer
+ * with provisioned concurrency. Check the environment with that room for each.
  */
-function checkConsumerFunctionsRoom(id: string, environment: Readonly<Record<string, string>>, queues: readonly string[]): void {
-  const estimated = JSON.stringify(Object.fromEntries(queues.map((queue) => [queue, 'x'.repeat(FUNCTION_NAME_BYTES)])));
+function checkConsumerFunctionsRoom(
+  id: string,
+  environment: Readonly<Record<string, string>>,
+  consumers: ReadonlyMap<string, QueueConsumer>,
+): void {
+  const queues = [...consumers.keys()];
+  const estimated = JSON.stringify(
+    Object.fromEntries(
+      [...consumers].map(([queue, consumer]) => [queue, 'x'.repeat(consumer.alias === undefined ? FUNCTION_NAME_BYTES : ALIAS_ARN_BYTES)]),
+    ),
+  );
   const total = Object.entries(environment).reduce((sum, [name, value]) => {
     const bytes = name === 'CONSUMER_FUNCTIONS' ? Buffer.byteLength(estimated) : Token.isUnresolved(value) ? 256 : Buffer.byteLength(value);
     return sum + Buffer.byteLength(name) + bytes;
@@ -240,7 +259,7 @@ function checkConsumerFunctionsRoom(id: string, environment: Readonly<Record<str
   // The Powertools variables PipelineFunction adds take about 100 bytes more.
   if (total + 100 > MAX_ENVIRONMENT_BYTES) {
     throw new ConfigError(
-      `AdminFunction ${id}: its environment would be about ${total + 100} bytes with ${queues.length} consumer function names, ` +
+      `AdminFunction ${id}: its environment would be about ${total + 100} bytes with ${queues.length} consumer mapping targets, ` +
         `over Lambda's ${MAX_ENVIRONMENT_BYTES}. Fix: shorten catalog entries' settings, or move the queue settings out of the environment`,
     );
   }

@@ -67,6 +67,11 @@ export interface PipelineContext {
   readonly apiBurstLimit: number;
   /** Addresses every alarm notifies through an SNS topic; empty: no topic, the alarms only show in CloudWatch. */
   readonly alarmEmails: readonly string[];
+  /**
+   * Provisioned concurrency of a queue's consumer, by queue name; a queue not
+   * listed has none (its mappings invoke the function itself, no version or alias).
+   */
+  readonly provisionedConcurrency: Readonly<Record<string, number>>;
 }
 
 /**
@@ -78,6 +83,9 @@ export const PLACEHOLDER_TARGET_HOST = 'missing-target.invalid';
 
 /** Partner limits when context names none. */
 export const DEFAULT_PARTNER_LIMITS = { rateLimit: 100, burstLimit: 200, quotaPerDay: 1_000_000 } as const;
+
+/** Lambda's account default concurrency: provisioned concurrency above it could never be granted. */
+const MAX_PROVISIONED_CONCURRENCY = 1000;
 
 /** Queue names are `jobs-<stage>-…`, and the functions accept a prefix of at most 20 characters. */
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,14}$/;
@@ -106,6 +114,7 @@ const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,14}$/;
  * | `reconcileAfterSeconds` | 900 |
  * | `apiRateLimit` / `apiBurstLimit` | 500 / 1000 |
  * | `alarmEmail` (comma list of addresses) | none: no SNS topic |
+ * | `provisionedConcurrency.<queue>` (or `provisionedConcurrency: { queue: N }` in cdk.json), 1–1000 | none: the consumer has no version or alias, and may cold-start |
  *
  * @example
  * const context = readPipelineContext((key) => app.node.tryGetContext(key), ['payments', 'email']);
@@ -135,6 +144,7 @@ export function readPipelineContext(read: ContextReader, queueNames: readonly st
     apiRateLimit,
     apiBurstLimit,
     alarmEmails: readAlarmEmails(read),
+    provisionedConcurrency: readProvisionedConcurrency(read, queueNames),
   };
 }
 
@@ -197,6 +207,39 @@ function readTargets(
     );
   }
   return { targets, problems };
+}
+
+/**
+ * Each queue's provisioned concurrency from `provisionedConcurrency.<queue>`
+ * (a `-c` value, often a string) or the nested `provisionedConcurrency` object
+ * of cdk.json; the flat key wins. A key of the object that names no catalog
+ * queue is an error: a typo would otherwise leave the queue cold.
+ */
+function readProvisionedConcurrency(read: ContextReader, queueNames: readonly string[]): Record<string, number> {
+  const nested = read('provisionedConcurrency');
+  if (hasValue(nested) && (typeof nested !== 'object' || nested === null || Array.isArray(nested))) {
+    throw new ConfigError(
+      `context provisionedConcurrency must be an object of queue names to numbers; got ${JSON.stringify(nested)}. ` +
+        `Fix: -c provisionedConcurrency.${queueNames[0] ?? '<queue>'}=2, or "provisionedConcurrency": { "${queueNames[0] ?? '<queue>'}": 2 } in cdk.json`,
+    );
+  }
+  const fromObject = hasValue(nested) ? (nested as Record<string, unknown>) : {};
+  const unknown = Object.keys(fromObject).filter((key) => !queueNames.includes(key));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `context provisionedConcurrency names ${unknown.map((key) => `"${key}"`).join(', ')}, not a catalog queue; ` +
+        `the catalog's queues are ${queueNames.join(', ')}. Fix: use one of those names as the key`,
+    );
+  }
+  const chosen: Record<string, number> = {};
+  for (const queue of queueNames) {
+    const key = `provisionedConcurrency.${queue}`;
+    const flat = read(key);
+    const given = hasValue(flat) ? flat : fromObject[queue];
+    if (!hasValue(given)) continue;
+    chosen[queue] = numberOf(() => given, key, 2, { min: 1, max: MAX_PROVISIONED_CONCURRENCY });
+  }
+  return chosen;
 }
 
 function hasValue(value: unknown): boolean {

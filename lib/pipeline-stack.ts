@@ -135,6 +135,7 @@ export class PipelineStack extends Stack {
         queueUrlBase,
         allowLoopbackTargets: settings.allowLoopbackTargets,
         allowPrivateTargets: settings.allowPrivateTargets,
+        provisionedConcurrency: settings.provisionedConcurrency[definition.name],
         ...logging,
       });
       consumers.set(definition.name, consumer);

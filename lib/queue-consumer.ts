@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { RecursiveLoop, type EventSourceMapping, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Alias, RecursiveLoop, type EventSourceMapping, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { consumerSizing, type ConsumerSizing } from '../functions/core/consumer-sizing';
@@ -57,7 +57,21 @@ export interface QueueConsumerProps {
    * @default - RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Instances Lambda keeps initialized for the consumer, so a job (an urgent
+   * one above all) arriving while every warm instance is busy does not wait
+   * for a cold start. A whole number from 1 to the consumer's reserved
+   * concurrency. Provisioned concurrency needs a published version and an
+   * alias: the consumer then gets the alias {@link CONSUMER_ALIAS_NAME} on
+   * its current version, and every lane's mapping invokes the alias.
+   *
+   * @default - none: no version or alias, the mappings invoke the function
+   */
+  readonly provisionedConcurrency?: number;
 }
+
+/** The name of the alias a consumer with provisioned concurrency is invoked through. */
+export const CONSUMER_ALIAS_NAME = 'live';
 
 /**
  * One catalog queue's consumer: a function running `functions/handlers/consumer.ts`
@@ -72,6 +86,12 @@ export interface QueueConsumerProps {
  * a stopped chain would leave a job waiting; `QueueAlarms` watches for
  * dropped recursive invocations instead.
  *
+ * With `provisionedConcurrency` the consumer also gets a version (its current
+ * one, replaced whenever the function changes) and the alias
+ * {@link CONSUMER_ALIAS_NAME} with that many provisioned instances, and the
+ * lanes' mappings invoke the alias. The alias shares the function's role, so
+ * the grants stay as they are.
+ *
  * @example
  * new QueueConsumer(this, 'payments', { queues, jobs, signingSecret, targetUrl, queueUrlBase });
  */
@@ -82,6 +102,19 @@ export class QueueConsumer extends Construct {
   public readonly sizing: ConsumerSizing;
   /** Each lane's event source mapping. */
   public readonly mappings: ReadonlyMap<Lane, EventSourceMapping>;
+  /**
+   * The alias the mappings invoke, holding the provisioned concurrency; only
+   * with `provisionedConcurrency`.
+   */
+  public readonly alias?: Alias;
+  /**
+   * What the lanes' mappings invoke, as `ListEventSourceMappings` takes it to
+   * find them: the function's name without provisioned concurrency, the
+   * alias's ARN (`…:function:<name>:live`) with it (Lambda does not document
+   * that listing by the bare function name finds an alias's mappings). A
+   * token until deploy.
+   */
+  public readonly mappingTarget: string;
   private readonly definition: JobQueues['definition'];
 
   public constructor(scope: Construct, id: string, props: QueueConsumerProps) {
@@ -90,6 +123,7 @@ export class QueueConsumer extends Construct {
     const { definition } = props.queues;
     this.definition = definition;
     this.sizing = consumerSizing(definition);
+    checkProvisionedConcurrency(definition.name, props.provisionedConcurrency, this.sizing.reservedConcurrency);
 
     this.handler = new PipelineFunction(this, 'Handler', {
       handlerName: 'consumer',
@@ -117,13 +151,22 @@ export class QueueConsumer extends Construct {
       },
     });
     const fn = this.handler.function;
+    if (props.provisionedConcurrency !== undefined) {
+      this.alias = new Alias(this, 'Alias', {
+        aliasName: CONSUMER_ALIAS_NAME,
+        version: fn.currentVersion,
+        provisionedConcurrentExecutions: props.provisionedConcurrency,
+      });
+    }
+    const invoked: IFunction = this.alias ?? fn;
+    this.mappingTarget = this.alias?.functionArn ?? fn.functionName;
 
     const window = this.sizing.maximumBatchingWindowSeconds;
     this.mappings = new Map(
       props.queues.lanes.map((lane) => {
         const queue = props.queues.laneQueue(lane);
         queue.grantConsumeMessages(fn);
-        const mapping = fn.addEventSourceMapping(`Lane-${lane}`, {
+        const mapping = invoked.addEventSourceMapping(`Lane-${lane}`, {
           eventSourceArn: queue.queueArn,
           batchSize: this.sizing.batchSize,
           maxBatchingWindow: window === undefined ? undefined : Duration.seconds(window),
@@ -186,6 +229,25 @@ export class QueueConsumer extends Construct {
         'Only lambda:ListEventSourceMappings, which Lambda authorizes on no resource type (resource * only); it reads ' +
         "mapping configuration, no data. The update is scoped to this consumer's own mapping ARNs.",
     });
+  }
+}
+
+/**
+ * Lambda refuses provisioned concurrency above the function's reserved
+ * concurrency (the provisioned instances count against it).
+ */
+function checkProvisionedConcurrency(queue: string, provisioned: number | undefined, reserved: number): void {
+  if (provisioned === undefined) return;
+  if (!Number.isInteger(provisioned) || provisioned < 1) {
+    throw new ConfigError(
+      `the ${queue} consumer's provisionedConcurrency must be a whole number of at least 1; got ${provisioned}. Fix: -c provisionedConcurrency.${queue}=1`,
+    );
+  }
+  if (provisioned > reserved) {
+    throw new ConfigError(
+      `the ${queue} consumer's provisionedConcurrency ${provisioned} is more than its reserved concurrency ${reserved}, ` +
+        `which Lambda refuses. Fix: -c provisionedConcurrency.${queue}=${reserved} or less, or raise the queue's concurrency in the catalog`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../functions/core/errors';
 import type { QueueDefinitionInput } from '../../functions/core/queue-config';
 import { DEFAULT_PARTNER_LIMITS, PLACEHOLDER_TARGET_HOST, readPipelineContext, type ContextReader } from '../../lib/pipeline-context';
 import { PipelineStack } from '../../lib/pipeline-stack';
@@ -266,5 +267,44 @@ describe('PipelineStack target problems', () => {
 
     // Assess
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('readPipelineContext provisioned concurrency', () => {
+  const read = (context: Record<string, unknown>) => readPipelineContext(reader({ defaultTarget: 'https://x.example.com', ...context }), QUEUES);
+
+  it('gives no queue provisioned concurrency by default', () => {
+    expect(read({}).provisionedConcurrency).toEqual({});
+  });
+
+  it('reads provisionedConcurrency.<queue> from strings, as -c passes them', () => {
+    // Act
+    const context = read({ 'provisionedConcurrency.payments': '3' });
+
+    // Assess
+    expect(context.provisionedConcurrency).toEqual({ payments: 3 });
+  });
+
+  it('takes a provisionedConcurrency object from cdk.json too, the flat key winning', () => {
+    // Act
+    const nested = read({ provisionedConcurrency: { payments: 2, 'order-processing': 1 } });
+    const both = read({ provisionedConcurrency: { payments: 2 }, 'provisionedConcurrency.payments': '5' });
+
+    // Assess
+    expect(nested.provisionedConcurrency).toEqual({ payments: 2, 'order-processing': 1 });
+    expect(both.provisionedConcurrency).toEqual({ payments: 5 });
+  });
+
+  it.each([
+    [{ 'provisionedConcurrency.payments': '0' }, /provisionedConcurrency\.payments must be a whole number from 1 to 1000; got "0"\. Fix: -c provisionedConcurrency\.payments=/],
+    [{ 'provisionedConcurrency.payments': '1.5' }, /provisionedConcurrency\.payments must be a whole number from 1 to 1000; got "1\.5"/],
+    [{ 'provisionedConcurrency.payments': 'x' }, /provisionedConcurrency\.payments must be a whole number from 1 to 1000; got "x"/],
+    [{ 'provisionedConcurrency.payments': '1001' }, /provisionedConcurrency\.payments must be a whole number from 1 to 1000; got "1001"/],
+    [{ provisionedConcurrency: { 'order-processing': 0 } }, /provisionedConcurrency\.order-processing must be a whole number from 1 to 1000; got 0/],
+    [{ provisionedConcurrency: { 'order-routing': 2 } }, /provisionedConcurrency names "order-routing", not a catalog queue; the catalog's queues are payments, order-processing\. Fix: /],
+    [{ provisionedConcurrency: 3 }, /provisionedConcurrency must be an object of queue names to numbers; got 3\. Fix: -c provisionedConcurrency\.payments=2/],
+  ])('refuses %j with a message naming the value and the fix', (context, message) => {
+    expect(() => read(context)).toThrow(ConfigError);
+    expect(() => read(context)).toThrow(message);
   });
 });

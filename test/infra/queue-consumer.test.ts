@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { consumerSizing } from '../../functions/core/consumer-sizing';
+import { ConfigError } from '../../functions/core/errors';
 import { parseConfig, consumerConfigWithSecretSchema } from '../../functions/core/runtime-config';
 import { JobQueues } from '../../lib/job-queues';
 import { JobsTable } from '../../lib/jobs-table';
@@ -209,5 +210,115 @@ describe('QueueConsumer', () => {
   it('refuses a target that is not an http(s) URL, naming the context option', () => {
     const { make } = consumerStack({}, 'ftp://processor.example.com');
     expect(make).toThrow(/targetUrl must be an http\(s\) URL; got "ftp:\/\/processor\.example\.com"\. Fix: -c targets\.payments=/);
+  });
+});
+
+describe('QueueConsumer provisioned concurrency', () => {
+  function provisionedStack(provisionedConcurrency: number | undefined, overrides: Parameters<typeof aQueueDefinition>[0] = { lanes: true, concurrency: 10 }) {
+    const stack = testStack();
+    const definition = aQueueDefinition(overrides);
+    const queues = new JobQueues(stack, 'Queues', { definition, namePrefix: 'jobs-test' });
+    const jobs = new JobsTable(stack, 'Jobs');
+    const signingSecret = new SigningSecret(stack, 'Secret', { queueName: definition.name });
+    const make = () =>
+      new QueueConsumer(stack, 'Consumer', {
+        queues,
+        jobs,
+        signingSecret,
+        targetUrl: 'https://processor.example.com/payments',
+        queueUrlBase: 'https://sqs.eu-west-1.amazonaws.com/123456789012',
+        provisionedConcurrency,
+      });
+    return { stack, make };
+  }
+
+  it('without it, has no version or alias and maps the lanes to the function, listed by its name', () => {
+    // Prepare
+    const { stack, make } = provisionedStack(undefined);
+
+    // Act
+    const consumer = make();
+    const template = Template.fromStack(stack);
+
+    // Assess
+    template.resourceCountIs('AWS::Lambda::Alias', 0);
+    template.resourceCountIs('AWS::Lambda::Version', 0);
+    const [functionId] = resourceAt(template, 'AWS::Lambda::Function', 'Test/Consumer/Handler/Function');
+    for (const mapping of Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))) {
+      expect(mapping.Properties?.FunctionName).toEqual({ Ref: functionId });
+    }
+    expect(consumer.alias).toBeUndefined();
+    expect(stack.resolve(consumer.mappingTarget)).toEqual({ Ref: functionId });
+  });
+
+  it('with it, publishes a version, puts the alias live with that many instances on it, and maps every lane to the alias', () => {
+    // Prepare
+    const { stack, make } = provisionedStack(4);
+
+    // Act
+    const consumer = make();
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const [functionId] = resourceAt(template, 'AWS::Lambda::Function', 'Test/Consumer/Handler/Function');
+    const [versionId] = resourceAt(template, 'AWS::Lambda::Version', 'Test/Consumer/Handler/Function/CurrentVersion');
+    const [aliasId, alias] = resourceAt(template, 'AWS::Lambda::Alias', 'Test/Consumer/Alias');
+    expect(alias.Properties).toEqual({
+      FunctionName: { Ref: functionId },
+      FunctionVersion: { 'Fn::GetAtt': [versionId, 'Version'] },
+      Name: 'live',
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 4 },
+    });
+    const mappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(4);
+    // An alias's function name is `<function name>:live`, cut from the alias ARN (its Ref).
+    for (const mapping of mappings) expect(JSON.stringify(mapping.Properties?.FunctionName)).toContain(`{"Ref":"${aliasId}"}`);
+    expect(consumer.alias).toBeDefined();
+    expect(stack.resolve(consumer.mappingTarget)).toEqual({ Ref: aliasId });
+  });
+
+  it('keeps the pause guard on the mappings, now the alias\'s, in a policy of the function\'s role', () => {
+    // Prepare
+    const { stack, make } = provisionedStack(2);
+
+    // Act
+    make();
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const [roleId] = resourceAt(template, 'AWS::IAM::Role', 'Test/Consumer/Handler/Role');
+    const updated = statementsOfRole(template, roleId)
+      .filter((statement) => actionsOf(statement).includes('lambda:UpdateEventSourceMapping'))
+      .flatMap(resourceListOf);
+    const mappings = ['urgent', 'high', 'normal', 'low'].map((lane) => resourceAt(template, 'AWS::Lambda::EventSourceMapping', `Test/Consumer/Alias/Lane-${lane}`)[0]);
+    expect(updated).toHaveLength(mappings.length);
+    for (const mapping of mappings) expect(JSON.stringify(updated)).toContain(`{"Ref":"${mapping}"}`);
+  });
+
+  it('refuses more than its reserved concurrency, naming the queue, both numbers and the fix', () => {
+    // 10 across four lanes reserves 11 (the lanes' maxima 4 + 3 + 2 + 2).
+    // Prepare
+    const { make } = provisionedStack(12);
+
+    // Act
+    const thrown = (() => {
+      try {
+        make();
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    })();
+
+    // Assess
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toMatch(
+      /the payments consumer's provisionedConcurrency 12 is more than its reserved concurrency 11, which Lambda refuses\. Fix: -c provisionedConcurrency\.payments=11 or less/,
+    );
+  });
+
+  it('accepts exactly its reserved concurrency', () => {
+    const { make } = provisionedStack(11);
+    expect(make).not.toThrow();
   });
 });
