@@ -33,6 +33,7 @@ export function consumerPauseGuard(options: ConsumerPauseOptions): PauseGuard {
     isPaused: cachedPause(store, options.queue, options.clock),
     // Imported statically: a dynamic import() in a single-file bundle wraps every module behind it (the
     // Lambda client's) in a lazy initializer named by its path, about 25 KB more, and measured no faster to load.
-    stopMappings: throttledStop(() => stopOwnMappings(functionName), () => options.clock.now().getTime()),
+    // Listed by the ARN the function was invoked by: an alias's mappings (provisioned concurrency) are the alias's, not the function's.
+    stopMappings: throttledStop((invokedFunctionArn) => stopOwnMappings(invokedFunctionArn ?? functionName), () => options.clock.now().getTime()),
   };
 }

@@ -12,8 +12,8 @@ export function createConsumerHandler(deps: ConsumerDeps) {
   const processor = new BatchProcessor(deps);
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .handler(async (event) => {
-      const { batchItemFailures } = await processor.process(event);
+    .handler(async (event, context) => {
+      const { batchItemFailures } = await processor.process(event, { invokedFunctionArn: context.invokedFunctionArn });
       return { batchItemFailures };
     });
 }

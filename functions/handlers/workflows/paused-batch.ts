@@ -29,8 +29,12 @@ export const STOP_MAPPINGS_EVERY_MS = 60_000;
 export interface PauseGuard {
   /** Whether the queue is paused: its pause item, read at most every few seconds per container. */
   isPaused(): Promise<boolean>;
-  /** Disables the consumer's own event source mappings again (best effort). */
-  stopMappings?(): Promise<void>;
+  /**
+   * Disables the consumer's own event source mappings again (best effort):
+   * those of the function as it was invoked, `invokedFunctionArn` (an alias's
+   * ARN when the mappings invoke an alias), else of its own name.
+   */
+  stopMappings?(invokedFunctionArn?: string): Promise<void>;
 }
 
 /** What {@link pausedBatch} needs: the consumer's own dependencies and, where the runtime wires it, the pause guard. */
@@ -56,7 +60,7 @@ export type PausedBatchDeps = Pick<ConsumerDeps, 'definition' | 'lanes' | 'queue
  * const paused = await pausedBatch(deps, event);
  * if (paused !== undefined) return { ...paused, tally };
  */
-export async function pausedBatch(deps: PausedBatchDeps, event: SQSEvent): Promise<SQSBatchResponse | undefined> {
+export async function pausedBatch(deps: PausedBatchDeps, event: SQSEvent, invokedFunctionArn?: string): Promise<SQSBatchResponse | undefined> {
   const first = event.Records[0];
   if (deps.pause === undefined || first === undefined) return undefined;
   try {
@@ -79,7 +83,7 @@ export async function pausedBatch(deps: PausedBatchDeps, event: SQSEvent): Promi
     }
   }
   deps.logger.info('queue paused: batch handed back untouched', { lane: laneName, copied: copied.size, returned: returned.length });
-  await deps.pause.stopMappings?.().catch((error: unknown) => deps.logger.warn('paused queue: mappings not disabled', { error: error as Error }));
+  await deps.pause.stopMappings?.(invokedFunctionArn).catch((error: unknown) => deps.logger.warn('paused queue: mappings not disabled', { error: error as Error }));
   return { batchItemFailures: returned.map((record) => ({ itemIdentifier: record.messageId })) };
 }
 
@@ -115,12 +119,16 @@ async function copyLater(deps: PausedBatchDeps, laneUrl: string, records: readon
  * `everyMs`: a paused queue's consumer disables its mappings again when a
  * batch reaches it, without a Lambda call per batch.
  */
-export function throttledStop(disable: () => Promise<void>, now: () => number, everyMs = STOP_MAPPINGS_EVERY_MS): () => Promise<void> {
+export function throttledStop(
+  disable: (invokedFunctionArn?: string) => Promise<void>,
+  now: () => number,
+  everyMs = STOP_MAPPINGS_EVERY_MS,
+): (invokedFunctionArn?: string) => Promise<void> {
   let lastMs: number | undefined;
-  return async () => {
+  return async (invokedFunctionArn) => {
     const at = now();
     if (lastMs !== undefined && at - lastMs < everyMs) return;
     lastMs = at;
-    await disable();
+    await disable(invokedFunctionArn);
   };
 }

@@ -71,13 +71,17 @@ export class BatchProcessor {
     this.laneYield = new LaneYield(deps.queues, Object.fromEntries(deps.lanes.map((lane) => [lane.lane, lane.url])));
   }
 
-  /** Processes an SQS event and answers with the messages to return to the queue. */
-  public async process(event: SQSEvent): Promise<SQSBatchResponse & { tally: BatchTally }> {
+  /**
+   * Processes an SQS event and answers with the messages to return to the
+   * queue. `invocation.invokedFunctionArn` (Lambda's context) names the
+   * mappings a paused queue's consumer disables.
+   */
+  public async process(event: SQSEvent, invocation: { readonly invokedFunctionArn?: string } = {}): Promise<SQSBatchResponse & { tally: BatchTally }> {
     const tally: BatchTally = { completed: 0, failed: 0, dropped: 0, retrying: 0, deferred: 0, held: 0, error: 0 };
     const failures: { itemIdentifier: string }[] = [];
     const first = event.Records[0];
     if (!first) return { batchItemFailures: [], tally };
-    const paused = await pausedBatch(this.deps, event);
+    const paused = await pausedBatch(this.deps, event, invocation.invokedFunctionArn);
     if (paused !== undefined) return { ...paused, tally };
     const lane = this.laneOf(first.eventSourceARN);
     const chains = chainsOf(event.Records.map(parse), this.deps.definition.fifo === true);

@@ -272,6 +272,19 @@ describe('BatchProcessor: a paused queue', () => {
     expect(stopMappings).toHaveBeenCalledTimes(1);
   });
 
+  it('disables the mappings of the function as it was invoked: through an alias, the alias’s', async () => {
+    // Prepare: the queue's mappings invoke its `live` alias (provisioned concurrency)
+    const stopMappings = vi.fn(async (_invokedFunctionArn?: string) => undefined);
+    const { deps } = consumerDeps(webhooks, { pause: { isPaused: async () => true, stopMappings } });
+    const aliasArn = 'arn:aws:lambda:us-east-1:123456789012:function:jobs-dev-consumer-webhooks:live';
+
+    // Act
+    await new BatchProcessor(deps).process({ Records: [anAwsRecord({ definition: webhooks, receiveCount: 1 })] }, { invokedFunctionArn: aliasArn });
+
+    // Assess
+    expect(stopMappings).toHaveBeenCalledWith(aliasArn);
+  });
+
   it('runs the batch when the queue is not paused', async () => {
     // Prepare
     const { deps, store, processor } = consumerDeps(webhooks, { pause: { isPaused: async () => false } });

@@ -130,18 +130,18 @@ describe('the pause cache and the mapping stop', () => {
   it('disables the mappings at most once a minute', async () => {
     // Prepare
     let nowMs = 0;
-    let calls = 0;
-    const stop = throttledStop(async () => void (calls += 1), () => nowMs, 60_000);
+    const targets: (string | undefined)[] = [];
+    const stop = throttledStop(async (invokedFunctionArn) => void targets.push(invokedFunctionArn), () => nowMs, 60_000);
 
     // Act
-    await stop();
+    await stop('arn:aws:lambda:us-east-1:1:function:consumer:live');
     nowMs = 59_999;
-    await stop();
+    await stop('arn:aws:lambda:us-east-1:1:function:consumer:live');
     nowMs = 60_000;
     await stop();
 
-    // Assess
-    expect(calls).toBe(2);
+    // Assess: each disable names the mappings it was asked for
+    expect(targets).toEqual(['arn:aws:lambda:us-east-1:1:function:consumer:live', undefined]);
   });
 });
 
