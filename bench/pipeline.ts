@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { startEmulators, type Emulators } from '../local/emulators';
 import { startLocalCloud, type LocalCloud } from '../local/cloud/local-cloud';
 import { synthesize } from '../local/cloud/synth';
+import { LANED_QUEUE } from './scenarios/priority';
+import { urgentReadyInstances } from './queues';
 
 /** The partner the bench posts as. */
 export const BENCH_PARTNER = 'bench';
@@ -34,7 +36,9 @@ const KEPT_LOG_LINES = 30;
  * loopback allowed) while the emulators start, then runs it in the local
  * cloud with the template's own schedules. The bench partner and the stage
  * get throttles far above the load, so the bench measures the pipeline and
- * not API Gateway's throttle.
+ * not API Gateway's throttle. The laned queue's consumer gets provisioned
+ * concurrency (see `urgentReadyInstances`), as a deployment that promises
+ * urgent latency would.
  *
  * @example
  * const run = await startPipeline({ projectRoot, targetUrl: target.url, onProgress: (step) => progress.update('synth', step) });
@@ -64,6 +68,7 @@ export async function startPipeline(options: {
           '-c', 'apiBurstLimit=5000',
           '-c', `partner.${BENCH_PARTNER}.rate=10000`,
           '-c', `partner.${BENCH_PARTNER}.burst=5000`,
+          '-c', `provisionedConcurrency.${LANED_QUEUE}=${urgentReadyInstances(LANED_QUEUE)}`,
         ],
         onProgress: (step, count) => options.onProgress?.(`${step} (${count})`),
         signal: synthAborted.signal,

@@ -1,3 +1,5 @@
+import { consumerSizing } from '../functions/core/consumer-sizing';
+import { parseQueueDefinition } from '../functions/core/queue-config';
 import { catalog } from '../lib/catalog';
 
 /** The catalog settings the bench reads: the BullMQ baseline is set up with the same. */
@@ -16,4 +18,19 @@ export function queueSettings(name: string): BenchQueueSettings {
   const entry = catalog.find((queue) => queue.name === name);
   if (entry === undefined) throw new Error(`the catalog has no queue ${name}; the bench needs it`);
   return { name, concurrency: entry.concurrency ?? 1, ...(entry.rateLimit === undefined ? {} : { rateLimit: entry.rateLimit }) };
+}
+
+/**
+ * Provisioned instances the bench deploys the laned queue's consumer with:
+ * one more than its normal lane's mapping may run at once, so an urgent
+ * batch arriving behind a normal backlog finds an initialized instance free,
+ * as it would on AWS with `-c provisionedConcurrency.<queue>=N` (without it,
+ * Lambda gives that batch a cold start).
+ *
+ * @throws Error when the catalog has no such queue
+ */
+export function urgentReadyInstances(name: string): number {
+  const entry = catalog.find((queue) => queue.name === name);
+  if (entry === undefined) throw new Error(`the catalog has no queue ${name}; the bench needs it`);
+  return (consumerSizing(parseQueueDefinition(entry)).laneMaximumConcurrency.normal ?? 1) + 1;
 }

@@ -60,6 +60,8 @@ export interface PriorityResult {
   readonly ahead_share: number;
   /** `ahead_of` as a share of `backlog`. */
   readonly ahead_share_of_backlog: number;
+  /** Provisioned instances of the queue's consumer (the pipeline; null for BullMQ). */
+  readonly provisioned_concurrency: number | null;
 }
 
 /** A backlog at a slow target: how many deliveries run at once. */

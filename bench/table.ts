@@ -104,7 +104,9 @@ const DESCRIBE: Record<ScenarioName, Describe> = {
   priority: (result) =>
     result.scenario === 'priority'
       ? {
-          text: `after ${ms(result.latency_ms)}, ${whole(result.delivered_meanwhile)} normal delivered meanwhile, ahead of ${percent(result.ahead_share)} of the ${whole(result.waiting_at_post)} waiting`,
+          text:
+            `after ${ms(result.latency_ms)}, ${whole(result.delivered_meanwhile)} normal delivered meanwhile, ahead of ${percent(result.ahead_share)} of the ${whole(result.waiting_at_post)} waiting` +
+            (result.provisioned_concurrency === null ? '' : ` (${result.provisioned_concurrency} provisioned instances)`),
           figure: result.latency_ms,
         }
       : undefined,

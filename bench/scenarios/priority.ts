@@ -1,6 +1,7 @@
 import { jobData, postBatches, postSingles, type JobBody } from '../jobs';
 import type { PriorityResult } from '../results';
 import { priorityOutcome } from '../stats';
+import { urgentReadyInstances } from '../queues';
 import { drainTimeoutMs, stepName, type ScenarioContext } from './context';
 
 /** The laned queue of the priority and concurrency scenarios. */
@@ -45,5 +46,6 @@ export async function priority(context: ScenarioContext): Promise<PriorityResult
     ahead_of: outcome.aheadOf,
     ahead_share: outcome.aheadShare,
     ahead_share_of_backlog: outcome.aheadShareOfBacklog,
+    provisioned_concurrency: context.system.name === 'pipeline' ? urgentReadyInstances(LANED_QUEUE) : null,
   };
 }

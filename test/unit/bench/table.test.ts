@@ -50,6 +50,30 @@ describe('summaryRows', () => {
     });
   });
 
+  it('says how many provisioned instances the pipeline’s urgent job had; BullMQ has none', () => {
+    // Prepare
+    const priority = (system: 'pipeline' | 'bullmq', latencyMs: number, provisioned: number | null): BenchResult => ({
+      scenario: 'priority',
+      system,
+      queue: 'webhook-delivery',
+      backlog: 2000,
+      waiting_at_post: 1950,
+      latency_ms: latencyMs,
+      delivered_meanwhile: 10,
+      ahead_of: 1940,
+      ahead_share: 1940 / 1950,
+      ahead_share_of_backlog: 0.97,
+      provisioned_concurrency: provisioned,
+    });
+
+    // Act
+    const rows = summaryRows([priority('pipeline', 180, 3), priority('bullmq', 18, null)]);
+
+    // Assess
+    expect(rows[0]?.pipeline).toBe('after 180 ms, 10 normal delivered meanwhile, ahead of 99.5 % of the 1,950 waiting (3 provisioned instances)');
+    expect(rows[0]?.bullmq).toBe('after 18 ms, 10 normal delivered meanwhile, ahead of 99.5 % of the 1,950 waiting');
+  });
+
   it('shows a failed scenario as failed, with the first line of its error', () => {
     // Act
     const rows = summaryRows([{ scenario: 'priority', system: 'pipeline', error: 'the target got 3 of 5 jobs\nmore' }]);
