@@ -9,7 +9,8 @@ import { synthesizeTestApp } from './support/synth-app';
 /**
  * Synthesizes the app (a copy with one catalog edit) once, with partners acme,
  * globex (held to 1 request a second) and initech, every queue delivering to
- * a scripted target, then runs it in the local cloud for every end-to-end file.
+ * a scripted target and qr-analytics with provisioned concurrency, then runs
+ * it in the local cloud for every end-to-end file.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,7 +22,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cwd: copy,
     targetUrl,
     name: 'e2e',
-    context: { partners: 'acme,globex,initech', 'partner.globex.rate': 1, 'partner.globex.burst': 1 },
+    // qr-analytics runs behind a `live` alias with provisioned instances: its jobs, and its pause and resume
+    // through the admin API, go through the alias's mappings, as a deployment with the option has them.
+    context: { partners: 'acme,globex,initech', 'partner.globex.rate': 1, 'partner.globex.burst': 1, 'provisionedConcurrency.qr-analytics': 2 },
   });
   const logs: string[] = [];
   const cloud = await startLocalCloud({

@@ -24,14 +24,16 @@ function capturedIo(): OpsIo & { readonly text: () => string } {
 describe('operations through the local cloud', () => {
   const admin = adminApi();
   const queue = 'image-processing';
+  // The outages below fail only this file's jobs: another file's job on the queue may run meanwhile.
+  const tag = 'operations';
 
   it('lists 20 failed jobs, redrives all of them back to complete, moves 3 chosen ids, purges only when confirmed, cleans and counts', async () => {
-    // Prepare: the app refuses every job, so 20 jobs land in the DLQ (other files share the cloud: counts are compared before and after)
+    // Prepare: the app refuses every job of this file, so 20 jobs land in the DLQ (other files share the cloud: counts are compared before and after)
     const totalsOf = async () =>
       (await admin.request('GET', `/admin/queues/${queue}/metrics`, { query: { minutes: '60' } })).body.totals as { completed: number; failed: number };
     const before = await totalsOf();
-    await setTarget(queue, 'down');
-    const ids = await Promise.all(Array.from({ length: 20 }, (_, index) => postJob(queue, { data: { image: index } })));
+    await setTarget(queue, 'down', { only: tag });
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, index) => postJob(queue, { data: { image: index, tag } })));
     for (const id of ids) await untilStatus(id, 'failed', 45_000);
 
     // Act / Assess: failed lists them with their reasons, a page at a time
@@ -65,14 +67,16 @@ describe('operations through the local cloud', () => {
     expect(statusIo.text()).toMatch(new RegExp(`^${queue}\\s+\\d+`, 'm'));
     expect(statusIo.text()).toMatch(/^counts as of /m);
 
-    // Metrics show what the run produced: 20 completions, 20 + 3 failures
+    // Metrics show what the run produced: 20 completions, 20 + 3 failures (another file completes at most
+    // one job of its own on this queue meanwhile, and fails none)
     const after = await totalsOf();
-    expect(after.completed - before.completed).toBe(20);
+    expect(after.completed - before.completed).toBeGreaterThanOrEqual(20);
+    expect(after.completed - before.completed).toBeLessThanOrEqual(21);
     expect(after.failed - before.failed).toBe(23);
 
     // Purge only with confirmation
-    await setTarget(queue, 'down');
-    const doomed = await postJob(queue, { data: { image: 'doomed' } });
+    await setTarget(queue, 'down', { only: tag });
+    const doomed = await postJob(queue, { data: { image: 'doomed', tag } });
     await untilStatus(doomed, 'failed');
     const unconfirmed = await admin.request('DELETE', `/admin/queues/${queue}/dlq`);
     const purged = await admin.request('DELETE', `/admin/queues/${queue}/dlq`, { query: { confirm: queue } });

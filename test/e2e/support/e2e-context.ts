@@ -63,9 +63,13 @@ export async function deliveriesOf(jobId: string): Promise<{ queue: string; atte
   return (await response.json()) as { queue: string; attempt: number; verified: boolean; at: number }[];
 }
 
-/** Makes a queue's target refuse (400) or accept again. */
-export async function setTarget(queue: string, state: 'down' | 'up'): Promise<void> {
-  await fetch(`${e2eCloud().targetUrl}/_control/${queue}/${state}`, { method: 'POST' });
+/**
+ * Makes a queue's target refuse (400) or accept again; with `only`, it refuses
+ * only the jobs whose data has that `tag` (other files share the cloud and its queues).
+ */
+export async function setTarget(queue: string, state: 'down' | 'up', options: { readonly only?: string } = {}): Promise<void> {
+  const query = options.only === undefined ? '' : `?only=${encodeURIComponent(options.only)}`;
+  await fetch(`${e2eCloud().targetUrl}/_control/${queue}/${state}${query}`, { method: 'POST' });
 }
 
 /** The admin API, signed with the local cloud's admin credentials. */

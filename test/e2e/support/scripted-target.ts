@@ -27,6 +27,8 @@ interface Script {
   readonly retry_after?: number;
   /** How long to hold each attempt's answer, in ms, in turn (the last one repeats). */
   readonly hold_ms?: number[];
+  /** The job's tag: an outage set `?only=<tag>` fails only the jobs that carry it. */
+  readonly tag?: string;
 }
 
 /** A queue made to fail: at once (`down`), or every other `periodMs` (`flap`), with `status`. */
@@ -34,6 +36,8 @@ interface Outage {
   readonly status: number;
   readonly periodMs?: number;
   readonly since: number;
+  /** Only jobs whose data carries this `tag` fail; unset, every job of the queue does. */
+  readonly only?: string;
 }
 
 /**
@@ -42,8 +46,10 @@ interface Outage {
  * appends the queue name), verifies their Standard Webhooks signature with that
  * queue's secret, and answers as the job's data scripts it. Queues can be made
  * to fail and recover with `POST /_control/<queue>/down|up` (`down?status=503`
- * for another status than 400; `flap?period_ms=N&status=503` to fail and
- * recover every N ms, starting down); `GET /_deliveries` lists what arrived and
+ * for another status than 400; `down?only=<tag>` to fail only the jobs whose
+ * data has that `tag`, so a test's outage leaves other files' jobs on the queue
+ * alone; `flap?period_ms=N&status=503` to fail and recover every N ms,
+ * starting down); `GET /_deliveries` lists what arrived and
  * how it was answered, so tests in other processes can read it.
  */
 export class ScriptedTarget {
@@ -86,7 +92,8 @@ export class ScriptedTarget {
     if (request.method === 'POST' && control?.[1] && control[2]) {
       const status = Number(url.searchParams.get('status') ?? 400);
       const periodMs = Number(url.searchParams.get('period_ms') ?? 1000);
-      if (control[2] === 'down') this.down.set(control[1], { status, since: Date.now() });
+      const only = url.searchParams.get('only') ?? undefined;
+      if (control[2] === 'down') this.down.set(control[1], { status, since: Date.now(), ...(only === undefined ? {} : { only }) });
       else if (control[2] === 'flap') this.down.set(control[1], { status, periodMs, since: Date.now() });
       else this.down.delete(control[1]);
       reply(200, { queue: control[1], state: control[2] });
@@ -124,7 +131,7 @@ export class ScriptedTarget {
       return;
     }
     const outage = this.outageOf(queue);
-    if (outage !== undefined) {
+    if (outage !== undefined && (outage.only === undefined || outage.only === script.tag)) {
       delivery.status = outage.status;
       reply(outage.status, { error: 'the app refuses this job for now' });
       return;
