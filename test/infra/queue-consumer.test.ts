@@ -19,7 +19,11 @@ import {
   testStack,
 } from './support';
 
-function consumerStack(overrides: Parameters<typeof aQueueDefinition>[0] = {}, targetUrl = 'https://processor.example.com/payments') {
+function consumerStack(
+  overrides: Parameters<typeof aQueueDefinition>[0] = {},
+  targetUrl = 'https://processor.example.com/payments',
+  options: { readonly provisionedConcurrency?: number } = {},
+) {
   const stack = testStack();
   const definition = aQueueDefinition(overrides);
   const jobs = new JobsTable(stack, 'Jobs');
@@ -32,6 +36,7 @@ function consumerStack(overrides: Parameters<typeof aQueueDefinition>[0] = {}, t
       signingSecret,
       targetUrl,
       queueUrlBase: 'https://sqs.eu-west-1.amazonaws.com/123456789012',
+      ...options,
     });
   return { stack, definition, make };
 }
@@ -214,23 +219,8 @@ describe('QueueConsumer', () => {
 });
 
 describe('QueueConsumer provisioned concurrency', () => {
-  function provisionedStack(provisionedConcurrency: number | undefined, overrides: Parameters<typeof aQueueDefinition>[0] = { lanes: true, concurrency: 10 }) {
-    const stack = testStack();
-    const definition = aQueueDefinition(overrides);
-    const queues = new JobQueues(stack, 'Queues', { definition, namePrefix: 'jobs-test' });
-    const jobs = new JobsTable(stack, 'Jobs');
-    const signingSecret = new SigningSecret(stack, 'Secret', { queueName: definition.name });
-    const make = () =>
-      new QueueConsumer(stack, 'Consumer', {
-        queues,
-        jobs,
-        signingSecret,
-        targetUrl: 'https://processor.example.com/payments',
-        queueUrlBase: 'https://sqs.eu-west-1.amazonaws.com/123456789012',
-        provisionedConcurrency,
-      });
-    return { stack, make };
-  }
+  const provisionedStack = (provisionedConcurrency: number | undefined) =>
+    consumerStack({ lanes: true, concurrency: 10 }, undefined, provisionedConcurrency === undefined ? {} : { provisionedConcurrency });
 
   it('without it, has no version or alias and maps the lanes to the function, listed by its name', () => {
     // Prepare
