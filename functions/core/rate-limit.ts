@@ -58,9 +58,20 @@ export const SLOT_HORIZON_MS = 2000;
 /** The longest a FIFO consumer waits in process for a slot: beyond it, the group is put back for the real wait. */
 export const MAX_FIFO_SLOT_HORIZON_MS = 30_000;
 
-/** The limiter as consumers apply it: the window padded by the start tolerance, so late starts never crowd a window. */
+/**
+ * What may pass between a start's check against its slot and the processor's
+ * call (the event loop's turn, a log line): the window is padded for it too,
+ * so starts counted where the job is handed to its processor, not only where
+ * the check passed, stay within the limit. Without it the spacing had no room
+ * at all: a start late by the whole tolerance and one on time, `max` slots
+ * apart, were exactly `duration` apart at the check, and a millisecond more
+ * on the first put `max + 1` starts in one window.
+ */
+export const START_PATH_MARGIN_MS = 25;
+
+/** The limiter as consumers apply it: the window padded by the start tolerance and the start path's margin, so late starts never crowd a window. */
 export function paddedLimit(limit: RateLimit): RateLimit {
-  return { max: limit.max, durationMs: limit.durationMs + LATE_START_TOLERANCE_MS };
+  return { max: limit.max, durationMs: limit.durationMs + LATE_START_TOLERANCE_MS + START_PATH_MARGIN_MS };
 }
 
 /**

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FIFO_SLOT_HORIZON_MS, reserveSlots, SLOT_HORIZON_MS, slotHorizonMs, type RateLimit } from '../../../functions/core/rate-limit';
+import {
+  LATE_START_TOLERANCE_MS,
+  MAX_FIFO_SLOT_HORIZON_MS,
+  paddedLimit,
+  reserveSlots,
+  SLOT_HORIZON_MS,
+  slotHorizonMs,
+  START_PATH_MARGIN_MS,
+  type RateLimit,
+} from '../../../functions/core/rate-limit';
 import { seededRandom } from '../../helpers/factories';
 
 describe('reserveSlots', () => {
@@ -170,6 +179,21 @@ describe('reserveSlots', () => {
   });
 });
 
+describe('paddedLimit', () => {
+  it('keeps max + 1 consecutive starts more than a window apart even when the first is late by the whole tolerance and a little more on its way to the processor', () => {
+    // Prepare
+    const limit: RateLimit = { max: 5, durationMs: 1000 };
+
+    // Act
+    const { slots } = reserveSlots(undefined, paddedLimit(limit), { wanted: 6, nowMs: 0, horizonMs: 10_000 });
+    const firstStart = (slots[0] ?? 0) + LATE_START_TOLERANCE_MS + START_PATH_MARGIN_MS - 1;
+    const sixthStart = slots[5] ?? 0;
+
+    // Assess
+    expect(sixthStart - firstStart).toBeGreaterThan(limit.durationMs);
+  });
+});
+
 describe('slotHorizonMs', () => {
   const perMinute: RateLimit = { max: 100, durationMs: 60_000 };
 
@@ -177,8 +201,8 @@ describe('slotHorizonMs', () => {
     // Act
     const horizon = slotHorizonMs({ fifo: true, concurrency: 5, rateLimit: perMinute });
 
-    // Assess: 6 × (60 000 + 50) / 100
-    expect(horizon).toBe(3603);
+    // Assess: 6 × (60 000 + 50 + 25) / 100, rounded up
+    expect(horizon).toBe(3605);
   });
 
   it('waits the standard horizon on a standard queue, and on a FIFO queue whose slots are close together', () => {
