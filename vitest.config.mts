@@ -17,6 +17,9 @@ export default defineConfig({
           name: 'unit',
           // Infrastructure tests need no emulator either; they run with the units.
           include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          // Unit files mock no modules, so a worker keeps its module cache from file to file instead of
+          // importing the SDK and aws-cdk-lib again for each: most of this project's time was imports.
+          isolate: false,
         },
       },
       {
@@ -27,6 +30,7 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           // Concurrent integration tests mostly wait on queues and timers, not the CPU.
           maxConcurrency: 12,
+          isolate: false,
         },
       },
       {
