@@ -7,9 +7,9 @@ import { MAX_STORABLE_PAYLOAD_BYTES } from './limits';
  * status, health, sweeper, reconciler, stuck detector, admin) read from
  * `QUEUES`, with the same checks and messages as the catalog itself.
  *
- * Kept apart from the whole entry (`queue-config.ts`), which spreads these
- * fields into its own: only the consumer and the stack need every field, and
- * the other functions' bundles carry these ten fields only.
+ * Kept apart from the whole entry (`queue-config.ts`), which takes each of
+ * these field schemas in its place: only the consumer and the stack need
+ * every field, and the other functions' bundles carry these ten fields only.
  */
 
 /** Default payload limit: 256 KiB. */
