@@ -15,8 +15,7 @@ export interface BenchQueueSettings {
  * @throws Error when the catalog has no such queue
  */
 export function queueSettings(name: string): BenchQueueSettings {
-  const entry = catalog.find((queue) => queue.name === name);
-  if (entry === undefined) throw new Error(`the catalog has no queue ${name}; the bench needs it`);
+  const entry = catalogEntry(name);
   return { name, concurrency: entry.concurrency ?? 1, ...(entry.rateLimit === undefined ? {} : { rateLimit: entry.rateLimit }) };
 }
 
@@ -30,7 +29,12 @@ export function queueSettings(name: string): BenchQueueSettings {
  * @throws Error when the catalog has no such queue
  */
 export function urgentReadyInstances(name: string): number {
+  return (consumerSizing(parseQueueDefinition(catalogEntry(name))).laneMaximumConcurrency.normal ?? 1) + 1;
+}
+
+/** The catalog entry the bench needs, or an error naming the queue it lacks. */
+function catalogEntry(name: string): (typeof catalog)[number] {
   const entry = catalog.find((queue) => queue.name === name);
   if (entry === undefined) throw new Error(`the catalog has no queue ${name}; the bench needs it`);
-  return (consumerSizing(parseQueueDefinition(entry)).laneMaximumConcurrency.normal ?? 1) + 1;
+  return entry;
 }
