@@ -106,6 +106,21 @@ describe('bundles, built for real', () => {
     for (const size of sizes.values()) expect(size).toBeLessThan(3 * 1024 * 1024);
   });
 
+  it("carries the environment's credentials in place of the SDK's default chain, whose other links never run in Lambda", () => {
+    const bundles = [...new Set(functions.map((fn) => fn.assetDir))];
+    for (const assetDir of bundles) {
+      // Prepare: the sources each bundle was built from, as its source map names them.
+      const { sources } = JSON.parse(readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+
+      // Assess
+      expect(sources.some((source) => source.endsWith('functions/adapters/lambda-env-credentials.ts')), assetDir).toBe(true);
+      expect(
+        sources.filter((source) => /@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients|token-providers)\//.test(source)),
+        assetDir,
+      ).toEqual([]);
+    }
+  });
+
   it("ships the health function's OpenAPI document beside its bundle, the one its queues' settings describe", () => {
     // Prepare
     const health = functions.find((fn) => fn.path.startsWith('JobPipeline/Health/'));
