@@ -33,9 +33,10 @@ export interface EventSourcePollerOptions {
   /**
    * Told of each SQS request the poller makes (Lambda's pollers are billed
    * for them too): `ReceiveMessage` with the messages it got, none when the
-   * queue was empty, and `DeleteMessageBatch`. @default - not told
+   * queue was empty, and `DeleteMessageBatch`; with how long the call took
+   * (an empty receive's wait). @default - not told
    */
-  readonly onSqsRequest?: (action: 'ReceiveMessage' | 'DeleteMessageBatch', received: readonly Message[]) => void;
+  readonly onSqsRequest?: (action: 'ReceiveMessage' | 'DeleteMessageBatch', received: readonly Message[], tookMs: number) => void;
 }
 
 /** Long-poll wait of each receive: short, so that stop and disable take effect within a second. */
@@ -169,6 +170,7 @@ export class EventSourcePoller {
   }
 
   private async receive(maxNumberOfMessages: number, waitTimeSeconds: number): Promise<Message[]> {
+    const startedMs = Date.now();
     const { Messages } = await this.options.client.send(
       new ReceiveMessageCommand({
         QueueUrl: this.options.queueUrl,
@@ -178,7 +180,7 @@ export class EventSourcePoller {
         MessageAttributeNames: ['All'],
       }),
     );
-    this.options.onSqsRequest?.('ReceiveMessage', Messages ?? []);
+    this.options.onSqsRequest?.('ReceiveMessage', Messages ?? [], Date.now() - startedMs);
     return Messages ?? [];
   }
 
@@ -209,13 +211,14 @@ export class EventSourcePoller {
     for (let start = 0; start < records.length; start += SQS_BATCH_LIMIT) {
       const chunk = records.slice(start, start + SQS_BATCH_LIMIT);
       try {
+        const startedMs = Date.now();
         const { Failed } = await this.options.client.send(
           new DeleteMessageBatchCommand({
             QueueUrl: this.options.queueUrl,
             Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
           }),
         );
-        this.options.onSqsRequest?.('DeleteMessageBatch', []);
+        this.options.onSqsRequest?.('DeleteMessageBatch', [], Date.now() - startedMs);
         if (Failed !== undefined && Failed.length > 0) {
           const codes = Failed.map((entry) => entry.Code ?? 'unknown').join(', ');
           this.report(new LocalCloudError(`${Failed.length} of ${chunk.length} deletes failed (${codes})`, { context: { codes } }));

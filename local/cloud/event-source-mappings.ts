@@ -27,7 +27,7 @@ export interface EventSourceMappingsOptions {
   /** Fault injection (tests): how many times a batch from the lane at the URL is handed over at once. @default - once */
   readonly copiesOfBatch?: (queueUrl: string) => number;
   /** Told of each SQS request a poller makes, with the queue's URL and the messages received. @default - not told */
-  readonly onSqsRequest?: (action: 'ReceiveMessage' | 'DeleteMessageBatch', queueUrl: string, received: readonly Message[]) => void;
+  readonly onSqsRequest?: (action: 'ReceiveMessage' | 'DeleteMessageBatch', queueUrl: string, received: readonly Message[], tookMs: number) => void;
 }
 
 /**
@@ -173,7 +173,7 @@ export class EventSourceMappings implements MappingRegistry {
       reportBatchItemFailures: state.reportBatchItemFailures,
       enabled: state.enabled,
       ...(options.copiesOfBatch === undefined ? {} : { copiesOfBatch: () => options.copiesOfBatch?.(queueUrl) ?? 1 }),
-      ...(options.onSqsRequest === undefined ? {} : { onSqsRequest: (action, received) => options.onSqsRequest?.(action, queueUrl, received) }),
+      ...(options.onSqsRequest === undefined ? {} : { onSqsRequest: (action, received, tookMs) => options.onSqsRequest?.(action, queueUrl, received, tookMs) }),
       handler: async (event) => (await options.invoke(state.functionName, event, qualifier)) as SQSBatchResponse | void,
       onError: (error) => {
         // The host has already logged what the function threw, as Lambda's runtime does.

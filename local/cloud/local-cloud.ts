@@ -12,7 +12,6 @@ import { EventSourceMappings, mappingSpecs } from './event-source-mappings';
 import type { FaultHooks } from './fault-hooks';
 import { startDynamoDbFaultProxy } from './http/dynamodb-fault-proxy';
 import { startDynamoDbMeterProxy } from './http/dynamodb-meter-proxy';
-import { sumPayload } from './http/sqs-payload';
 import { batchFifoGroupsAsSqs } from '../sqs-fifo-batching';
 import { withVisibilityAtMost } from './visibility-cap';
 import { functionSpecs } from './function-specs';
@@ -24,6 +23,7 @@ import { hasPlaceholder, type PseudoParameters, type UnresolvedReference } from 
 import { FunctionHost, type FunctionSpec } from './lambda-host';
 import { localResources } from './local-resources';
 import { sqsActionKey, UsageMeter, type Meter } from './meter';
+import { meterPollerRequest } from './poller-metering';
 import { assertPortFree } from './port-check';
 import { createQueues, discoverQueueUrlBase, queueSpecs } from './provision-queues';
 import { createTables, tableSpecs } from './provision-tables';
@@ -188,8 +188,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions): Promise<
       concurrencyOf: (name) => hosts.get(name)?.spec.reservedConcurrency ?? options.localConcurrencyCap ?? 10,
       log,
       ...(faults === undefined ? {} : { copiesOfBatch: (url: string) => faults.copiesOfBatch(url) }),
-      onSqsRequest: (action, url, received) =>
-        meter.sqsCall(sqsActionKey(action, { poller: true, empty: action === 'ReceiveMessage' && received.length === 0, fifo: url.endsWith('.fifo') }), sumPayload(received)),
+      onSqsRequest: (action, url, received, tookMs) => meterPollerRequest(meter, action, url, received, tookMs),
     });
     // Not logged per request: the admin function lists mappings often, and each change is logged as `[mappings]`.
     const lambdaApi = teardown.add(await startLambdaControlApi({ port: 0, host, registry: mappings }), (s) => s.stop());

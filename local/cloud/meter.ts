@@ -21,7 +21,11 @@ export interface MeterReading {
    * included) × memory (GB) / 1000.
    */
   readonly lambdaGbSeconds: number;
-  /** SQS API requests, each counted per started 64 KiB of its payload; idle polls included (see {@link idlePollRequests}). */
+  /**
+   * SQS API requests, each counted per started 64 KiB of its payload; idle
+   * polls included, as Lambda's pollers would make them (see
+   * {@link idlePollBilledRequests}: fractions of a request).
+   */
   readonly sqsRequests: number;
   /** Write request units, as DynamoDB on-demand bills them (larger of item before and after, index writes, failed conditions). */
   readonly dynamoWriteUnits: number;
@@ -57,6 +61,8 @@ export interface UsageRecorder {
   logBytes(functionLabel: string, bytes: number): void;
   /** One SQS call: `key` from {@link sqsActionKey}, and the bytes of message payload it carried. */
   sqsCall(key: string, payloadBytes: number): void;
+  /** A poller's receive that found nothing after waiting `waitedMs`: billed as {@link idlePollBilledRequests}. */
+  sqsIdlePoll(key: string, waitedMs: number): void;
   /** One DynamoDB call and the units it consumed. */
   dynamoCall(action: string, units: { readonly writeUnits: number; readonly readUnits: number }): void;
 }
@@ -81,6 +87,31 @@ const FIFO_SUFFIX = '.fifo';
  */
 export function sqsBilledRequests(payloadBytes: number): number {
   return Math.max(1, Math.ceil(payloadBytes / SQS_CHUNK_BYTES));
+}
+
+/** How long each of Lambda's SQS pollers long-polls an empty queue: SQS's longest wait. */
+export const LAMBDA_LONG_POLL_SECONDS = 20;
+
+/**
+ * How many pollers Lambda keeps on a quiet standard queue whose mapping sets
+ * `MaximumConcurrency`, as every mapping here does: five. (Without it Lambda
+ * may go down to two; AWS's SQS scaling page says the setting turns that
+ * saving off.)
+ */
+export const LAMBDA_IDLE_POLLERS = 5;
+
+/**
+ * The SQS requests AWS would bill for `waitedMs` of a local poller's empty
+ * receive. The local pollers wait 1 s per receive (so that a pause takes
+ * effect within a second) where each of Lambda's five pollers waits 20 s, so
+ * a second of local idling stands for a second of Lambda's five long polls:
+ * 5 × 1/20 of a request, not one.
+ *
+ * @example
+ * idlePollBilledRequests(1_000); // 0.25
+ */
+export function idlePollBilledRequests(waitedMs: number): number {
+  return (Math.max(0, waitedMs) / 1000 / LAMBDA_LONG_POLL_SECONDS) * LAMBDA_IDLE_POLLERS;
 }
 
 /**
@@ -132,9 +163,9 @@ export function isIdlePollKey(key: string): boolean {
 
 /**
  * The SQS requests of a reading spent on receives that found nothing: what
- * idle queues cost, which grows with wall time, not with jobs. Locally the
- * pollers wait 1 s per receive where Lambda's wait up to 20 s, so subtract it
- * for a per-job figure.
+ * idle queues cost, which grows with wall time, not with jobs (billed as
+ * Lambda's pollers would make them, see {@link idlePollBilledRequests});
+ * subtract it for a per-job figure.
  */
 export function idlePollRequests(usage: MeterReading): number {
   return Object.entries(usage.bySqsAction).reduce((sum, [key, count]) => (isIdlePollKey(key) ? sum + count : sum), 0);
@@ -220,6 +251,10 @@ export class UsageMeter implements Meter, UsageRecorder {
 
   sqsCall(key: string, payloadBytes: number): void {
     this.sqs.set(key, (this.sqs.get(key) ?? 0) + sqsBilledRequests(payloadBytes));
+  }
+
+  sqsIdlePoll(key: string, waitedMs: number): void {
+    this.sqs.set(key, (this.sqs.get(key) ?? 0) + idlePollBilledRequests(waitedMs));
   }
 
   dynamoCall(action: string, units: { readonly writeUnits: number; readonly readUnits: number }): void {

@@ -1,8 +1,8 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSqsProxy, type SqsProxy } from '../../../local/cloud/http/sqs-proxy';
-import { sumPayload } from '../../../local/cloud/http/sqs-payload';
 import { idlePollRequests, sqsActionKey, UsageMeter, usageBetween } from '../../../local/cloud/meter';
+import { meterPollerRequest } from '../../../local/cloud/poller-metering';
 import { EventSourcePoller } from '../../../local/event-source-poller';
 import { localAwsConfig } from '../../../local/local-aws';
 import { testEnvironment, uniqueName } from '../../helpers/emulators';
@@ -66,6 +66,7 @@ describe('SQS metering', () => {
     await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: Array.from({ length: 10 }, (_, id) => ({ Id: String(id), MessageBody: `job ${id}` })) }));
     const before = meter.reading();
     const handled: string[] = [];
+    const idleWaits: number[] = [];
     const poller = new EventSourcePoller({
       // Straight to the emulator, as the local cloud's pollers go: the proxy would meter these calls a second time.
       client: testEnvironment().sqs,
@@ -77,7 +78,10 @@ describe('SQS metering', () => {
       handler: async (event) => {
         handled.push(...event.Records.map((record) => record.messageId));
       },
-      onSqsRequest: (action, messages) => meter.sqsCall(sqsActionKey(action, { poller: true, empty: action === 'ReceiveMessage' && messages.length === 0 }), sumPayload(messages)),
+      onSqsRequest: (action, messages, tookMs) => {
+        if (action === 'ReceiveMessage' && messages.length === 0) idleWaits.push(tookMs);
+        meterPollerRequest(meter, action, queue.url, messages, tookMs);
+      },
     });
 
     // Act: handle the ten, then idle until the pollers have found the queue empty
@@ -91,6 +95,10 @@ describe('SQS metering', () => {
     expect(usage.bySqsAction['poller:ReceiveMessage']).toBeGreaterThanOrEqual(1);
     expect(usage.bySqsAction['poller:DeleteMessageBatch']).toBe(usage.bySqsAction['poller:ReceiveMessage']);
     expect(idlePollRequests(usage)).toBe(usage.bySqsAction['poller:ReceiveMessage:empty']);
-    expect(usage.sqsRequests - idlePollRequests(usage)).toBe(2 * (usage.bySqsAction['poller:ReceiveMessage'] ?? 0));
+    expect(usage.sqsRequests - idlePollRequests(usage)).toBeCloseTo(2 * (usage.bySqsAction['poller:ReceiveMessage'] ?? 0), 9);
+    // Each empty receive waits about the pollers' 1 s: a second of Lambda's five 20 s long polls, a quarter of a request.
+    expect(idleWaits.length).toBeGreaterThan(0);
+    for (const waited of idleWaits) expect(waited).toBeGreaterThan(900);
+    expect(idlePollRequests(usage)).toBeCloseTo((idleWaits.reduce((sum, waited) => sum + waited, 0) / 1000) * (5 / 20), 6);
   });
 });

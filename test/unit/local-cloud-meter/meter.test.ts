@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idlePollRequests, lambdaBilledMs, logEventBytes, sqsActionKey, sqsBilledRequests, usageBetween, UsageMeter } from '../../../local/cloud/meter';
+import { idlePollBilledRequests, idlePollRequests, LAMBDA_IDLE_POLLERS, lambdaBilledMs, logEventBytes, sqsActionKey, sqsBilledRequests, usageBetween, UsageMeter } from '../../../local/cloud/meter';
 
 describe('sqsBilledRequests', () => {
   it('bills each started 64 KiB of payload as one request, and an empty call as one', () => {
@@ -63,8 +63,8 @@ describe('UsageMeter', () => {
     // Act
     meter.sqsCall(sqsActionKey('SendMessageBatch'), 300 * 1024);
     meter.sqsCall(sqsActionKey('ReceiveMessage', { poller: true }), 5_000);
-    meter.sqsCall(sqsActionKey('ReceiveMessage', { poller: true, empty: true }), 0);
-    meter.sqsCall(sqsActionKey('ReceiveMessage', { poller: true, empty: true, fifo: true }), 0);
+    meter.sqsIdlePoll(sqsActionKey('ReceiveMessage', { poller: true, empty: true }), 4_000);
+    meter.sqsIdlePoll(sqsActionKey('ReceiveMessage', { poller: true, empty: true, fifo: true }), 2_000);
     meter.sqsCall(sqsActionKey('DeleteMessageBatch', { poller: true }), 0);
     const reading = meter.reading();
 
@@ -73,11 +73,19 @@ describe('UsageMeter', () => {
       SendMessageBatch: 5,
       'poller:ReceiveMessage': 1,
       'poller:ReceiveMessage:empty': 1,
-      'poller:ReceiveMessage:empty.fifo': 1,
+      'poller:ReceiveMessage:empty.fifo': 0.5,
       'poller:DeleteMessageBatch': 1,
     });
-    expect(reading.sqsRequests).toBe(9);
-    expect(idlePollRequests(reading)).toBe(2);
+    expect(reading.sqsRequests).toBe(8.5);
+    expect(idlePollRequests(reading)).toBe(1.5);
+  });
+
+  it('bills an idle poll by its wait, as five pollers long-polling 20 s each would', () => {
+    // Act / Assess: a second of local idling is a second of Lambda's five pollers: 5 × 1/20 of a request.
+    expect(idlePollBilledRequests(1_000)).toBe(0.25);
+    expect(idlePollBilledRequests(20_000)).toBe(LAMBDA_IDLE_POLLERS);
+    expect(idlePollBilledRequests(20_000 / LAMBDA_IDLE_POLLERS)).toBe(1);
+    expect(idlePollBilledRequests(-5)).toBe(0);
   });
 
   it('sums DynamoDB units by action, with half units for eventually consistent reads', () => {
