@@ -1,7 +1,9 @@
+import { atRestMonthlyCost, LAMBDA_DEFAULT_MEMORY_MB, type AtRestCost } from './at-rest-cost';
 import type { CostResult } from './results';
 
 import { idlePollRequests, usageBetween, type MeterReading } from '../local/cloud/meter';
 import { costOf, type Cost } from '../local/cloud/prices';
+import type { CfnTemplate } from '../local/cloud/template';
 
 export type { MeterReading } from '../local/cloud/meter';
 
@@ -10,17 +12,44 @@ export interface MeterTools {
   reading(): MeterReading;
   usageBetween(a: MeterReading, b: MeterReading): MeterReading;
   costOf(usage: MeterReading): Cost;
+  /** What the stage the cloud runs would cost a month with no jobs, its scheduled functions at their mean run times in `usage`. */
+  atRest(usage: MeterReading): AtRestCost;
 }
 
 /**
  * The cloud's meter with its difference and price functions, or undefined
  * when the local cloud has none (the cost line then says so rather than
- * failing the run).
+ * failing the run). `template` is the one the cloud runs, for the at-rest
+ * figures.
  */
-export function meterOf(cloud: { readonly meter?: { reading(): MeterReading } }): MeterTools | undefined {
-  const { meter } = cloud;
+export function meterOf(cloud: { readonly meter?: { reading(): MeterReading }; readonly template: CfnTemplate }): MeterTools | undefined {
+  const { meter, template } = cloud;
   if (meter === undefined || typeof meter.reading !== 'function') return undefined;
-  return { reading: () => meter.reading(), usageBetween, costOf };
+  return {
+    reading: () => meter.reading(),
+    usageBetween,
+    costOf,
+    atRest: (usage) => atRestMonthlyCost(template, { meanDurationMsOf: meanDurationsIn(template, usage) }),
+  };
+}
+
+/**
+ * The mean billed run time of a template's function (by logical id) in some
+ * usage: the meter counts functions by the label the local cloud gives them,
+ * the Powertools service name when the function sets a literal one, else the
+ * logical id. Undefined for a function the meter saw no run of.
+ *
+ * @example
+ * atRestMonthlyCost(template, { meanDurationMsOf: meanDurationsIn(template, meter.reading()) });
+ */
+export function meanDurationsIn(template: CfnTemplate, usage: MeterReading): (functionLogicalId: string) => number | undefined {
+  return (logicalId) => {
+    const properties = template.Resources?.[logicalId]?.Properties ?? {};
+    const service = (properties.Environment as { Variables?: { POWERTOOLS_SERVICE_NAME?: unknown } } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME;
+    const memoryMb = Number(properties.MemorySize ?? LAMBDA_DEFAULT_MEMORY_MB);
+    if (!Number.isFinite(memoryMb)) return undefined;
+    return meanDurationMs(usage, typeof service === 'string' ? service : logicalId, memoryMb) ?? undefined;
+  };
 }
 
 /** One ingest mode's usage: what the meter counted around its ingest and drain, and for how many jobs. */
@@ -31,13 +60,13 @@ export interface ModeUsage {
 }
 
 /**
- * The cost line: per completed job for batched ingest, and dollars per
- * million jobs for both modes.
+ * The cost line: per completed job for batched ingest, dollars per million
+ * jobs for both modes, and what the stage costs a month at rest.
  *
  * @example
- * costFigures({ usage, cost, jobs: 2000 }, { usage: single, cost: singleCost, jobs: 2000 });
+ * costFigures({ usage, cost, jobs: 2000 }, { usage: single, cost: singleCost, jobs: 2000 }, meter.atRest(meter.reading()));
  */
-export function costFigures(batched: ModeUsage, single: ModeUsage): CostResult {
+export function costFigures(batched: ModeUsage, single: ModeUsage, atRest: AtRestCost): CostResult {
   const per = (value: number): number => value / batched.jobs;
   const { usage } = batched;
   return {
@@ -58,6 +87,9 @@ export function costFigures(batched: ModeUsage, single: ModeUsage): CostResult {
       Object.entries(usage.byDynamoAction).map(([action, { writeUnits, readUnits, calls }]) => [action, { wru: per(writeUnits), rru: per(readUnits), calls: per(calls) }]),
     ),
     usd_per_million_by_service: Object.fromEntries(Object.entries(batched.cost.byService).map(([service, usd]) => [service, (usd / batched.jobs) * 1e6])),
+    at_rest_usd_per_month: atRest.usd_per_month,
+    at_rest_by_item: atRest.by_item,
+    at_rest_skipped: atRest.skipped,
   };
 }
 

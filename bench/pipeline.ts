@@ -4,15 +4,19 @@ import { join } from 'node:path';
 import { startEmulators, type Emulators } from '../local/emulators';
 import { startLocalCloud, type LocalCloud } from '../local/cloud/local-cloud';
 import { synthesize } from '../local/cloud/synth';
+import { readStackTemplate, type CfnTemplate } from '../local/cloud/template';
 import { LANED_QUEUE } from './scenarios/priority';
 import { urgentReadyInstances } from './queues';
 
 /** The partner the bench posts as. */
 export const BENCH_PARTNER = 'bench';
 
+/** The local cloud of a bench run, with the template it runs: the cost line prices that template at rest (`meterOf`). */
+export type PipelineCloud = LocalCloud & { readonly template: CfnTemplate };
+
 /** The pipeline running in the local cloud for a bench run. */
 export interface PipelineRun {
-  readonly cloud: LocalCloud;
+  readonly cloud: PipelineCloud;
   /** The cloud assembly it runs (a temporary directory). */
   readonly cdkOut: string;
   /** The bench partner's API key. */
@@ -79,7 +83,9 @@ export async function startPipeline(options: {
     if (synthesized.status === 'rejected') throw synthesized.reason;
     options.onProgress?.('starting the local cloud');
     const running = await emulators;
-    const cloud = await startLocalCloud({
+    // Read beside the cloud, which keeps its template to itself (the same assembly), and before it starts, so a failure leaves nothing running.
+    const { template } = readStackTemplate(cdkOut);
+    const localCloud = await startLocalCloud({
       cdkOut,
       port: 0,
       emulators: running,
@@ -88,6 +94,7 @@ export async function startPipeline(options: {
         if (log.length > KEPT_LOG_LINES * 2) log.splice(0, log.length - KEPT_LOG_LINES);
       },
     });
+    const cloud: PipelineCloud = Object.assign(localCloud, { template });
     const apiKey = cloud.apiKeys[BENCH_PARTNER] ?? Object.values(cloud.apiKeys)[0];
     if (apiKey === undefined) {
       await cloud.stop();

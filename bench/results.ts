@@ -1,4 +1,5 @@
 import type { ScenarioName } from './args';
+import type { AtRestByItem, SkippedResource } from './at-rest-cost';
 
 /** What a scenario ran against: the pipeline in the local cloud, the BullMQ baseline, or DynamoDB Local alone. */
 export type SystemName = 'pipeline' | 'bullmq' | 'dynamodb-local';
@@ -88,7 +89,10 @@ export interface RateLimitedResult {
   readonly peak_per_s: number;
 }
 
-/** Cost per completed job, from the local cloud's meter (the per-job fields: batched ingest). */
+/**
+ * Cost per completed job, from the local cloud's meter (the per-job fields:
+ * batched ingest), and what the whole stage costs a month at rest.
+ */
 export interface CostResult {
   readonly scenario: 'cost';
   readonly wru_per_job: number;
@@ -109,6 +113,16 @@ export interface CostResult {
   readonly dynamodb_by_action_per_job: Readonly<Record<string, { wru: number; rru: number; calls: number }>>;
   /** Dollars per million jobs by service (batched ingest). */
   readonly usd_per_million_by_service: Readonly<Record<string, number>>;
+  /**
+   * Dollars a month the whole stage costs with no job flowing (not per job):
+   * idle pollers, alarms, dashboards, secrets, scheduled functions and
+   * provisioned concurrency, from the template the bench ran.
+   */
+  readonly at_rest_usd_per_month: number;
+  /** {@link CostResult.at_rest_usd_per_month} by item, each with its count and dollars a month. */
+  readonly at_rest_by_item: AtRestByItem;
+  /** Resources the at-rest figures leave out, with why (e.g. a `cron()` schedule). */
+  readonly at_rest_skipped: readonly SkippedResource[];
 }
 
 /** One function asset next to its SDK-clients floor. */

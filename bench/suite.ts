@@ -18,7 +18,8 @@ export const NO_METER = 'meter not available: this local cloud does not count us
  * `options.only`: the single and batch ingest runs (each drained; run for
  * the drain and cost lines too when those are asked alone), the drain,
  * priority, concurrency and rate-limited scenarios and, on the pipeline, the
- * cost line. A scenario that fails is emitted as a failure; the rest still run.
+ * cost line (per job, and the stage's monthly cost at rest). A scenario that
+ * fails is emitted as a failure; the rest still run.
  */
 export async function runLoadScenarios(context: ScenarioContext, options: BenchOptions, emit: Emit, extra: { readonly handlerMeanMs?: (usage: MeterReading) => number | null } = {}): Promise<void> {
   const wants = (name: ScenarioName): boolean => options.only.includes(name);
@@ -61,7 +62,8 @@ export async function runLoadScenarios(context: ScenarioContext, options: BenchO
   } else if (single?.usage === undefined || batch?.usage === undefined) {
     emit({ scenario: 'cost', system, error: 'the ingest runs the cost line is read from did not finish' });
   } else {
-    emit(costFigures(batch.usage, single.usage));
+    // The scheduled functions' run times from all the cloud has run so far: the longer the span, the likelier each schedule fired in it.
+    emit(costFigures(batch.usage, single.usage, context.meter.atRest(context.meter.reading())));
   }
 }
 

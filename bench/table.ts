@@ -1,4 +1,5 @@
 import type { ScenarioName } from './args';
+import { ASSUMED_SCHEDULED_RUN_MS } from './at-rest-cost';
 import { isFailed, type BenchResult, type BundlesResult, type CostResult, type FiguresResult, type FloorResult } from './results';
 
 /** One row of the summary: what, the pipeline's figure, the baseline's, their ratio, and the floor's. */
@@ -169,7 +170,26 @@ function costRows(result: BenchResult): TableRow[] {
       pipeline: `$${fixed(cost.usd_per_million_jobs, 2)} batched, $${fixed(cost.usd_per_million_jobs_single, 2)} one per POST`,
       ...blank,
     },
+    { what: 'at rest, per month', pipeline: atRestText(cost), ...blank },
   ];
+}
+
+/**
+ * The stage's monthly cost with no jobs, and its items that cost anything:
+ * `$24.34 (idle polls $6.11 for 23 mappings, alarms $9.60 for 96 metrics of 81 alarms, …)`.
+ */
+function atRestText(cost: CostResult): string {
+  const { idle_polls, alarms, secrets, dashboards, schedules, provisioned_concurrency } = cost.at_rest_by_item;
+  const items: [number, string][] = [
+    [idle_polls.count, `idle polls ${usd(idle_polls.usd_per_month)} for ${idle_polls.count} mappings`],
+    [alarms.count, `alarms ${usd(alarms.usd_per_month)} for ${alarms.metrics} metrics of ${alarms.count} alarms`],
+    [secrets.count, `secrets ${usd(secrets.usd_per_month)} for ${secrets.count}`],
+    [dashboards.count, `dashboards ${usd(dashboards.usd_per_month)}`],
+    [schedules.count, `schedules ${usd(schedules.usd_per_month)}${schedules.estimated ? ` (unmeasured runs taken as ${ASSUMED_SCHEDULED_RUN_MS} ms)` : ''}`],
+    [provisioned_concurrency.count, `provisioned concurrency ${usd(provisioned_concurrency.usd_per_month)}`],
+  ];
+  const shown = items.filter(([count]) => count > 0).map(([, text]) => text);
+  return `${usd(cost.at_rest_usd_per_month)}${shown.length === 0 ? '' : ` (${shown.join(', ')})`}`;
 }
 
 function bundleRows(result: BenchResult): TableRow[] {
@@ -201,6 +221,10 @@ function whole(value: number): string {
 
 function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+
+function usd(value: number): string {
+  return `$${fixed(value, 2)}`;
 }
 
 function ms(value: number): string {

@@ -25,7 +25,18 @@ export const PRICES = {
   cloudWatchLogsPerGb: 0.5,
   /** "AWS Secrets Manager Pricing": $0.05 per 10,000 API calls. */
   secretsManagerPerCall: 0.05 / 10_000,
+  /** "AWS Secrets Manager Pricing": $0.40 per secret per month. */
+  secretsManagerPerSecretMonth: 0.4,
+  /** "Amazon CloudWatch Pricing": standard-resolution alarm, $0.10 per alarm metric per month (a metric-math alarm is billed per metric in it). */
+  cloudWatchAlarmPerMetricMonth: 0.1,
+  /** "Amazon CloudWatch Pricing": $3.00 per dashboard per month. */
+  cloudWatchDashboardPerMonth: 3.0,
+  /** "AWS Lambda Pricing": Provisioned Concurrency, Arm, $0.0000033334 per GB-second configured, whether or not it runs. */
+  lambdaArmProvisionedPerGbSecond: 0.0000033334,
 } as const;
+
+/** The hours of a month in AWS's monthly estimates (365 × 24 / 12): what a month of a per-second or per-hour charge adds up over. */
+export const HOURS_PER_MONTH = 730;
 
 /**
  * Bytes Lambda itself writes to a function's log per invocation, billed as

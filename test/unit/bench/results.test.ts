@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { costFigures, meanDurationMs, type MeterReading } from '../../../bench/meter';
+import { atRestMonthlyCost } from '../../../bench/at-rest-cost';
+import { costFigures, meanDurationMs, meanDurationsIn, meterOf, type MeterReading } from '../../../bench/meter';
 import { jsonLine, roundFigure } from '../../../bench/results';
 import { resultsFileName } from '../../../bench/results-file';
 
@@ -44,9 +45,10 @@ describe('costFigures', () => {
       jobs: 2000,
     };
     const single = { usage: reading(), cost: { usd: 0.022, byService: {} }, jobs: 2000 };
+    const atRest = atRestMonthlyCost({ Resources: { Dashboard: { Type: 'AWS::CloudWatch::Dashboard' } } });
 
     // Act
-    const cost = costFigures(batched, single);
+    const cost = costFigures(batched, single, atRest);
 
     // Assess
     expect(Object.keys(cost).slice(0, 8)).toEqual(['scenario', 'wru_per_job', 'rru_per_job', 'sqs_requests_per_job', 'lambda_gb_s_per_job', 'log_bytes_per_job', 'usd_per_million_jobs', 'usd_per_million_jobs_single']);
@@ -55,6 +57,62 @@ describe('costFigures', () => {
     expect(cost.usd_per_million_jobs).toBeCloseTo(6.5);
     expect(cost.usd_per_million_jobs_single).toBeCloseTo(11);
     expect(cost.usd_per_million_by_service.dynamodb).toBeCloseTo(3.125);
+  });
+
+  it('carries the stage\'s monthly cost at rest as it is, not per job', () => {
+    // Prepare
+    const run = { usage: reading(), cost: { usd: 0.01, byService: {} }, jobs: 2000 };
+    const atRest = atRestMonthlyCost({ Resources: { Dashboard: { Type: 'AWS::CloudWatch::Dashboard' }, Cron: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'cron(0 3 * * ? *)' } } } });
+
+    // Act
+    const cost = costFigures(run, run, atRest);
+
+    // Assess
+    expect(cost.at_rest_usd_per_month).toBeCloseTo(3, 9);
+    expect(cost.at_rest_by_item.dashboards).toEqual({ count: 1, usd_per_month: 3 });
+    expect(cost.at_rest_skipped.map((skipped) => skipped.logical_id)).toEqual(['Cron']);
+  });
+});
+
+describe('meterOf', () => {
+  it('prices the cloud\'s template at rest with the scheduled runs its meter measured', () => {
+    // Prepare: a sweeper every minute (43,800 runs a month) measured at 50 ms, at 256 MB.
+    const template = {
+      Resources: {
+        Sweeper: { Type: 'AWS::Lambda::Function', Properties: { MemorySize: 256, Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'sweeper' } } } },
+        SweeperRule: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'rate(1 minute)', Targets: [{ Arn: { 'Fn::GetAtt': ['Sweeper', 'Arn'] }, Id: 'Target0' }] } },
+      },
+    };
+    const measured = reading({ byFunction: { sweeper: { invocations: 10, gbSeconds: 0.125, logBytes: 0 } } });
+    const tools = meterOf({ meter: { reading: () => measured }, template });
+
+    // Act
+    const atRest = tools?.atRest(measured);
+
+    // Assess
+    expect(atRest?.by_item.schedules.estimated).toBe(false);
+    expect(atRest?.usd_per_month).toBeCloseTo(43_800 * 0.2e-6 + 43_800 * 0.05 * 0.25 * 0.0000133334, 12);
+  });
+});
+
+describe('meanDurationsIn', () => {
+  it('finds a function\'s runs under the label the local cloud meters it by: its service name, else its logical id', () => {
+    // Prepare: 10 runs of 50 ms at 256 MB for each, counted by label.
+    const template = {
+      Resources: {
+        SweeperFunction: { Type: 'AWS::Lambda::Function', Properties: { MemorySize: 256, Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'sweeper' } } } },
+        Plain: { Type: 'AWS::Lambda::Function', Properties: {} },
+      },
+    };
+    const usage = reading({ byFunction: { sweeper: { invocations: 10, gbSeconds: 0.125, logBytes: 0 }, Plain: { invocations: 10, gbSeconds: 0.0625, logBytes: 0 } } });
+
+    // Act
+    const meanOf = meanDurationsIn(template, usage);
+
+    // Assess: Plain sets no memory, so Lambda's 128 MB.
+    expect(meanOf('SweeperFunction')).toBeCloseTo(50);
+    expect(meanOf('Plain')).toBeCloseTo(50);
+    expect(meanOf('Missing')).toBeUndefined();
   });
 });
 

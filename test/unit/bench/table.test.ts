@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResult } from '../../../bench/results';
+import type { BenchResult, CostResult } from '../../../bench/results';
 import { formatTable, summaryRows, summaryTable } from '../../../bench/table';
 
 const floor: BenchResult = { scenario: 'floor', system: 'dynamodb-local', concurrency: 50, item_bytes: 1024, seconds: 5, writes: 3800, writes_per_s: 760 };
@@ -18,6 +18,35 @@ const ingest = (system: 'pipeline' | 'bullmq', jobsPerSecond: number): BenchResu
   handler_mean_ms: null,
   handler_p99_ms: null,
 });
+
+/** A cost line as a bench run of the default stage gives it (the laned queue with 3 provisioned instances). */
+const costResult: CostResult = {
+  scenario: 'cost',
+  wru_per_job: 2,
+  rru_per_job: 0.5,
+  sqs_requests_per_job: 0.3,
+  lambda_gb_s_per_job: 0.0001,
+  log_bytes_per_job: 2500,
+  usd_per_million_jobs: 2.4,
+  usd_per_million_jobs_single: 9,
+  system: 'pipeline',
+  api_requests_per_job: 0.01,
+  lambda_invocations_per_job: 0.5,
+  sqs_requests_per_job_without_idle_polls: 0.3,
+  sqs_by_action_per_job: {},
+  dynamodb_by_action_per_job: {},
+  usd_per_million_by_service: {},
+  at_rest_usd_per_month: 30.35,
+  at_rest_by_item: {
+    idle_polls: { count: 23, usd_per_month: 6.11, fifo: 1, requests_per_month: 15_111_000 },
+    alarms: { count: 81, usd_per_month: 9.6, metrics: 96 },
+    secrets: { count: 14, usd_per_month: 5.6 },
+    dashboards: { count: 1, usd_per_month: 3 },
+    schedules: { count: 3, usd_per_month: 0.04, invocations_per_month: 61_320, estimated: false },
+    provisioned_concurrency: { count: 3, usd_per_month: 6.57, gb_seconds_per_month: 1_971_000 },
+  },
+  at_rest_skipped: [],
+};
 
 describe('formatTable', () => {
   it('pads every column to its widest cell, as a Markdown table', () => {
@@ -90,30 +119,38 @@ describe('summaryRows', () => {
     expect(row?.pipeline).toBe(`failed: ${'x'.repeat(79)}…`);
   });
 
-  it('gives the cost line two rows, per job and per million jobs', () => {
+  it('gives the cost line three rows: per job, per million jobs and at rest per month', () => {
     // Act
     const rows = summaryRows([
-      {
-        scenario: 'cost',
-        wru_per_job: 5.04,
-        rru_per_job: 0.5,
-        sqs_requests_per_job: 1.2,
-        lambda_gb_s_per_job: 0.0001,
-        log_bytes_per_job: 2500,
-        usd_per_million_jobs: 6.5,
-        usd_per_million_jobs_single: 11,
-        system: 'pipeline',
-        api_requests_per_job: 0.01,
-        lambda_invocations_per_job: 0.5,
-        sqs_requests_per_job_without_idle_polls: 0.3,
-        sqs_by_action_per_job: {},
-        dynamodb_by_action_per_job: {},
-        usd_per_million_by_service: {},
-      },
+      { ...costResult, wru_per_job: 5.04, sqs_requests_per_job: 1.2, usd_per_million_jobs: 6.5, usd_per_million_jobs_single: 11 },
     ]);
 
     // Assess
-    expect(rows.map((row) => row.pipeline)).toEqual(['5.04 WRU, 0.50 RRU, 1.20 SQS req (0.30 without idle polls), 0.0001 GB-s, 2,500 B logs', '$6.50 batched, $11.00 one per POST']);
+    expect(rows.map((row) => row.what)).toEqual(['cost per job, batched ingest', 'USD per million jobs', 'at rest, per month']);
+    expect(rows.map((row) => row.pipeline)).toEqual([
+      '5.04 WRU, 0.50 RRU, 1.20 SQS req (0.30 without idle polls), 0.0001 GB-s, 2,500 B logs',
+      '$6.50 batched, $11.00 one per POST',
+      '$30.35 (idle polls $6.11 for 23 mappings, alarms $9.60 for 96 metrics of 81 alarms, secrets $5.60 for 14, dashboards $3.00, schedules $0.04, provisioned concurrency $6.57)',
+    ]);
+  });
+
+  it('leaves out the at-rest items that have none, and says when scheduled runs were not measured', () => {
+    // Prepare
+    const none = { count: 0, usd_per_month: 0 };
+    const atRest: CostResult['at_rest_by_item'] = {
+      idle_polls: { ...none, fifo: 0, requests_per_month: 0 },
+      alarms: { ...none, metrics: 0 },
+      dashboards: { count: 1, usd_per_month: 3 },
+      secrets: none,
+      schedules: { count: 3, usd_per_month: 0.05, invocations_per_month: 61_320, estimated: true },
+      provisioned_concurrency: { ...none, gb_seconds_per_month: 0 },
+    };
+
+    // Act
+    const rows = summaryRows([{ ...costResult, at_rest_usd_per_month: 3.05, at_rest_by_item: atRest }]);
+
+    // Assess
+    expect(rows.at(-1)?.pipeline).toBe('$3.05 (dashboards $3.00, schedules $0.05 (unmeasured runs taken as 100 ms))');
   });
 
   it('gives each bundle a row with its floor and the ratios', () => {
