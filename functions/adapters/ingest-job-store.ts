@@ -1,15 +1,17 @@
 import type { StoreContext } from './conditional-update';
 import { createJob } from './job-create';
-import type { JobCreator } from './job-store';
+import { markJobEnqueued } from './job-enqueued';
+import type { IngestJobStore } from './job-store';
 
 /**
- * The ingest's job store on DynamoDB: it only creates jobs, so its bundle
- * holds the create path and none of the other transitions.
+ * The ingest's job store on DynamoDB: it creates jobs, and gives an
+ * unindexed job whose send failed its schedule entry (`markEnqueued`), so
+ * its bundle holds those two paths and none of the other transitions.
  *
  * @example
  * const store = ingestJobStore(jobStoreContext({ client: dynamodb, tableName: 'jobs' }));
  * const outcome = await store.create(newJob);
  */
-export function ingestJobStore(context: StoreContext): JobCreator {
-  return { create: (job) => createJob(context, job) };
+export function ingestJobStore(context: StoreContext): IngestJobStore {
+  return { create: (job) => createJob(context, job), markEnqueued: (jobId, runId, now) => markJobEnqueued(context, jobId, runId, now) };
 }

@@ -38,9 +38,11 @@ const KEEP_PENDING_ENTRY = '#schedPk = :pending, #schedAt = if_not_exists(#sched
  * Claims one attempt (`JobStore.claim`); a refusal says why, with the record
  * as it was. A retrying job is claimed only once its `retry_at` has passed.
  * The job keeps its schedule entry (written at create, removed when it
- * finishes), so the claim writes no index. The attempt gets its progress
- * token in the same write (the previous attempt's, if any, stops working). A
- * redriven letter whose claim is refused gets a second chance (see
+ * finishes), so the claim writes no index; a job without one gets one,
+ * except on the first receive of an unindexed job's message (SQS holds that
+ * message until a claim settles it). The attempt gets its progress token in
+ * the same write (the previous attempt's, if any, stops working). A redriven
+ * letter whose claim is refused gets a second chance (see
  * `letter-transitions.ts`).
  *
  * @example
@@ -49,13 +51,15 @@ const KEEP_PENDING_ENTRY = '#schedPk = :pending, #schedAt = if_not_exists(#sched
 export async function claimJob(context: StoreContext, request: ClaimRequest): Promise<ClaimOutcome> {
   const { jobId, runId, now, leaseMs } = request;
   const nowMs = now.getTime();
+  const keepEntry = request.options?.firstReceiveUnindexed !== true;
   const outcome = await conditionalUpdate(context, jobId, 'claim', {
-    UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, progress_token = :token, updated_at = :now, ${KEEP_PENDING_ENTRY} REMOVE payload, retry_at_ms`,
+    UpdateExpression: `SET #status = :active, attempts = attempts + :one, lease_until_ms = :lease, progress_token = :token, updated_at = :now${keepEntry ? `, ${KEEP_PENDING_ENTRY}` : ''} REMOVE payload, retry_at_ms`,
     ConditionExpression:
       'run_id = :run AND attempts < max_attempts AND (#status IN (:waiting, :delayed) OR (#status = :retrying AND (attribute_not_exists(retry_at_ms) OR retry_at_ms <= :nowMs)) OR (#status = :active AND lease_until_ms < :nowMs))',
-    ExpressionAttributeNames: { '#status': 'status', ...SCHEDULE_KEY_NAMES },
+    // DynamoDB refuses names and values an expression does not use.
+    ExpressionAttributeNames: { '#status': 'status', ...(keepEntry ? SCHEDULE_KEY_NAMES : {}) },
     ExpressionAttributeValues: {
-      ':pending': pendingPartition(scheduleShard(jobId)),
+      ...(keepEntry ? { ':pending': pendingPartition(scheduleShard(jobId)) } : {}),
       ':run': runId,
       ':active': JOB_STATUS.active,
       ':waiting': JOB_STATUS.waiting,

@@ -28,7 +28,8 @@ export async function createJob(context: StoreContext, job: NewJob): Promise<Cre
       new PutCommand({
         TableName: context.tableName,
         Item: items.state,
-        ...(job.dedupAcrossFinished === true
+        // Unindexed: a new id, so a twin can only be this run's own write (the SDK's retry of it).
+        ...(job.dedupAcrossFinished === true || job.unindexed === true
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : {
               ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:completed, :failed, :cancelled)',

@@ -37,6 +37,15 @@ export interface NewJob {
    * @default 0 - the payload item lives its reconcile window only
    */
   readonly recordRetentionMs?: number;
+  /**
+   * The record gets no schedule entry: the ingest sends the job's message
+   * right after, and SQS holds it until a claim settles it (should the send
+   * fail, `markEnqueued` adds the entry, for the reconciler). Written only
+   * where no record is.
+   *
+   * @default false
+   */
+  readonly unindexed?: boolean;
 }
 
 /** The outcome of a create: a new record, or the live twin that stopped it. */
@@ -85,6 +94,11 @@ export interface RedrivenLetter {
 export interface ClaimOptions {
   /** The message is a redriven dead letter: a failed record of the same failure is reopened, a missing one rebuilt. */
   readonly letter?: RedrivenLetter;
+  /**
+   * The first receive of an unindexed job's message (`JobMessage.unindexed`):
+   * the claim adds no schedule entry, since SQS holds the message meanwhile.
+   */
+  readonly firstReceiveUnindexed?: boolean;
 }
 
 /** The outcome of a claim. */
@@ -172,6 +186,9 @@ export interface JobStore {
 
 /** What the ingest does to job records: it creates them (`ingest-job-store.ts`). */
 export type JobCreator = Pick<JobStore, 'create'>;
+
+/** The ingest's transitions: create, and the schedule entry of an unindexed job whose send failed. */
+export type IngestJobStore = Pick<JobStore, 'create' | 'markEnqueued'>;
 
 /**
  * The transitions of a queue's consumer (`consumer-job-store.ts`): claim and

@@ -118,8 +118,13 @@ export function newJobItems(job: NewJob): NewJobItems {
     dedup_key: job.dedupKey,
     delay_seconds: job.delaySeconds,
     payload_is_raw: message.raw === undefined ? undefined : true,
-    [JOBS_TABLE.scheduleIndex.partitionKey]: job.viaSweeper ? delayedPartition(shard) : pendingPartition(shard),
-    [JOBS_TABLE.scheduleIndex.sortKey]: job.dueAt.getTime(),
+    // An unindexed job's message is sent right after, and SQS holds it (see `NewJob.unindexed`).
+    ...(job.unindexed === true
+      ? {}
+      : {
+          [JOBS_TABLE.scheduleIndex.partitionKey]: job.viaSweeper ? delayedPartition(shard) : pendingPartition(shard),
+          [JOBS_TABLE.scheduleIndex.sortKey]: job.dueAt.getTime(),
+        }),
   };
   const serialized = message.raw ?? JSON.stringify(message.data) ?? 'null';
   const inline = { ...state, payload: serialized };
@@ -140,4 +145,15 @@ export function newJobItems(job: NewJob): NewJobItems {
       [JOBS_TABLE.ttlAttribute]: epochSeconds(new Date(keepUntil)),
     },
   };
+}
+
+/**
+ * Whether a new job's payload sits in its state item (rather than in an item
+ * of its own, which keeps the state item's later writes at one unit).
+ *
+ * @example
+ * if (sitsInline(job)) keepInline(job);
+ */
+export function sitsInline(job: NewJob): boolean {
+  return newJobItems(job).payload === undefined;
 }

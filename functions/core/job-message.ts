@@ -23,6 +23,7 @@ export const jobMessageSchema = z.object({
     }),
   ),
   notify: z.optional(z.object({ endpointId: z.string().check(z.minLength(1)) })),
+  unindexed: z.optional(z.literal(true)),
 });
 
 /** Serializes a job message for a queue. */

@@ -205,6 +205,14 @@ export interface JobMessage {
   readonly backoff?: JobBackoff;
   /** The endpoint told when the job is final (see {@link JobRecord.notify}), so a rebuilt record keeps it. */
   readonly notify?: JobNotify;
+  /**
+   * Set when the job's record has no schedule-index entry (the ingest's
+   * plain jobs, `unindexed-jobs.ts`): SQS holds the message until a claim
+   * settles it, so the first receive's claim adds none; a claim of a later
+   * receive (a retry, or the first holder vanished) adds one, as any claim
+   * of a job without one does, so the stuck detector sees the job from then on.
+   */
+  readonly unindexed?: true;
 }
 
 /**

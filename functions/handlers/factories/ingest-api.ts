@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { IngestJobStore } from '../../adapters/job-store';
 import { batchRequestSchema, fieldProblems, MAX_BATCH_JOBS } from '../../core/job-request';
 import { ingestBodyLimit, JOB_ENVELOPE_BYTES, MAX_REQUEST_BODY_BYTES } from '../../core/limits';
 import { correlationIdOf } from '../http/correlation';
@@ -10,10 +11,11 @@ import { errorBody, HttpError } from '../http/http-error';
 import { jsonErrors } from '../http/json-errors';
 import { partnerOf, type PartnerDirectory } from '../http/partner';
 import { json } from '../http/responses';
-import { recordJob, requireQueue, sendRecorded, validateJobRequest, type Acceptance, type PendingSend } from '../workflows/accept-job';
+import { planJob, requireQueue, validateJobRequest, type Acceptance, type PlannedJob } from '../workflows/accept-job';
 import { acceptInboundCallback, type InboundDeps } from '../workflows/inbound-callback';
 import { resolveJobEndpoint } from '../workflows/job-endpoint';
 import { resolveNotifyEndpoint } from '../workflows/notify-endpoint';
+import { acceptPlanned } from '../workflows/unindexed-jobs';
 import { queuePaymentIntent } from '../workflows/payment-intent';
 
 /** The inbound callback route's resource: public, the token in its path is the credential. */
@@ -22,8 +24,12 @@ export const INBOUND_RESOURCE = '/webhook/{user_id}/{token}';
 /** Seed 000's payment intent route's resource. */
 export const PAYMENT_INTENT_RESOURCE = '/api/payments/intent/queue';
 
-/** What the ingest function needs: accepting jobs, the endpoint registry, and the partners of API keys. */
-export type IngestDeps = InboundDeps & { readonly partners: PartnerDirectory };
+/**
+ * What the ingest function needs: accepting jobs (with a store that can also
+ * give an unindexed job whose send failed its schedule entry), the endpoint
+ * registry, and the partners of API keys.
+ */
+export type IngestDeps = InboundDeps & { readonly store: IngestJobStore; readonly partners: PartnerDirectory };
 
 function acceptanceBody(acceptance: Acceptance): Record<string, unknown> {
   return acceptance.duplicate
@@ -89,11 +95,11 @@ export function createIngestHandler(deps: IngestDeps & { readonly logger: Logger
     deps.logger.appendKeys({ partner });
     if (event.resource === PAYMENT_INTENT_RESOURCE) return queuePaymentIntent(deps, event, correlationId, partner);
     const settings = requireQueue(deps.directory, queueOf(event));
-    const accept = async (item: unknown, itemCorrelationId: string) => {
+    const plan = async (item: unknown, itemCorrelationId: string) => {
       const request = validateJobRequest(settings, item);
       const endpointId = await resolveJobEndpoint(deps.endpoints, request, partner);
       const notify = await resolveNotifyEndpoint(deps.endpoints, deps.inboundQueue, request, partner);
-      return recordJob(deps, settings, request, itemCorrelationId, partner, { endpointId, notify });
+      return planJob(deps, settings, request, itemCorrelationId, partner, { endpointId, notify });
     };
     const isBatch = event.resource?.endsWith('/batch') ?? false;
     // One job's data and envelope, or a batch of them, never more than the request limit (the 413 names it).
@@ -101,8 +107,9 @@ export function createIngestHandler(deps: IngestDeps & { readonly logger: Logger
     const body = jsonBody(event, limit, bodyLimitName(settings.name, settings.maxPayloadBytes, isBatch, limit));
 
     if (!isBatch) {
-      const { acceptance, send } = await accept(body, correlationId);
-      if (send) await sendRecorded(deps, [send]);
+      const [outcome] = await acceptPlanned(deps, [await plan(body, correlationId)]);
+      if (outcome === undefined || !outcome.ok) throw outcome?.error ?? new Error('the job had no outcome');
+      const { acceptance } = outcome;
       deps.logger.info(acceptance.duplicate ? 'duplicate job' : 'job accepted', { job_id: acceptance.jobId, queue: settings.name });
       return json(acceptance.duplicate ? 200 : 202, acceptanceBody(acceptance));
     }
@@ -111,21 +118,31 @@ export function createIngestHandler(deps: IngestDeps & { readonly logger: Logger
     if (!batch.success) {
       throw new HttpError(400, 'invalid_request', 'the batch request is invalid; see details', fieldProblems(batch.error));
     }
-    const sends: PendingSend[] = [];
-    const results = await Promise.all(
-      batch.data.jobs.map(async (item, index) => {
+    const failed = (index: number, error: unknown): Record<string, unknown> => {
+      if (error instanceof HttpError) return errorBody(error.code, error.message, error.details);
+      deps.logger.error('batch item failed', { index, error: error as Error });
+      return errorBody('internal_error', 'this job was not accepted; it can be retried');
+    };
+    // Every job planned (checked, its endpoints resolved) first, then the planned ones accepted together.
+    const planned = await Promise.all(
+      batch.data.jobs.map(async (item, index): Promise<{ index: number; job: PlannedJob } | { index: number; error: unknown }> => {
         try {
-          const { acceptance, send } = await accept(item, `${correlationId}:${index}`);
-          if (send) sends.push(send);
-          return acceptanceBody(acceptance);
+          return { index, job: await plan(item, `${correlationId}:${index}`) };
         } catch (error) {
-          if (error instanceof HttpError) return errorBody(error.code, error.message, error.details);
-          deps.logger.error('batch item failed', { index, error: error as Error });
-          return errorBody('internal_error', 'this job was not accepted; it can be retried');
+          return { index, error };
         }
       }),
     );
-    await sendRecorded(deps, sends);
+    const ready = planned.flatMap((entry) => ('job' in entry ? [entry] : []));
+    const outcomes = await acceptPlanned(
+      deps,
+      ready.map((entry) => entry.job),
+    );
+    const results: Record<string, unknown>[] = planned.map((entry) => ('error' in entry ? failed(entry.index, entry.error) : {}));
+    ready.forEach(({ index }, position) => {
+      const outcome = outcomes[position];
+      results[index] = outcome?.ok === true ? acceptanceBody(outcome.acceptance) : failed(index, outcome?.error);
+    });
     const accepted = results.filter((result) => result.ok === true).length;
     const rejected = results.length - accepted;
     deps.logger.info('batch accepted', { queue: settings.name, accepted, rejected });

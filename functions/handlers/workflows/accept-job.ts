@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../adapters/clock';
-import type { JobCreator } from '../../adapters/job-store';
+import type { JobCreator, NewJob } from '../../adapters/job-store';
 import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
 import { jobIdFor } from '../../core/dedup';
 import { dataSchemaOf } from '../../core/data-schemas';
@@ -120,21 +120,30 @@ export interface RecordOptions {
   readonly notify?: JobNotify;
 }
 
+/** A job planned and not yet recorded: what its record is written from, what a `202` says, and where it goes. */
+export interface PlannedJob {
+  readonly newJob: NewJob;
+  /** The acceptance of the job once recorded (a duplicate answers its twin instead). */
+  readonly acceptance: Extract<Acceptance, { duplicate: false }>;
+  /** Its lane and message; absent for a job the sweeper sends when due. */
+  readonly send?: PendingSend;
+}
+
 /**
- * Records one job of `partner` (the durable step that a `202` promises) and
- * returns what must then be sent to its lane, if anything: nothing for a
- * duplicate or for a job the sweeper will send when due. A dedup key only
- * finds a live twin among the same partner's jobs (any twin, with
- * `dedupAcrossFinished`).
+ * Plans one job of `partner`: its id (by dedup key, if any), run, lane,
+ * delivery and record, with no I/O. {@link recordPlanned} then records it.
+ *
+ * @example
+ * const planned = planJob(deps, settings, request, correlationId, 'acme');
  */
-export async function recordJob(
-  deps: AcceptDeps,
+export function planJob(
+  deps: Pick<AcceptDeps, 'clock' | 'directory' | 'newRunId'>,
   settings: QueueSettings,
   request: JobRequest,
   correlationId: string,
   partner: string,
   options: RecordOptions = {},
-): Promise<{ acceptance: Acceptance; send?: PendingSend }> {
+): PlannedJob {
   const now = deps.clock.now();
   const dedupKey = dedupKeyOf(settings, request);
   const priority = toPriorityLevel(request.priority);
@@ -155,7 +164,7 @@ export async function recordJob(
     ...(request.backoff === undefined ? {} : { backoff: { type: request.backoff.type, delayMs: request.backoff.delay } }),
     ...(options.notify === undefined ? {} : { notify: options.notify }),
   };
-  const outcome = await deps.store.create({
+  const newJob: NewJob = {
     message,
     lane,
     status: plan.status,
@@ -170,20 +179,17 @@ export async function recordJob(
     ...(options.dedupAcrossFinished === true ? { dedupAcrossFinished: true } : {}),
     // A payload kept in its own item outlives the record, so its owner can read the job's data (`?include=data`).
     recordRetentionMs: Math.max(settings.retention.completedHours, settings.retention.failedHours) * 3_600_000,
-  });
-  if (!outcome.created) {
-    const { existing } = outcome;
-    return { acceptance: { duplicate: true, jobId: existing.jobId, queue: existing.queue, status: existing.status } };
-  }
-  const acceptance: Acceptance = {
-    duplicate: false,
+  };
+  const acceptance = {
+    duplicate: false as const,
     jobId: message.jobId,
     queue: settings.name,
     status: plan.status === JOB_STATUS.waiting ? JOB_STATUS.waiting : JOB_STATUS.delayed,
     queuedAt: now.toISOString(),
   };
-  if (plan.via === 'sweeper') return { acceptance };
+  if (plan.via === 'sweeper') return { newJob, acceptance };
   return {
+    newJob,
     acceptance,
     send: {
       url: deps.directory.laneUrl(settings, lane),
@@ -193,28 +199,77 @@ export async function recordJob(
 }
 
 /**
+ * Records a planned job (the durable step that a `202` promises) and returns
+ * what must then be sent to its lane, if anything: nothing for a duplicate
+ * or for a job the sweeper will send when due. A dedup key only finds a live
+ * twin among the same partner's jobs (any twin, with `dedupAcrossFinished`).
+ */
+export async function recordPlanned(deps: Pick<AcceptDeps, 'store'>, planned: PlannedJob): Promise<{ acceptance: Acceptance; send?: PendingSend }> {
+  const outcome = await deps.store.create(planned.newJob);
+  if (!outcome.created) {
+    const { existing } = outcome;
+    return { acceptance: { duplicate: true, jobId: existing.jobId, queue: existing.queue, status: existing.status } };
+  }
+  return planned.send === undefined ? { acceptance: planned.acceptance } : { acceptance: planned.acceptance, send: planned.send };
+}
+
+/**
+ * Plans and records one job of `partner` ({@link planJob}, then
+ * {@link recordPlanned}); the caller sends what it returns.
+ *
+ * @example
+ * const { acceptance, send } = await recordJob(deps, settings, request, correlationId, partner);
+ * if (send) await sendRecorded(deps, [send]);
+ */
+export async function recordJob(
+  deps: AcceptDeps,
+  settings: QueueSettings,
+  request: JobRequest,
+  correlationId: string,
+  partner: string,
+  options: RecordOptions = {},
+): Promise<{ acceptance: Acceptance; send?: PendingSend }> {
+  return recordPlanned(deps, planJob(deps, settings, request, correlationId, partner, options));
+}
+
+/**
+ * Sends jobs to their lanes, batched per lane; answers the jobs not sent,
+ * by their position in `sends`, with why (SQS's code, or the error of a call
+ * that failed as a whole).
+ *
+ * @example
+ * const unsent = await sendByLane(deps, sends); // Map { 3 => 'InternalError' }
+ */
+export async function sendByLane(deps: Pick<AcceptDeps, 'queues'>, sends: readonly PendingSend[]): Promise<Map<number, string | Error>> {
+  const unsent = new Map<number, string | Error>();
+  const byUrl = groupBy(
+    sends.map((send, position) => ({ send, position })),
+    (entry) => entry.send.url,
+  );
+  await Promise.all(
+    [...byUrl].map(async ([url, group]) => {
+      try {
+        for (const failure of await deps.queues.sendBatch(url, group.map((entry) => entry.send.job))) {
+          const entry = group[failure.index];
+          if (entry !== undefined) unsent.set(entry.position, failure.code);
+        }
+      } catch (error) {
+        for (const entry of group) unsent.set(entry.position, error as Error);
+      }
+    }),
+  );
+  return unsent;
+}
+
+/**
  * Sends recorded jobs to their lanes, batched per lane. A failed send is logged
  * and left to the reconciler: the job is already durable, so the caller still
  * gets its `202`.
  */
 export async function sendRecorded(deps: AcceptDeps, sends: readonly PendingSend[]): Promise<void> {
-  await Promise.all(
-    [...groupBy(sends, (send) => send.url)].map(async ([url, group]) => {
-      const jobs = group.map((send) => send.job);
-      try {
-        const failures = await deps.queues.sendBatch(url, jobs);
-        for (const failure of failures) {
-          deps.logger.error('send failed; the reconciler will enqueue the job', {
-            job_id: jobs[failure.index]?.message.jobId,
-            code: failure.code,
-          });
-        }
-      } catch (error) {
-        deps.logger.error('send failed; the reconciler will enqueue these jobs', {
-          job_ids: jobs.map((job) => job.message.jobId),
-          error: error as Error,
-        });
-      }
-    }),
-  );
+  for (const [position, reason] of await sendByLane(deps, sends)) {
+    const jobId = sends[position]?.job.message.jobId;
+    if (reason instanceof Error) deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: jobId, error: reason });
+    else deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: jobId, code: reason });
+  }
 }

@@ -300,9 +300,13 @@ export class BatchProcessor {
     return { ...settled, queueWaitMs };
   }
 
-  /** A redriven dead letter may reopen its failed record, or rebuild a lost one, with attempts starting over. */
+  /**
+   * A redriven dead letter may reopen its failed record, or rebuild a lost
+   * one, with attempts starting over; the first receive of an unindexed job's
+   * message claims without writing a schedule entry.
+   */
   private claimOptions(message: JobMessage, received: ReceivedMessage): ClaimOptions {
-    if (received.letter === undefined) return {};
+    if (received.letter === undefined) return message.unindexed === true && received.receiveCount === 1 ? { firstReceiveUnindexed: true } : {};
     const { definition } = this.deps;
     return {
       letter: {

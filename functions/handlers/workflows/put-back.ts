@@ -59,7 +59,10 @@ export async function putBack(
     }
     return settled;
   }
-  await resend(deps, lane, job, wait);
+  // The copy's receive count starts over: without the unindexed mark, its first claim writes the
+  // schedule entry, as a later receive of the original would have (see `JobMessage.unindexed`).
+  const { unindexed: _mark, ...message } = job.message;
+  await resend(deps, lane, { ...job, message }, wait);
   deps.logger.info('message at the receive limit re-sent as a fresh copy', { job_id: job.message.jobId, receive_count: job.received.receiveCount });
   return { kind: 'delete', outcome };
 }

@@ -1,16 +1,28 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { scheduleShard } from '../../../functions/adapters/job-keys';
+import type { ClaimOptions } from '../../../functions/adapters/job-store';
 import { JobNotFoundError, TransitionConflictError } from '../../../functions/core/errors';
-import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, OTHER_PARTNER } from '../../helpers/factories';
+import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, OTHER_PARTNER, aJobMessage } from '../../helpers/factories';
 import { aStateItem, conditionFailed } from './stored-items';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const store = dynamoDbJobStore({ client: new DynamoDBClient({ region: 'eu-west-1' }), tableName: 'jobs' });
 const nowMs = FIXED_NOW.getTime();
+
+/** The placeholders an update's expressions use, against those it declares: DynamoDB refuses any declared and unused. */
+function placeholders(input: UpdateCommandInput | undefined) {
+  const text = `${input?.UpdateExpression ?? ''} ${input?.ConditionExpression ?? ''}`;
+  return {
+    usedNames: [...new Set(text.match(/#\w+/g))].sort(),
+    declaredNames: Object.keys(input?.ExpressionAttributeNames ?? {}).sort(),
+    usedValues: [...new Set(text.match(/:\w+/g))].sort(),
+    declaredValues: Object.keys(input?.ExpressionAttributeValues ?? {}).sort(),
+  };
+}
 
 beforeEach(() => {
   documents.reset();
@@ -76,6 +88,65 @@ describe('DynamoDbJobStore.claim', () => {
 
     // Assess
     expect(outcome).toEqual({ claimed: false, reason: 'missing' });
+  });
+});
+
+describe('DynamoDbJobStore.claim of an unindexed job', () => {
+  it('writes no schedule entry on the first receive, and declares none of its names or values', async () => {
+    // Prepare
+    documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'active', attempts: 1, sched_pk: undefined, sched_at: undefined }) });
+
+    // Act
+    const outcome = await store.claim(A_JOB_ID, A_RUN_ID, FIXED_NOW, 60_000, { firstReceiveUnindexed: true });
+
+    // Assess: SQS holds the message meanwhile, so the job needs no entry yet
+    expect(outcome).toMatchObject({ claimed: true, job: { status: 'active', attempts: 1 } });
+    const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).not.toContain('#schedPk');
+    expect(input?.UpdateExpression).not.toContain('#schedAt');
+    expect(input?.UpdateExpression).toMatch(/REMOVE payload, retry_at_ms$/);
+    expect(input?.ConditionExpression).toContain('run_id = :run AND attempts < max_attempts');
+    expect(input?.ExpressionAttributeNames).not.toHaveProperty('#schedPk');
+    expect(input?.ExpressionAttributeNames).not.toHaveProperty('#schedAt');
+    expect(input?.ExpressionAttributeValues).not.toHaveProperty(':pending');
+    const { usedNames, declaredNames, usedValues, declaredValues } = placeholders(input);
+    expect(declaredNames).toEqual(usedNames);
+    expect(declaredValues).toEqual(usedValues);
+  });
+
+  it.each<[string, ClaimOptions | undefined]>([
+    ['a later receive', {}],
+    ['no options', undefined],
+    ['a redriven letter', { letter: { failedAt: new Date(nowMs - 60_000), message: aJobMessage(), lane: 'normal', maxAttempts: 3 } }],
+  ])('writes the schedule entry when missing on %s, declaring only what it uses', async (_case, options) => {
+    // Prepare
+    documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'active', attempts: 1 }) });
+
+    // Act
+    await store.claim(A_JOB_ID, A_RUN_ID, FIXED_NOW, 60_000, options);
+
+    // Assess: from now on the stuck detector sees the job
+    const input = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toContain('#schedPk = :pending, #schedAt = if_not_exists(#schedAt, :nowMs)');
+    expect(input?.ExpressionAttributeNames).toMatchObject({ '#schedPk': 'sched_pk', '#schedAt': 'sched_at' });
+    expect(input?.ExpressionAttributeValues).toMatchObject({ ':pending': `PENDING#${scheduleShard(A_JOB_ID)}` });
+    const { usedNames, declaredNames, usedValues, declaredValues } = placeholders(input);
+    expect(declaredNames).toEqual(usedNames);
+    expect(declaredValues).toEqual(usedValues);
+  });
+
+  it('refuses a job with no record as missing, and writes none', async () => {
+    // Prepare
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({});
+
+    // Act
+    const outcome = await store.claim(A_JOB_ID, A_RUN_ID, FIXED_NOW, 60_000, { firstReceiveUnindexed: true });
+
+    // Assess
+    expect(outcome).toEqual({ claimed: false, reason: 'missing' });
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 });
 

@@ -151,6 +151,48 @@ describe('DynamoDbJobStore.create', () => {
     expect(documents.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
   });
 
+  it('writes an unindexed job with no schedule entry, only where no record exists, declaring no unused names', async () => {
+    // Prepare
+    documents.on(PutCommand).resolves({});
+
+    // Act
+    const outcome = await store.create(aNewJob({ unindexed: true }));
+
+    // Assess: its id is new, so any record under it can only be this run's own
+    expect(outcome).toMatchObject({ created: true, job: { jobId: A_JOB_ID, status: 'waiting' } });
+    const input = documents.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(input?.ExpressionAttributeNames).toBeUndefined();
+    expect(input?.ExpressionAttributeValues).toBeUndefined();
+    expect(input?.Item).toMatchObject({ run_id: A_RUN_ID, status: 'waiting', kept_payload: JSON.stringify(aJobMessage().data) });
+    expect(input?.Item).not.toHaveProperty('sched_pk');
+    expect(input?.Item).not.toHaveProperty('sched_at');
+  });
+
+  it("takes an unindexed job's own write, met by the SDK's retry, as created, without a read", async () => {
+    // Prepare: the refusal's old item is this very run's, as the first try wrote it
+    documents.on(PutCommand).rejects(conditionFailed(aStateItem({ status: 'waiting', sched_pk: undefined, sched_at: undefined })));
+
+    // Act
+    const outcome = await store.create(aNewJob({ unindexed: true }));
+
+    // Assess: the caller goes on to send it
+    expect(outcome).toMatchObject({ created: true, job: { jobId: A_JOB_ID, runId: A_RUN_ID, status: 'waiting' } });
+    expect(documents.commandCalls(PutCommand)).toHaveLength(1);
+    expect(documents.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it("answers a record of another run under an unindexed job's id, even a finished one, as its twin", async () => {
+    // Prepare
+    documents.on(PutCommand).rejects(conditionFailed(aStateItem({ run_id: 'run-of-the-twin', status: 'completed', attempts: 1 })));
+
+    // Act
+    const outcome = await store.create(aNewJob({ unindexed: true }));
+
+    // Assess
+    expect(outcome).toMatchObject({ created: false, existing: { jobId: A_JOB_ID, runId: 'run-of-the-twin', status: 'completed' } });
+  });
+
   it('wraps any other DynamoDB failure in a PipelineError that keeps the cause', async () => {
     // Prepare
     const throttled = Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });

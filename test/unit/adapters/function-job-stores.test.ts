@@ -24,16 +24,19 @@ beforeEach(() => {
 });
 
 describe("each function's own job store", () => {
-  it('ingest: creates a job with the conditional put of the whole store, and has no other transition', async () => {
+  it('ingest: creates a job with the conditional put of the whole store, and holds only the ingest’s transitions', async () => {
     // Prepare
     documents.on(PutCommand).resolves({});
+    documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'waiting' }) });
     const store = ingestJobStore(context);
 
     // Act
     const outcome = await store.create(aNewJob());
+    await store.markEnqueued(A_JOB_ID, A_RUN_ID, FIXED_NOW);
 
-    // Assess
-    expect(Object.keys(store)).toEqual(['create']);
+    // Assess: create, and the schedule entry of an unindexed job whose send failed
+    expect(Object.keys(store)).toEqual(['create', 'markEnqueued']);
+    expect(documents.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('#schedPk = :pending');
     expect(outcome).toMatchObject({ created: true, job: { jobId: A_JOB_ID, status: 'waiting' } });
     const input = documents.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input).toMatchObject({ TableName: 'jobs', ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:completed, :failed, :cancelled)' });

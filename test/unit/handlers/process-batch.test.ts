@@ -30,6 +30,23 @@ describe('BatchProcessor: SQS\'s receive limit never moves a job bare', () => {
     expect(store.retry.mock.calls[0]?.[1].retryAt?.getTime()).toBe(FIXED_NOW.getTime() + 9000);
   });
 
+  it('drops the unindexed mark from that copy, so its first claim writes the schedule entry', async () => {
+    // Prepare: an unindexed job, claimed on an earlier receive, at the receive limit
+    const { deps, store, queues, processor } = consumerDeps(webhooks);
+    store.claim.mockResolvedValue({ claimed: true, job: aJobRecord({ queue: webhooks.name, status: 'active', attempts: 2, maxAttempts: MAX_ATTEMPTS }) });
+    processor.mockRejectedValue(new JobFailedError('HTTP 503', 'server'));
+    const message = aJobMessage({ queue: webhooks.name, unindexed: true });
+    const record = anAwsRecord({ definition: webhooks, message, receiveCount: maxReceiveCount(webhooks) });
+
+    // Act
+    await new BatchProcessor(deps).process({ Records: [record] });
+
+    // Assess: the same job, without the mark
+    const copy = queues.send.mock.calls[0]?.[1].message;
+    expect(copy).toMatchObject({ jobId: message.jobId, runId: message.runId });
+    expect(copy).not.toHaveProperty('unindexed');
+  });
+
   it('returns a retrying job for its backoff while it has receives left', async () => {
     // Prepare
     const { deps, store, queues, processor } = consumerDeps(webhooks);

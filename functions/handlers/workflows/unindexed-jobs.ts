@@ -1,0 +1,91 @@
+import type { IngestJobStore } from '../../adapters/job-store';
+import { sitsInline } from '../../adapters/new-job-item';
+import { TransitionConflictError } from '../../core/errors';
+import { JOB_STATUS } from '../../core/job';
+import { recordPlanned, sendByLane, sendRecorded, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
+
+/** What accepting a request's jobs needs: the ingest's store, which can also give a job its schedule entry. */
+export type IngestAcceptDeps = Omit<AcceptDeps, 'store'> & { readonly store: IngestJobStore };
+
+/**
+ * Whether a planned job may be recorded without a schedule entry: an
+ * immediate job on a standard queue with no dedup key (its id is new, so
+ * nothing else may claim it), its payload small enough to sit in its record,
+ * and not an inbound callback's raw text. That is nearly all traffic.
+ */
+export function mayGoUnindexed(planned: PlannedJob): boolean {
+  const { newJob, send } = planned;
+  return (
+    send !== undefined &&
+    send.job.delaySeconds === 0 &&
+    newJob.status === JOB_STATUS.waiting &&
+    newJob.dedupKey === undefined &&
+    newJob.dedupAcrossFinished !== true &&
+    newJob.message.groupId === undefined &&
+    newJob.message.raw === undefined &&
+    sitsInline(newJob)
+  );
+}
+
+/** One job's outcome: accepted (or a duplicate), or the error that stopped it. */
+export type AcceptOutcome = { readonly ok: true; readonly acceptance: Acceptance } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Accepts the planned jobs of one request, in order: each is recorded, then
+ * sent, batched per lane. Those that may go unindexed ({@link mayGoUnindexed})
+ * are recorded with no schedule entry and their messages marked so (`JobMessage.unindexed`):
+ * SQS holds a message until a claim settles it, so the entry's two index
+ * writes (at create and at finish), a job's largest cost after its own
+ * three, buy nothing while the send succeeds. Should a send fail, the job
+ * gets its entry then (`markEnqueued`), and the reconciler sends it; should
+ * that fail too, the job is refused (the caller may retry it), and its
+ * record stays behind unsent. The rest keep their entry from the start.
+ *
+ * @example
+ * const outcomes = await acceptPlanned(deps, [planJob(deps, settings, request, correlationId, partner)]);
+ */
+export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly PlannedJob[]): Promise<AcceptOutcome[]> {
+  const outcomes = new Array<AcceptOutcome>(planned.length);
+  const sends: PendingSend[] = [];
+  const unindexed: { index: number; send: PendingSend }[] = [];
+  await Promise.all(
+    planned.map(async (job, index) => {
+      const marked = mayGoUnindexed(job) ? unindexedJob(job) : job;
+      try {
+        const { acceptance, send } = await recordPlanned(deps, marked);
+        outcomes[index] = { ok: true, acceptance };
+        if (send === undefined) return;
+        if (marked === job) sends.push(send);
+        else unindexed.push({ index, send });
+      } catch (error) {
+        outcomes[index] = { ok: false, error };
+      }
+    }),
+  );
+  const [, unsent] = await Promise.all([sendRecorded(deps, sends), sendByLane(deps, unindexed.map((entry) => entry.send))]);
+  await Promise.all(
+    [...unsent].map(async ([position, reason]) => {
+      const index = unindexed[position]?.index ?? -1;
+      const job = planned[index];
+      if (job === undefined) return;
+      const { jobId, runId } = job.newJob.message;
+      try {
+        await deps.store.markEnqueued(jobId, runId, deps.clock.now());
+        deps.logger.warn('send failed; the reconciler will enqueue the job', { job_id: jobId, ...(reason instanceof Error ? { error: reason } : { code: reason }) });
+      } catch (error) {
+        // Claimed already: the send that seemed to fail did reach SQS (its answer was lost).
+        if (error instanceof TransitionConflictError) return;
+        deps.logger.error('send failed and the job could not be kept for the reconciler: refused', { job_id: jobId, error: error as Error });
+        outcomes[index] = { ok: false, error };
+      }
+    }),
+  );
+  return outcomes;
+}
+
+/** The job recorded with no schedule entry, its message marked so. */
+function unindexedJob(planned: PlannedJob): PlannedJob {
+  const message = { ...planned.newJob.message, unindexed: true as const };
+  const newJob = { ...planned.newJob, message, unindexed: true };
+  return planned.send === undefined ? { ...planned, newJob } : { ...planned, newJob, send: { url: planned.send.url, job: { ...planned.send.job, message } } };
+}

@@ -1,0 +1,53 @@
+import type { DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
+import type { NewJob } from '../../../functions/adapters/job-store';
+import { TestPipeline, type TestPipelineOptions } from './pipeline';
+
+/** Which of the ingest's store writes fail; each is asked at the write. */
+export interface IngestStoreFaults {
+  /** A create fails while this says so, as if DynamoDB refused the write. @default - no create fails */
+  readonly create?: (job: NewJob) => boolean;
+  /** A `markEnqueued` fails while this says so. @default - no markEnqueued fails */
+  readonly markEnqueued?: (jobId: string) => boolean;
+}
+
+/**
+ * A job store whose creates and `markEnqueued` writes fail as `faults` says;
+ * every other call goes through.
+ *
+ * @example
+ * const store = storeWritesFailing(pipeline.store, { create: (job) => job.unindexed === true });
+ */
+export function storeWritesFailing(store: DynamoDbJobStore, faults: IngestStoreFaults): DynamoDbJobStore {
+  const refused = (): Promise<never> => Promise.reject(new Error('the record write failed'));
+  return {
+    ...store,
+    create: (job) => (faults.create?.(job) === true ? refused() : store.create(job)),
+    markEnqueued: (jobId, runId, now) => (faults.markEnqueued?.(jobId) === true ? refused() : store.markEnqueued(jobId, runId, now)),
+  };
+}
+
+/**
+ * A test pipeline whose ingest writes through {@link storeWritesFailing},
+ * while its consumers keep the real store: a job's record write, or the
+ * entry it gets when its send fails, can fail at the ingest alone. The ingest
+ * takes its store from `enqueueDeps()`, so that is where the faults go in
+ * (the sweeper and reconciler get them too: a test keeps its faults on only
+ * while it calls the ingest).
+ *
+ * @example
+ * let failCreates = false;
+ * const pipeline = new IngestStoreFaultPipeline({ definitions }, { create: () => failCreates });
+ */
+export class IngestStoreFaultPipeline extends TestPipeline {
+  public constructor(
+    options: TestPipelineOptions,
+    private readonly faults: IngestStoreFaults,
+  ) {
+    super(options);
+  }
+
+  public override enqueueDeps(): ReturnType<TestPipeline['enqueueDeps']> {
+    const deps = super.enqueueDeps();
+    return { ...deps, store: storeWritesFailing(deps.store, this.faults) };
+  }
+}
