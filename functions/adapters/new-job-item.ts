@@ -146,14 +146,3 @@ export function newJobItems(job: NewJob): NewJobItems {
     },
   };
 }
-
-/**
- * Whether a new job's payload sits in its state item (rather than in an item
- * of its own, which keeps the state item's later writes at one unit).
- *
- * @example
- * if (sitsInline(job)) keepInline(job);
- */
-export function sitsInline(job: NewJob): boolean {
-  return newJobItems(job).payload === undefined;
-}

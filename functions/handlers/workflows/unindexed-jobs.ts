@@ -1,5 +1,4 @@
 import type { IngestJobStore } from '../../adapters/job-store';
-import { sitsInline } from '../../adapters/new-job-item';
 import { TransitionConflictError } from '../../core/errors';
 import { JOB_STATUS } from '../../core/job';
 import { recordPlanned, sendByLane, sendRecorded, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
@@ -10,8 +9,8 @@ export type IngestAcceptDeps = Omit<AcceptDeps, 'store'> & { readonly store: Ing
 /**
  * Whether a planned job may be recorded without a schedule entry: an
  * immediate job on a standard queue with no dedup key (its id is new, so
- * nothing else may claim it), its payload small enough to sit in its record,
- * and not an inbound callback's raw text. That is nearly all traffic.
+ * nothing else may claim it), and not an inbound callback's raw text. That is
+ * nearly all traffic.
  */
 export function mayGoUnindexed(planned: PlannedJob): boolean {
   const { newJob, send } = planned;
@@ -22,8 +21,7 @@ export function mayGoUnindexed(planned: PlannedJob): boolean {
     newJob.dedupKey === undefined &&
     newJob.dedupAcrossFinished !== true &&
     newJob.message.groupId === undefined &&
-    newJob.message.raw === undefined &&
-    sitsInline(newJob)
+    newJob.message.raw === undefined
   );
 }
 

@@ -71,12 +71,16 @@ describe('mayGoUnindexed', () => {
     expect(unindexed).toBe(true);
   });
 
+  it('lets one whose payload is too large to sit in its record go so too (the payload item outlives the reconcile window)', () => {
+    // Act / Assess
+    expect(mayGoUnindexed(planned({ data: { blob: 'x'.repeat(700) } }))).toBe(true);
+  });
+
   it.each<[string, () => PlannedJob]>([
     ['a dedup key (its twin may hold the id)', () => planned({ dedup_key: 'intent-42' })],
     ['a delay SQS holds', () => planned({ delay: 5000 })],
     ['a FIFO group', () => planned({ group_id: 'order-7' }, orders)],
     ["an inbound callback's raw text", () => planned({}, payments, { raw: '{"intentId":"intent-42","amount":1000}' })],
-    ['a payload too large to sit inline in its record', () => planned({ data: { blob: 'x'.repeat(700) } })],
     ['a delay the sweeper keeps (no send at all)', () => planned({ delay: 3_600_000 })],
     ['dedupAcrossFinished', () => planned({}, payments, { dedupAcrossFinished: true })],
   ])('keeps the schedule entry of a job with %s', (_case, plan) => {
