@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../adapters/clock';
 import type { JobCreator, NewJob } from '../../adapters/job-store';
-import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
+import type { QueueClient } from '../../adapters/queue-client';
 import { jobIdFor } from '../../core/dedup';
 import { dataSchemaOf } from '../../core/data-schemas';
-import { groupBy } from '../../core/group-by';
 import { planDelivery } from '../../core/delivery-plan';
 import { JOB_STATUS, type JobMessage, type JobNotify, type JobStatus } from '../../core/job';
 import { fieldProblems, jobRequestSchema, type JobRequest } from '../../core/job-request';
@@ -15,6 +14,7 @@ import * as z from '../../core/validation';
 import type { QueueSettings } from '../../core/runtime-config';
 import { HttpError } from '../http/http-error';
 import type { QueueDirectory } from './queue-directory';
+import { sendByLane, type LaneSend } from './send-by-lane';
 
 /** What accepting jobs needs. */
 export interface AcceptDeps {
@@ -33,10 +33,7 @@ export type Acceptance =
   | { readonly duplicate: true; readonly jobId: string; readonly queue: string; readonly status: JobStatus };
 
 /** A job written to the store that still has to be sent to its lane. */
-export interface PendingSend {
-  readonly url: string;
-  readonly job: OutgoingJob;
-}
+export type PendingSend = LaneSend;
 
 /** The settings of a queue, or `404 unknown_queue`. */
 export function requireQueue(directory: QueueDirectory, queue: string): QueueSettings {
@@ -230,35 +227,6 @@ export async function recordJob(
   options: RecordOptions = {},
 ): Promise<{ acceptance: Acceptance; send?: PendingSend }> {
   return recordPlanned(deps, planJob(deps, settings, request, correlationId, partner, options));
-}
-
-/**
- * Sends jobs to their lanes, batched per lane; answers the jobs not sent,
- * by their position in `sends`, with why (SQS's code, or the error of a call
- * that failed as a whole).
- *
- * @example
- * const unsent = await sendByLane(deps, sends); // Map { 3 => 'InternalError' }
- */
-export async function sendByLane(deps: Pick<AcceptDeps, 'queues'>, sends: readonly PendingSend[]): Promise<Map<number, string | Error>> {
-  const unsent = new Map<number, string | Error>();
-  const byUrl = groupBy(
-    sends.map((send, position) => ({ send, position })),
-    (entry) => entry.send.url,
-  );
-  await Promise.all(
-    [...byUrl].map(async ([url, group]) => {
-      try {
-        for (const failure of await deps.queues.sendBatch(url, group.map((entry) => entry.send.job))) {
-          const entry = group[failure.index];
-          if (entry !== undefined) unsent.set(entry.position, failure.code);
-        }
-      } catch (error) {
-        for (const entry of group) unsent.set(entry.position, error as Error);
-      }
-    }),
-  );
-  return unsent;
 }
 
 /**

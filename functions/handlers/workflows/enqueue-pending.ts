@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../../adapters/clock';
 import type { PendingJob, ScheduledJobStore } from '../../adapters/job-store';
-import type { OutgoingJob, QueueClient } from '../../adapters/queue-client';
-import { groupBy } from '../../core/group-by';
+import type { QueueClient } from '../../adapters/queue-client';
 import type { QueueDirectory } from './queue-directory';
+import { sendByLane } from './send-by-lane';
 
 /** What the sweeper and the reconciler need. */
 export interface EnqueueDeps {
@@ -39,37 +39,29 @@ export async function enqueuePending(deps: EnqueueDeps, jobs: readonly PendingJo
     }
     routed.push({ url: deps.directory.laneUrl(settings, job.lane), job });
   }
-  let sent = 0;
-  for (const [url, entries] of groupBy(routed, (entry) => entry.url)) {
-    const group = entries.map((entry) => entry.job);
-    const outgoing: OutgoingJob[] = group.map((job) => ({
-      message: job.message,
-      groupId: job.message.groupId,
-      deduplicationId: job.message.runId,
-    }));
-    let refused = new Set<number>();
-    try {
-      refused = new Set((await deps.queues.sendBatch(url, outgoing)).map((failure) => failure.index));
-    } catch (error) {
-      deps.logger.error(`${purpose}: send failed; will try again next run`, { jobs: group.length, error: error as Error });
-      failed += group.length;
-      continue;
-    }
-    failed += refused.size;
-    const now = deps.clock.now();
-    await Promise.all(
-      group.map(async (job, index) => {
-        if (refused.has(index)) return;
-        try {
-          await deps.store.markEnqueued(job.message.jobId, job.message.runId, now);
-          sent += 1;
-        } catch (error) {
-          // The message is on its way; a claim may already have moved the job on.
-          sent += 1;
-          deps.logger.warn(`${purpose}: job sent but not marked`, { job_id: job.message.jobId, error: error as Error });
-        }
-      }),
-    );
+  const unsent = await sendByLane(
+    deps,
+    routed.map(({ url, job }) => ({ url, job: { message: job.message, groupId: job.message.groupId, deduplicationId: job.message.runId } })),
+  );
+  const calls = [...unsent.values()].filter((reason): reason is Error => reason instanceof Error);
+  for (const error of new Set(calls)) {
+    deps.logger.error(`${purpose}: send failed; will try again next run`, { jobs: calls.filter((other) => other === error).length, error });
   }
+  failed += unsent.size;
+  let sent = 0;
+  const now = deps.clock.now();
+  await Promise.all(
+    routed.map(async ({ job }, position) => {
+      if (unsent.has(position)) return;
+      try {
+        await deps.store.markEnqueued(job.message.jobId, job.message.runId, now);
+        sent += 1;
+      } catch (error) {
+        // The message is on its way; a claim may already have moved the job on.
+        sent += 1;
+        deps.logger.warn(`${purpose}: job sent but not marked`, { job_id: job.message.jobId, error: error as Error });
+      }
+    }),
+  );
   return { found: jobs.length, sent, failed };
 }

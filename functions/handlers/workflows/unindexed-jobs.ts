@@ -1,7 +1,8 @@
 import type { IngestJobStore } from '../../adapters/job-store';
 import { TransitionConflictError } from '../../core/errors';
 import { JOB_STATUS } from '../../core/job';
-import { recordPlanned, sendByLane, sendRecorded, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
+import { recordPlanned, sendRecorded, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
+import { sendByLane } from './send-by-lane';
 
 /** What accepting a request's jobs needs: the ingest's store, which can also give a job its schedule entry. */
 export type IngestAcceptDeps = Omit<AcceptDeps, 'store'> & { readonly store: IngestJobStore };
