@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 
 /** The kinds of IP address a delivery target may resolve to. */
 export const ADDRESS_CLASS = {
@@ -35,20 +35,19 @@ const RANGES: readonly (readonly [AddressClass, readonly string[]])[] = [
   [ADDRESS_CLASS.reserved, ['0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4', 'ff00::/8', '::/96']],
 ];
 
-const LISTS: readonly (readonly [AddressClass, BlockList])[] = RANGES.map(([addressClass, cidrs]) => {
-  const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [network = '', prefix = ''] = cidr.split('/');
-    list.addSubnet(network, Number(prefix), isIP(network) === 6 ? 'ipv6' : 'ipv4');
-  }
-  return [addressClass, list] as const;
-});
+/** A parsed range: its family, its leading bits as 16-bit words (two for IPv4, eight for IPv6) and its prefix length. */
+interface Subnet {
+  readonly family: 4 | 6;
+  readonly words: readonly number[];
+  readonly prefix: number;
+}
 
-/** IPv6 prefixes that carry an IPv4 address a gateway will connect to. */
-const NAT64 = new BlockList();
-NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
-const SIX_TO_FOUR = new BlockList();
-SIX_TO_FOUR.addSubnet('2002::', 16, 'ipv6');
+// Plain prefix comparisons on words, built without touching `node:net` at load: the
+// BlockList these were before cost about 10 ms of every cold start that loaded this file.
+const SUBNETS: readonly (readonly [AddressClass, readonly Subnet[]])[] = RANGES.map(([addressClass, cidrs]) => [addressClass, cidrs.map(parseSubnet)] as const);
+
+const NAT64 = parseSubnet('64:ff9b::/96');
+const SIX_TO_FOUR = parseSubnet('2002::/16');
 
 /**
  * What kind of address `address` is. IPv4-mapped (`::ffff:a.b.c.d`), NAT64
@@ -65,41 +64,65 @@ export function classifyAddress(address: string): AddressClass {
   const bare = address.split('%')[0] ?? '';
   const version = isIP(bare);
   if (version === 0) throw new TypeError(`not an IP address: ${address}`);
-  const type = version === 6 ? 'ipv6' : 'ipv4';
-  if (type === 'ipv6') {
-    const embedded = embeddedIpv4(bare);
-    if (embedded !== undefined) {
-      const inner = classifyAddress(embedded);
-      if (inner !== ADDRESS_CLASS.public) return inner;
-    }
+  if (version === 4) return classifyWords(4, ipv4Words(bare));
+  const words = ipv6Words(bare);
+  if (isIpv4Mapped(words)) return classifyWords(4, words.slice(6));
+  const embedded = embeddedIpv4(words);
+  if (embedded !== undefined) {
+    const inner = classifyWords(4, embedded);
+    if (inner !== ADDRESS_CLASS.public) return inner;
   }
-  for (const [addressClass, list] of LISTS) {
-    if (list.check(bare, type)) return addressClass;
+  return classifyWords(6, words);
+}
+
+function classifyWords(family: 4 | 6, words: readonly number[]): AddressClass {
+  for (const [addressClass, subnets] of SUBNETS) {
+    if (subnets.some((subnet) => subnet.family === family && inSubnet(words, subnet))) return addressClass;
   }
   return ADDRESS_CLASS.public;
 }
 
-/** The IPv4 address inside a NAT64 or 6to4 address, else `undefined`. */
-function embeddedIpv4(address: string): string | undefined {
-  if (NAT64.check(address, 'ipv6')) return ipv4OfWords(ipv6Words(address), 6);
-  if (SIX_TO_FOUR.check(address, 'ipv6')) return ipv4OfWords(ipv6Words(address), 1);
+/** Whether the first `subnet.prefix` bits of `words` are the subnet's. */
+function inSubnet(words: readonly number[], subnet: Subnet): boolean {
+  let bits = subnet.prefix;
+  for (let index = 0; bits > 0; index++, bits -= 16) {
+    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
+    if (((words[index] ?? 0) & mask) !== ((subnet.words[index] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
+function parseSubnet(cidr: string): Subnet {
+  const [network = '', prefix = ''] = cidr.split('/');
+  // Not `isIP`: its first IPv6 call compiles Node's IPv6 pattern (about 5 ms), which
+  // belongs to the first connection, not to loading this file.
+  const family = network.includes(':') ? 6 : 4;
+  return { family, words: family === 6 ? ipv6Words(network) : ipv4Words(network), prefix: Number(prefix) };
+}
+
+/** `::ffff:a.b.c.d`, however it is written. */
+function isIpv4Mapped(words: readonly number[]): boolean {
+  return words.slice(0, 5).every((word) => word === 0) && words[5] === 0xffff;
+}
+
+/** The IPv4 address (as two words) inside a NAT64 or 6to4 address, else `undefined`. */
+function embeddedIpv4(words: readonly number[]): number[] | undefined {
+  if (inSubnet(words, NAT64)) return words.slice(6, 8);
+  if (inSubnet(words, SIX_TO_FOUR)) return words.slice(1, 3);
   return undefined;
 }
 
-function ipv4OfWords(words: readonly number[], at: number): string {
-  const high = words[at] ?? 0;
-  const low = words[at + 1] ?? 0;
-  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+/** The two 16-bit words of a valid dotted IPv4 address. */
+function ipv4Words(address: string): number[] {
+  const [a = 0, b = 0, c = 0, d = 0] = address.split('.').map(Number);
+  return [(a << 8) | b, (c << 8) | d];
 }
 
 /** The eight 16-bit words of a valid IPv6 address (a dotted IPv4 tail included). */
 function ipv6Words(address: string): number[] {
   let text = address;
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) text = `${text.slice(0, dotted.index)}${ipv4Words(dotted[1] ?? '').map((word) => word.toString(16)).join(':')}`;
   const [head = '', tail] = text.split('::');
   const headWords = head === '' ? [] : head.split(':');
   const tailWords = tail === undefined || tail === '' ? [] : tail.split(':');

@@ -43,6 +43,15 @@ describe('classifyAddress', () => {
     ['100.128.0.0', 'public'],
     ['169.253.255.255', 'public'],
     ['11.0.0.0', 'public'],
+    ['fe7f:ffff::1', 'public'],
+    ['fe80::', 'link_local'],
+    ['febf:ffff::1', 'link_local'],
+    ['fec0::1', 'private'],
+    ['fbff:ffff::1', 'public'],
+    ['fe00::1', 'public'],
+    ['64:ff9b:1:ffff::1', 'private'],
+    ['64:ff9b:2::1', 'public'],
+    ['::1:0:0:1', 'public'],
   ] as const)('keeps the neighbour %s of a range %s', (address, expected) => {
     // Act
     const addressClass = classifyAddress(address);
