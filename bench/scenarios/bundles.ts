@@ -14,7 +14,7 @@ import type { BundleFigures, BundlesResult } from '../results';
 import { median } from '../stats';
 
 /** Fresh `node` processes per module-load median. */
-export const LOADS = 7;
+export const LOADS = 15;
 
 /**
  * For every function asset of the cloud assembly: the bundle's size and its
