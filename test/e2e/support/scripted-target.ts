@@ -35,7 +35,8 @@ interface Script {
 interface Outage {
   readonly status: number;
   readonly periodMs?: number;
-  readonly since: number;
+  /** When the outage began; a flap's clock starts at the queue's first delivery after it was set. */
+  readonly since?: number;
   /** Only jobs whose data carries this `tag` fail; unset, every job of the queue does. */
   readonly only?: string;
 }
@@ -49,7 +50,7 @@ interface Outage {
  * for another status than 400; `down?only=<tag>` to fail only the jobs whose
  * data has that `tag`, so a test's outage leaves other files' jobs on the queue
  * alone; `flap?period_ms=N&status=503` to fail and recover every N ms,
- * starting down); `GET /_deliveries` lists what arrived and
+ * starting down at the queue's next delivery); `GET /_deliveries` lists what arrived and
  * how it was answered, so tests in other processes can read it.
  */
 export class ScriptedTarget {
@@ -94,7 +95,7 @@ export class ScriptedTarget {
       const periodMs = Number(url.searchParams.get('period_ms') ?? 1000);
       const only = url.searchParams.get('only') ?? undefined;
       if (control[2] === 'down') this.down.set(control[1], { status, since: Date.now(), ...(only === undefined ? {} : { only }) });
-      else if (control[2] === 'flap') this.down.set(control[1], { status, periodMs, since: Date.now() });
+      else if (control[2] === 'flap') this.down.set(control[1], { status, periodMs });
       else this.down.delete(control[1]);
       reply(200, { queue: control[1], state: control[2] });
       return;
@@ -144,10 +145,16 @@ export class ScriptedTarget {
     reply(status, status < 300 ? { received: true, attempt: body.attempt } : { error: `scripted ${status}` }, retryAfter);
   }
 
-  /** The outage a queue is in now, if any: a flapping one is down in its even periods. */
+  /**
+   * The outage a queue is in now, if any: a flapping one is down in its even
+   * periods, counted from the first delivery it met (so that one is refused
+   * however long the jobs took to arrive).
+   */
   private outageOf(queue: string): Outage | undefined {
     const outage = this.down.get(queue);
     if (outage === undefined || outage.periodMs === undefined) return outage;
-    return Math.floor((Date.now() - outage.since) / outage.periodMs) % 2 === 0 ? outage : undefined;
+    const since = outage.since ?? Date.now();
+    if (outage.since === undefined) this.down.set(queue, { ...outage, since });
+    return Math.floor((Date.now() - since) / outage.periodMs) % 2 === 0 ? outage : undefined;
   }
 }
