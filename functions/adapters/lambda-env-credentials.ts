@@ -53,13 +53,21 @@ export function credentialsFromEnvironment(environment: NodeJS.ProcessEnv): Envi
 
 /**
  * The SDK clients' credential provider in the bundles: reads the environment
- * at each call (the SDK caches what it gets until it expires).
+ * at the first call and keeps what it read until five minutes before its
+ * expiry (never, without one), as the chain it stands in for does. The SDK
+ * does not cache a default provider's answers itself: it takes the chain as
+ * memoized, so without this every request read the environment again. A
+ * read that finds nothing is not kept: the next call reads again.
  *
  * @example
  * const client = new DynamoDBClient({ credentials: defaultProvider() });
  */
 export function defaultProvider(): () => Promise<EnvironmentCredentials> {
-  return async () => credentialsFromEnvironment(process.env);
+  let kept: EnvironmentCredentials | undefined;
+  return async () => {
+    if (kept === undefined || credentialsTreatedAsExpired(kept)) kept = credentialsFromEnvironment(process.env);
+    return kept;
+  };
 }
 
 /** Whether credentials carry an expiry, so the SDK must ask again before it. */

@@ -78,6 +78,58 @@ describe('lambda-env-credentials', () => {
     expect(credentials).toMatchObject({ accessKeyId: 'AKIASECOND', secretAccessKey: 'second' });
   });
 
+  it('reads the environment once while what it read has no expiry', async () => {
+    // Prepare
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFIRST');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'first');
+    const provide = defaultProvider();
+    const first = await provide();
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIASECOND');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'second');
+
+    // Act
+    const second = await provide();
+
+    // Assess
+    expect(second).toBe(first);
+    expect(second).toMatchObject({ accessKeyId: 'AKIAFIRST' });
+  });
+
+  it('reads the environment again once what it read is within five minutes of its expiry', async () => {
+    // Prepare
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIAFIRST');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'first');
+    vi.stubEnv('AWS_CREDENTIAL_EXPIRATION', new Date(Date.now() + 4 * 60_000).toISOString());
+    const provide = defaultProvider();
+    await provide();
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIASECOND');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'second');
+    vi.stubEnv('AWS_CREDENTIAL_EXPIRATION', new Date(Date.now() + 60 * 60_000).toISOString());
+
+    // Act
+    const renewed = await provide();
+    const kept = await provide();
+
+    // Assess
+    expect(renewed).toMatchObject({ accessKeyId: 'ASIASECOND' });
+    expect(kept).toBe(renewed);
+  });
+
+  it('keeps no failed read: once the environment holds credentials, the next call finds them', async () => {
+    // Prepare
+    vi.stubEnv('AWS_ACCESS_KEY_ID', '');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    const provide = defaultProvider();
+    await expect(provide()).rejects.toThrow(MissingEnvironmentCredentialsError);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIALATE');
+
+    // Act
+    const credentials = await provide();
+
+    // Assess
+    expect(credentials).toMatchObject({ accessKeyId: 'AKIALATE' });
+  });
+
   it('rejects, rather than throwing at once, when the environment holds none', async () => {
     // Prepare
     vi.stubEnv('AWS_ACCESS_KEY_ID', '');
