@@ -1,4 +1,5 @@
 import type { LocalCloud } from './local-cloud';
+import { sampleJob, type SampleJob } from './sample-job';
 
 /** The contents of `.local-cloud.json`, for scripts. */
 export interface LocalCloudFile {
@@ -13,17 +14,23 @@ export function localCloudFile(cloud: Pick<LocalCloud, 'apiUrl' | 'apiKeys' | 'a
   return { api_url: cloud.apiUrl, api_keys: { ...cloud.apiKeys }, admin: { ...cloud.admin }, signing_secrets: { ...cloud.signingSecrets } };
 }
 
+/** `text` as one single-quoted shell word. */
+function shellQuoted(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 /**
  * The text `npm start` prints when ready: the API URL, each partner's key,
- * the admin credentials, and commands to copy: post a job and read its
+ * the admin credentials, and commands to copy: post a job (`sample`, by
+ * default one the catalog's data schema for its queue accepts) and read its
  * status, and call an admin route signed with SigV4 (curl's `--aws-sigv4`).
  *
  * @example
  * console.log(readyText(localCloudFile(cloud), { seconds: 14.2, file: '.local-cloud.json' }));
  */
-export function readyText(file: LocalCloudFile, details: { readonly seconds: number; readonly file: string }): string {
+export function readyText(file: LocalCloudFile, details: { readonly seconds: number; readonly file: string; readonly sample?: SampleJob }): string {
   const queues = Object.keys(file.signing_secrets);
-  const queue = queues.includes('email') ? 'email' : (queues[0] ?? '<queue>');
+  const { queue, data } = details.sample ?? sampleJob(queues);
   const [partner, key] = Object.entries(file.api_keys)[0] ?? ['<partner>', '<api key>'];
   const url = file.api_url;
   const lines = [
@@ -39,7 +46,7 @@ export function readyText(file: LocalCloudFile, details: { readonly seconds: num
     `Post a job (as ${partner}) and read its status:`,
     '',
     `  JOB_ID=$(curl -s -X POST ${url}/jobs/${queue} -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
-    `    -d '{"data":{"hello":"world"}}' | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).job_id')`,
+    `    -d ${shellQuoted(JSON.stringify({ data }))} | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).job_id')`,
     `  curl -s "${url}/jobs/$JOB_ID?wait=10" -H 'x-api-key: ${key}'`,
     '',
     'Call an admin route (signed with the admin credentials):',

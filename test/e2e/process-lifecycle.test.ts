@@ -94,6 +94,26 @@ describe('npm start as a process', () => {
     expect(code).not.toBe(0);
   }, 150_000);
 
+  it('prints a job to post that the pipeline accepts and completes, and the read that shows it', async () => {
+    // Prepare
+    const { child, output } = npmStart(await freePort());
+    started = child;
+    await until('the local cloud to be ready', () => output().includes('Ctrl-C stops everything'), 120_000);
+    const post = /curl -s -X POST (\S+) -H 'x-api-key: ([^']+)' -H 'content-type: application\/json' \\\n\s+-d '(.*)' \|/.exec(output());
+    const read = /curl -s "(\S+)\$JOB_ID\?wait=10"/.exec(output());
+    if (post === null || read === null) throw new Error(`no post and read commands in:\n${output()}`);
+    const [, url = '', key = '', body = ''] = post;
+
+    // Act: the commands as printed (the body holds no single quote, so the shell passes it as is)
+    const posted = await fetch(url, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body });
+    const { job_id: jobId } = (await posted.json()) as { job_id: string };
+    const job = (await (await fetch(`${read[1] ?? ''}${jobId}?wait=10`, { headers: { 'x-api-key': key } })).json()) as Record<string, unknown>;
+
+    // Assess
+    expect(posted.status).toBe(202);
+    expect(job).toMatchObject({ job_id: jobId, status: 'completed' });
+  }, 150_000);
+
   it('fails at once with a clear message when its port is busy', async () => {
     // Prepare: the end-to-end cloud's own port is taken
     const port = Number(new URL(e2eCloud().apiUrl).port);

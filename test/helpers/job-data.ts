@@ -1,5 +1,4 @@
-import { DATA_SCHEMAS } from '../../functions/core/data-schemas';
-import { catalog } from '../../lib/catalog';
+import { exampleDataOf } from '../../local/cloud/sample-job';
 
 /**
  * Job data a catalog queue accepts: its data schema's example, with `fields`
@@ -11,6 +10,5 @@ import { catalog } from '../../lib/catalog';
  * postJob('email', { data: dataFor('email', { n: 1 }) });
  */
 export function dataFor(queue: string, fields: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
-  const schema = catalog.find((entry) => entry.name === queue)?.dataSchema;
-  return { ...(schema === undefined ? {} : (DATA_SCHEMAS[schema].example as Record<string, unknown>)), ...fields };
+  return { ...exampleDataOf(queue), ...fields };
 }
