@@ -40,7 +40,7 @@ const built = new Map<DataSchemaName, z.core.$ZodType>();
  * The schema of `name`, built once per process on its first use.
  *
  * @example
- * const result = dataSchemaOf('payment-intent').safeParse({ intentId: 'pi_1', payload: { amount: 10 } });
+ * const result = z.safeParse(dataSchemaOf('payment-intent'), { intentId: 'pi_1', payload: { amount: 10 } });
  */
 export function dataSchemaOf(name: DataSchemaName): z.core.$ZodType {
   let schema = built.get(name);
