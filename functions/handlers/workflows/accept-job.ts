@@ -14,7 +14,7 @@ import * as z from '../../core/validation';
 import type { QueueSettings } from '../../core/runtime-config';
 import { HttpError } from '../http/http-error';
 import type { QueueDirectory } from './queue-directory';
-import { sendByLane, type LaneSend } from './send-by-lane';
+import { sendByLane, unsentFields, type LaneSend } from './send-by-lane';
 
 /** What accepting jobs needs. */
 export interface AcceptDeps {
@@ -236,8 +236,6 @@ export async function recordJob(
  */
 export async function sendRecorded(deps: AcceptDeps, sends: readonly PendingSend[]): Promise<void> {
   for (const [position, reason] of await sendByLane(deps, sends)) {
-    const jobId = sends[position]?.job.message.jobId;
-    if (reason instanceof Error) deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: jobId, error: reason });
-    else deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: jobId, code: reason });
+    deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: sends[position]?.job.message.jobId, ...unsentFields(reason) });
   }
 }

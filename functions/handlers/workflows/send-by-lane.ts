@@ -36,3 +36,13 @@ export async function sendByLane(deps: { readonly queues: Pick<QueueClient, 'sen
   );
   return unsent;
 }
+
+/**
+ * A job's reason for not being sent, as log fields: the call's error, or SQS's code.
+ *
+ * @example
+ * logger.error('send failed', { job_id: jobId, ...unsentFields(reason) });
+ */
+export function unsentFields(reason: string | Error): { error: Error } | { code: string } {
+  return reason instanceof Error ? { error: reason } : { code: reason };
+}

@@ -1,8 +1,8 @@
 import type { IngestJobStore } from '../../adapters/job-store';
 import { TransitionConflictError } from '../../core/errors';
 import { JOB_STATUS } from '../../core/job';
-import { recordPlanned, sendRecorded, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
-import { sendByLane } from './send-by-lane';
+import { recordPlanned, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
+import { sendByLane, unsentFields } from './send-by-lane';
 
 /** What accepting a request's jobs needs: the ingest's store, which can also give a job its schedule entry. */
 export type IngestAcceptDeps = Omit<AcceptDeps, 'store'> & { readonly store: IngestJobStore };
@@ -45,37 +45,41 @@ export type AcceptOutcome = { readonly ok: true; readonly acceptance: Acceptance
  */
 export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly PlannedJob[]): Promise<AcceptOutcome[]> {
   const outcomes = new Array<AcceptOutcome>(planned.length);
-  const sends: PendingSend[] = [];
-  const unindexed: { index: number; send: PendingSend }[] = [];
+  const recorded: { index: number; send: PendingSend; unindexed: boolean }[] = [];
   await Promise.all(
     planned.map(async (job, index) => {
       const marked = mayGoUnindexed(job) ? unindexedJob(job) : job;
       try {
         const { acceptance, send } = await recordPlanned(deps, marked);
         outcomes[index] = { ok: true, acceptance };
-        if (send === undefined) return;
-        if (marked === job) sends.push(send);
-        else unindexed.push({ index, send });
+        if (send !== undefined) recorded.push({ index, send, unindexed: marked !== job });
       } catch (error) {
         outcomes[index] = { ok: false, error };
       }
     }),
   );
-  const [, unsent] = await Promise.all([sendRecorded(deps, sends), sendByLane(deps, unindexed.map((entry) => entry.send))]);
+  // One send for all, with an entry or without: each lane gets its batches once.
+  const unsent = await sendByLane(
+    deps,
+    recorded.map((entry) => entry.send),
+  );
   await Promise.all(
     [...unsent].map(async ([position, reason]) => {
-      const index = unindexed[position]?.index ?? -1;
-      const job = planned[index];
-      if (job === undefined) return;
-      const { jobId, runId } = job.newJob.message;
+      const entry = recorded[position];
+      if (entry === undefined) return;
+      const { jobId, runId } = entry.send.job.message;
+      if (!entry.unindexed) {
+        deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: jobId, ...unsentFields(reason) });
+        return;
+      }
       try {
         await deps.store.markEnqueued(jobId, runId, deps.clock.now());
-        deps.logger.warn('send failed; the reconciler will enqueue the job', { job_id: jobId, ...(reason instanceof Error ? { error: reason } : { code: reason }) });
+        deps.logger.warn('send failed; the reconciler will enqueue the job', { job_id: jobId, ...unsentFields(reason) });
       } catch (error) {
         // Claimed already: the send that seemed to fail did reach SQS (its answer was lost).
         if (error instanceof TransitionConflictError) return;
         deps.logger.error('send failed and the job could not be kept for the reconciler: refused', { job_id: jobId, error: error as Error });
-        outcomes[index] = { ok: false, error };
+        outcomes[entry.index] = { ok: false, error };
       }
     }),
   );

@@ -270,6 +270,31 @@ describe('acceptPlanned: a job that keeps its schedule entry', () => {
 });
 
 describe('acceptPlanned: a mixed list', () => {
+  it('sends jobs with and without a schedule entry to one lane in one batch, and handles each failure its own way', async () => {
+    // Prepare
+    const { deps, queues, markEnqueued, logs } = recordingDeps();
+    const plain = planned();
+    const keyed = planned({ dedup_key: 'intent-42' });
+    queues.sendBatch.mockResolvedValue([
+      { index: 0, code: 'InternalError', message: 'try again' },
+      { index: 1, code: 'InternalError', message: 'try again' },
+    ]);
+
+    // Act
+    const outcomes = await acceptPlanned(deps, [plain, keyed]);
+
+    // Assess
+    expect(queues.sendBatch).toHaveBeenCalledTimes(1);
+    expect(new Set(sentJobs(queues).map((job) => job.message.jobId))).toEqual(new Set([plain.newJob.message.jobId, keyed.newJob.message.jobId]));
+    expect(markEnqueued.mock.calls.map(([jobId]) => jobId)).toEqual([plain.newJob.message.jobId]);
+    expect(logs).toContainEqual(['warn', 'send failed; the reconciler will enqueue the job', { job_id: plain.newJob.message.jobId, code: 'InternalError' }]);
+    expect(logs).toContainEqual(['error', 'send failed; the reconciler will enqueue the job', { job_id: keyed.newJob.message.jobId, code: 'InternalError' }]);
+    expect(outcomes).toEqual([
+      { ok: true, acceptance: plain.acceptance },
+      { ok: true, acceptance: keyed.acceptance },
+    ]);
+  });
+
   it('answers each job in input order, whichever way it went', async () => {
     // Prepare: a plain job, a duplicate (its twin is live), a job for the sweeper, and one the store refuses
     const { deps, create } = recordingDeps();
