@@ -31,7 +31,8 @@ export type AcceptOutcome = { readonly ok: true; readonly acceptance: Acceptance
 
 /**
  * Accepts the planned jobs of one request, in order: each is recorded, then
- * sent, batched per lane. Those that may go unindexed ({@link mayGoUnindexed})
+ * sent, batched per lane, in the request's order (a FIFO group's jobs run in
+ * the order sent). Those that may go unindexed ({@link mayGoUnindexed})
  * are recorded with no schedule entry and their messages marked so (`JobMessage.unindexed`):
  * SQS holds a message until a claim settles it, so the entry's two index
  * writes (at create and at finish), a job's largest cost after its own
@@ -58,6 +59,8 @@ export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly Pl
       }
     }),
   );
+  // In the request's order, whichever record landed first: a FIFO group's jobs run in the order sent.
+  recorded.sort((a, b) => a.index - b.index);
   // One send for all, with an entry or without: each lane gets its batches once.
   const unsent = await sendByLane(
     deps,

@@ -270,6 +270,23 @@ describe('acceptPlanned: a job that keeps its schedule entry', () => {
 });
 
 describe('acceptPlanned: a mixed list', () => {
+  it('sends the jobs of a FIFO group in the order of the request, whichever record lands first', async () => {
+    // Prepare: the first job's record is the slowest to land
+    const { deps, create, queues } = recordingDeps();
+    const jobs = [0, 1, 2].map((step) => planned({ group_id: 'order-7', data: { step } }, orders));
+    create.mockImplementation(async (job) => {
+      const position = jobs.findIndex((entry) => entry.newJob.message.jobId === job.message.jobId);
+      await new Promise((resolve) => setTimeout(resolve, (jobs.length - position) * 5));
+      return { created: true, job: aJobRecord({ jobId: job.message.jobId }) };
+    });
+
+    // Act
+    await acceptPlanned(deps, jobs);
+
+    // Assess
+    expect(sentJobs(queues).map((job) => job.message.jobId)).toEqual(jobs.map((job) => job.newJob.message.jobId));
+  });
+
   it('sends jobs with and without a schedule entry to one lane in one batch, and handles each failure its own way', async () => {
     // Prepare
     const { deps, queues, markEnqueued, logs } = recordingDeps();
