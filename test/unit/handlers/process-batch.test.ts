@@ -22,12 +22,12 @@ describe('BatchProcessor: SQS\'s receive limit never moves a job bare', () => {
     // Act
     const response = await new BatchProcessor(deps).process({ Records: [record] });
 
-    // Assess: a copy waits out the backoff (10 s); the original goes; nothing is dead-lettered
+    // Assess: a copy waits out the backoff (10 s); the original goes; nothing is dead-lettered; the record is fenced until just before the copy's return
     expect(response.batchItemFailures).toEqual([]);
     expect(queues.send).toHaveBeenCalledWith(deps.lanes[0]?.url, expect.objectContaining({ delaySeconds: 10, firstEnqueuedAt: new Date(FIXED_NOW.getTime() - 60_000) }));
     expect(queues.changeVisibility).not.toHaveBeenCalled();
     expect(queues.moveToDeadLetter).not.toHaveBeenCalled();
-    expect(store.retry.mock.calls[0]?.[1].retryAt?.getTime()).toBe(FIXED_NOW.getTime() + 9000);
+    expect(store.retry.mock.calls[0]?.[1].retryAt?.getTime()).toBe(FIXED_NOW.getTime() + 9_900);
   });
 
   it('drops the unindexed mark from that copy, so its first claim writes the schedule entry', async () => {
