@@ -116,6 +116,11 @@ export class BatchProcessor {
       }
     };
     const early = earlyRelease(this.deps, slots, this.deps.clock.now().getTime());
+    // The early give-back settles first, so the two writes never cross.
+    const giveBack = async (): Promise<void> => {
+      await early.settled();
+      await slots.release();
+    };
     try {
       // As many chains at once as slots were granted; a chain (a FIFO group) runs in order.
       await inParallel(
@@ -126,12 +131,13 @@ export class BatchProcessor {
         },
         early.onIdle,
       );
-    } finally {
-      await early.settled();
-      await slots.release();
+    } catch (error) {
+      await giveBack();
+      throw error;
     }
     this.deps.logger.info('batch done', { lane: lane.lane, size: event.Records.length, slots: slots.granted, ...nonZero(tally) });
-    await this.count(tally, processingMs, queueWaitMs);
+    // The slots go back and the counts are written side by side: the invocation ends one write sooner.
+    await Promise.all([giveBack(), this.count(tally, processingMs, queueWaitMs)]);
     return { batchItemFailures: failures, tally };
   }
 

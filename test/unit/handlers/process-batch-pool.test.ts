@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import type { ConcurrencyPool } from '../../../functions/adapters/dynamodb-concurrency-pool';
+import type { MetricsStore } from '../../../functions/adapters/dynamodb-metrics-store';
 import { BatchProcessor } from '../../../functions/handlers/workflows/process-batch';
 import { POOL_FULL_DEFER_MS, POOL_LEASE_MS, POOL_RENEW_MS, POOL_WAIT_MS } from '../../../functions/handlers/workflows/pool-slots';
 import { aJobMessage, aQueueDefinition } from '../../helpers/factories';
@@ -255,5 +256,26 @@ describe('BatchProcessor with a concurrency pool', () => {
     // Assess
     expect(pool.shrink).not.toHaveBeenCalled();
     expect(pool.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes the batch\'s counts while its slots go back, not after', async () => {
+    // Prepare: a give-back that lands only once the counts are being written
+    const pool = fakePool(4);
+    let countsStarted = (): void => undefined;
+    const counting = new Promise<void>((resolve) => {
+      countsStarted = resolve;
+    });
+    pool.release.mockImplementation(async () => counting);
+    const metrics = { record: vi.fn<MetricsStore['record']>(async () => countsStarted()), totalsSince: vi.fn(), minutesSince: vi.fn() };
+    const { deps } = consumerDeps(deliveries, { pool, metrics });
+
+    // Act: one after the other, the batch would never end
+    const response = await new BatchProcessor(deps).process({ Records: standardBatch(5) });
+
+    // Assess
+    expect(response.tally.completed).toBe(5);
+    expect(pool.release).toHaveBeenCalledTimes(1);
+    expect(metrics.record).toHaveBeenCalledTimes(1);
+    expect(metrics.record.mock.calls[0]?.[2]).toMatchObject({ completed: 5 });
   });
 });
