@@ -68,6 +68,8 @@ const RECEIVE_ERROR_PAUSE_MS = 1_000;
 export class EventSourcePoller {
   private readonly options: EventSourcePollerOptions;
   private readonly loops = new Set<Promise<void>>();
+  /** Deletes in flight: a poller does not wait for its batch's delete before its next receive. */
+  private readonly deletes = new Set<Promise<void>>();
   private running = false;
   private isEnabled: boolean;
   private scoutRunning = false;
@@ -109,9 +111,9 @@ export class EventSourcePoller {
     return this.running && this.isEnabled;
   }
 
-  /** Waits for the pollers to wind down; gives up waiting if polling was turned back on meanwhile. */
+  /** Waits for the pollers and their deletes to wind down; gives up waiting if polling was turned back on meanwhile. */
   private async settle(): Promise<void> {
-    while (this.loops.size > 0 && !this.polling) await Promise.allSettled([...this.loops]);
+    while ((this.loops.size > 0 || this.deletes.size > 0) && !this.polling) await Promise.allSettled([...this.loops, ...this.deletes]);
   }
 
   /** Adds a poller: the scout, which idles on an empty queue, or a helper, which retires on one. */
@@ -204,7 +206,10 @@ export class EventSourcePoller {
         return;
       }
     }
-    await this.delete(records.filter((record) => !failed.has(record.messageId)));
+    // The delete goes on while the poller receives again: the batch's messages stay
+    // invisible until it lands, and the next batch need not wait for it.
+    const deleting = this.delete(records.filter((record) => !failed.has(record.messageId))).finally(() => this.deletes.delete(deleting));
+    this.deletes.add(deleting);
   }
 
   private async delete(records: readonly SQSRecord[]): Promise<void> {

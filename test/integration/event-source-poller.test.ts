@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type Message,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, type TestContext } from 'vitest';
@@ -15,10 +17,10 @@ import { waitFor } from '../helpers/wait-for';
 /** Short, so that failed messages come back quickly. */
 const VISIBILITY_SECONDS = 1;
 
-async function createQueue(): Promise<{ queueUrl: string; queueArn: string }> {
+async function createQueue(visibilitySeconds = VISIBILITY_SECONDS): Promise<{ queueUrl: string; queueArn: string }> {
   const { sqs } = testEnvironment();
   const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({ QueueName: uniqueName('esm'), Attributes: { VisibilityTimeout: String(VISIBILITY_SECONDS) } }),
+    new CreateQueueCommand({ QueueName: uniqueName('esm'), Attributes: { VisibilityTimeout: String(visibilitySeconds) } }),
   );
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   if (QueueUrl === undefined || Attributes?.QueueArn === undefined) throw new Error('queue was not created');
@@ -215,6 +217,47 @@ describe.concurrent('EventSourcePoller', () => {
 
     expect(await receiveAll(queue.queueUrl)).toEqual([]);
     expect(handled).toBe(4);
+  });
+
+  it('receives the next batch while the last one is still being deleted, and stops only once its deletes land', async ({ onTestFinished }) => {
+    // Prepare: three batches' worth; no delete reaches SQS until the gate opens
+    const queue = await createQueue(30);
+    await send(queue.queueUrl, bodies(30));
+    const { sqs } = testEnvironment();
+    let openGate = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let deletesLanded = 0;
+    const gated = {
+      send: async (command: unknown) => {
+        if (!(command instanceof DeleteMessageBatchCommand)) return sqs.send(command as ReceiveMessageCommand);
+        await gate;
+        const answer = await sqs.send(command);
+        deletesLanded++;
+        return answer;
+      },
+    } as unknown as SQSClient;
+    const handled: string[] = [];
+    const esm = poller({ onTestFinished }, queue, async (event) => void handled.push(...bodiesOf(event.Records)), { client: gated });
+
+    // Act: two pollers at most, yet the third batch comes before any delete has landed
+    esm.start();
+    await waitFor('all 30 messages', () => handled.length === 30);
+    let stopped = false;
+    const stopping = esm.stop().then(() => {
+      stopped = true;
+    });
+    await sleep(200);
+    const stoppedBeforeDeletes = stopped;
+    openGate();
+    await stopping;
+
+    // Assess
+    expect(stoppedBeforeDeletes).toBe(false);
+    expect(deletesLanded).toBe(3);
+    expect(handled.sort()).toEqual(bodies(30).sort());
+    expect(await receiveAll(queue.queueUrl)).toEqual([]);
   });
 
   it('runs up to maximumConcurrency batches at once, never more', async ({ onTestFinished }) => {
