@@ -139,7 +139,14 @@ export interface BundleFigures {
   readonly floor_bytes: number | null;
   readonly floor_load_ms: number | null;
   readonly size_ratio: number | null;
+  /** `load_ms / floor_load_ms`: the ratio of the two medians. */
   readonly load_ratio: number | null;
+  /**
+   * Where `load_ratio` could lie on the same machine: the 95 % range of the
+   * ratio of medians over resampled loads (module loads on this machine kind
+   * spread by a quarter either way, run to run).
+   */
+  readonly load_ratio_range: { readonly low: number; readonly high: number } | null;
 }
 
 /** Every function's bundle. */

@@ -1,6 +1,7 @@
 /**
- * The arithmetic of the bench's figures: percentiles, the most deliveries in
- * flight at once, start rates, and where an urgent job landed in a backlog.
+ * The arithmetic of the bench's figures: percentiles, the range of a ratio of
+ * medians, the most deliveries in flight at once, start rates, and where an
+ * urgent job landed in a backlog.
  * Pure, so each figure's definition is tested once.
  */
 
@@ -27,6 +28,55 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** A range a figure lies in, at the confidence it was computed for. */
+export interface Range {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** How {@link ratioOfMediansRange} resamples. */
+export interface RatioRangeOptions {
+  /** Share of resampled ratios the range holds, 0–1. @default 0.95 */
+  readonly confidence?: number;
+  /** Resamples drawn. @default 2000 */
+  readonly resamples?: number;
+  /** Seed of the resampling's random numbers: the same samples always give the same range. @default 1 */
+  readonly seed?: number;
+}
+
+/**
+ * How far the ratio of two medians, `median(numerator) / median(denominator)`,
+ * could move on the same machine: a percentile bootstrap that resamples each
+ * side with replacement and keeps the middle `confidence` of the ratios.
+ * Seeded, so a figure and its range are reproducible from the saved samples.
+ * NaN bounds when either side is empty.
+ *
+ * @example
+ * ratioOfMediansRange([90, 95, 100, 110], [70, 72, 80, 85]); // { low: ≈1.1, high: ≈1.5 }
+ */
+export function ratioOfMediansRange(numerator: readonly number[], denominator: readonly number[], options: RatioRangeOptions = {}): Range {
+  if (numerator.length === 0 || denominator.length === 0) return { low: Number.NaN, high: Number.NaN };
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1; got ${confidence}`);
+  const random = seededRandom(options.seed ?? 1);
+  const resample = (values: readonly number[]): number[] => values.map(() => values[Math.floor(random() * values.length)] ?? Number.NaN);
+  const ratios = Array.from({ length: options.resamples ?? 2000 }, () => median(resample(numerator)) / median(resample(denominator)));
+  const tail = ((1 - confidence) / 2) * 100;
+  return { low: percentile(ratios, tail), high: percentile(ratios, 100 - tail) };
+}
+
+/** A small seeded generator (mulberry32) of numbers in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 /** A span of time in ms: a delivery from its arrival at the target to its answer. */

@@ -196,7 +196,9 @@ function bundleRows(result: BenchResult): TableRow[] {
   if (isFailed(result)) return [{ what: 'bundles', pipeline: failure(result), bullmq: '', ratio: '', floor: '' }];
   return (result as BundlesResult).bundles.map((bundle) => {
     const floorText = bundle.floor_bytes === null || bundle.floor_load_ms === null ? 'no floor' : `${kb(bundle.floor_bytes)}, ${ms(bundle.floor_load_ms)}`;
-    const ratios = bundle.size_ratio === null || bundle.load_ratio === null ? '' : ` (${ratio(bundle.size_ratio)}× size, ${ratio(bundle.load_ratio)}× load)`;
+    // Two decimals: the goal (1.25×) sits between what one decimal can tell apart.
+    const range = bundle.load_ratio_range === null ? '' : `, 95 % range ${bundle.load_ratio_range.low.toFixed(2)}–${bundle.load_ratio_range.high.toFixed(2)}`;
+    const ratios = bundle.size_ratio === null || bundle.load_ratio === null ? '' : ` (${bundle.size_ratio.toFixed(2)}× size, ${bundle.load_ratio.toFixed(2)}× load${range})`;
     return {
       what: `bundle ${bundle.handler ?? bundle.functions[0] ?? '?'} (${bundle.format}${bundle.functions.length > 1 ? `, ${bundle.functions.length} functions` : ''})`,
       pipeline: `${kb(bundle.bytes)}, load ${ms(bundle.load_ms)}`,

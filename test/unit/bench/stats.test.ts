@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxInFlight, median, percentile, priorityOutcome, startRate } from '../../../bench/stats';
+import { maxInFlight, median, percentile, priorityOutcome, ratioOfMediansRange, startRate } from '../../../bench/stats';
 
 describe('percentile', () => {
   it('takes the nearest rank: the smallest value with at least p % at or below it', () => {
@@ -24,6 +24,55 @@ describe('median', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+});
+
+describe('ratioOfMediansRange', () => {
+  /** Loads spread evenly over ±`spread` ms around `middle`, as this machine kind's module loads spread. */
+  const spreadAround = (middle: number, spread: number, count = 21): number[] =>
+    Array.from({ length: count }, (_, index) => middle - spread + (2 * spread * index) / (count - 1));
+
+  it('holds the ratio of the medians, and is wider the more the loads spread', () => {
+    // Act
+    const tight = ratioOfMediansRange(spreadAround(100, 2), spreadAround(80, 2));
+    const loose = ratioOfMediansRange(spreadAround(100, 20), spreadAround(80, 20));
+
+    // Assess: 100 / 80 = 1.25
+    expect(tight.low).toBeLessThanOrEqual(1.25);
+    expect(tight.high).toBeGreaterThanOrEqual(1.25);
+    expect(tight.high - tight.low).toBeLessThan(0.1);
+    expect(loose.low).toBeLessThan(tight.low);
+    expect(loose.high).toBeGreaterThan(tight.high);
+  });
+
+  it('is one point when neither side varies', () => {
+    // Act
+    const range = ratioOfMediansRange([90, 90, 90], [60, 60, 60]);
+
+    // Assess
+    expect(range).toEqual({ low: 1.5, high: 1.5 });
+  });
+
+  it('gives the same range for the same samples and seed, and narrows with the confidence asked', () => {
+    // Prepare
+    const loads = spreadAround(100, 15);
+    const floor = spreadAround(75, 15);
+
+    // Act
+    const first = ratioOfMediansRange(loads, floor);
+    const again = ratioOfMediansRange(loads, floor);
+    const half = ratioOfMediansRange(loads, floor, { confidence: 0.5 });
+
+    // Assess
+    expect(again).toEqual(first);
+    expect(half.low).toBeGreaterThan(first.low);
+    expect(half.high).toBeLessThan(first.high);
+  });
+
+  it('has no range without samples, and refuses a confidence outside (0, 1)', () => {
+    // Act / Assess
+    expect(ratioOfMediansRange([], [1])).toEqual({ low: Number.NaN, high: Number.NaN });
+    expect(() => ratioOfMediansRange([1], [1], { confidence: 1 })).toThrow(RangeError);
   });
 });
 

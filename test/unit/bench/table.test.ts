@@ -172,13 +172,14 @@ describe('summaryRows', () => {
             floor_load_ms: 75,
             size_ratio: 3.07,
             load_ratio: 2.67,
+            load_ratio_range: { low: 2.41, high: 2.9 },
           },
         ],
       },
     ]);
 
     // Assess
-    expect(rows).toEqual([{ what: 'bundle ingest (cjs)', pipeline: '1.10 MB, load 200 ms', bullmq: '', ratio: '', floor: '367 KB, 75 ms (3.1× size, 2.7× load)' }]);
+    expect(rows).toEqual([{ what: 'bundle ingest (cjs)', pipeline: '1.10 MB, load 200 ms', bullmq: '', ratio: '', floor: '367 KB, 75 ms (3.07× size, 2.67× load, 95 % range 2.41–2.90)' }]);
   });
 });
 
