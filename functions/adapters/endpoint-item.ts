@@ -8,41 +8,45 @@ import { ENDPOINT_ATTRIBUTE as A, ENDPOINT_KEY } from './endpoint-store';
 const bodies = Object.values(ENDPOINT_BODY) as [EndpointBody, ...EndpointBody[]];
 const circuitStates = Object.values(CIRCUIT_STATE) as [CircuitState, ...CircuitState[]];
 
-/** One stored signing secret: `{ secret, expires_at? }`. */
-const secretItemSchema = z.object({ secret: z.string().check(z.minLength(1)), expires_at: z.optional(z.string()) });
-
 /**
  * An endpoint's item as read from the table. The breaker's attributes default
  * to a closed circuit with no failures: the registry does not write them at
- * registration, and the breaker writes them only once something failed.
+ * registration, and the breaker writes them only once something failed. Built
+ * on its first use: the consumers of queues without endpoints, which share
+ * this bundle, never read an endpoint and do not build it at their cold start.
  */
-export const endpointItemSchema = z.object({
-  [A.endpointId]: z.string().check(z.minLength(1)),
-  [A.userId]: z.string().check(z.minLength(1)),
-  [A.url]: z.string().check(z.minLength(1)),
-  [A.description]: z.optional(z.string()),
-  [A.partner]: z.optional(z.string()),
-  [A.headers]: z._default(z.record(z.string(), z.string()), {}),
-  [A.body]: z.enum(bodies),
-  [A.enabled]: z.boolean(),
-  [A.disabledReason]: z.optional(z.enum(['operator', 'gone'])),
-  [A.secrets]: z.array(secretItemSchema).check(z.minLength(1)),
-  [A.inboundToken]: z.string().check(z.minLength(1)),
-  [A.failureThreshold]: z.number().check(z.int(), z.positive()),
-  [A.cooldownSeconds]: z.number().check(z.int(), z.positive()),
-  [A.circuitState]: z._default(z.enum(circuitStates), CIRCUIT_STATE.closed),
-  [A.consecutiveFailures]: z._default(z.number().check(z.int(), z.nonnegative()), 0),
-  [A.openedAtMs]: z.optional(z.number()),
-  [A.probeUntilMs]: z.optional(z.number()),
-  [A.lastFailure]: z.optional(
-    z.object({ at: z.string(), category: z.enum(FAILURE_CATEGORIES), message: z.string(), status: z.optional(z.number().check(z.int())) }),
-  ),
-  [A.failureCount]: z._default(z.number().check(z.int(), z.nonnegative()), 0),
-  [A.openCount]: z._default(z.number().check(z.int(), z.nonnegative()), 0),
-  [A.createdAt]: z.string(),
-  [A.updatedAt]: z.string(),
-  [A.version]: z.number().check(z.int(), z.nonnegative()),
-});
+const endpointItemSchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    [A.endpointId]: z.string().check(z.minLength(1)),
+    [A.userId]: z.string().check(z.minLength(1)),
+    [A.url]: z.string().check(z.minLength(1)),
+    [A.description]: z.optional(z.string()),
+    [A.partner]: z.optional(z.string()),
+    [A.headers]: z._default(z.record(z.string(), z.string()), {}),
+    [A.body]: z.enum(bodies),
+    [A.enabled]: z.boolean(),
+    [A.disabledReason]: z.optional(z.enum(['operator', 'gone'])),
+    [A.secrets]: z.array(secretItemSchema()).check(z.minLength(1)),
+    [A.inboundToken]: z.string().check(z.minLength(1)),
+    [A.failureThreshold]: z.number().check(z.int(), z.positive()),
+    [A.cooldownSeconds]: z.number().check(z.int(), z.positive()),
+    [A.circuitState]: z._default(z.enum(circuitStates), CIRCUIT_STATE.closed),
+    [A.consecutiveFailures]: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    [A.openedAtMs]: z.optional(z.number()),
+    [A.probeUntilMs]: z.optional(z.number()),
+    [A.lastFailure]: z.optional(
+      z.object({ at: z.string(), category: z.enum(FAILURE_CATEGORIES), message: z.string(), status: z.optional(z.number().check(z.int())) }),
+    ),
+    [A.failureCount]: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    [A.openCount]: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+    [A.createdAt]: z.string(),
+    [A.updatedAt]: z.string(),
+    [A.version]: z.number().check(z.int(), z.nonnegative()),
+  }),
+);
+
+/** One stored signing secret: `{ secret, expires_at? }`. */
+const secretItemSchema = () => z.object({ secret: z.string().check(z.minLength(1)), expires_at: z.optional(z.string()) });
 
 /** The key of an endpoint's own item (`ENDPOINT#<id>` / `STATE`). */
 export function endpointItemKey(endpointId: string): Record<string, string> {
