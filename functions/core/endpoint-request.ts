@@ -48,7 +48,7 @@ function urlProblem(text: string): string | undefined {
   return undefined;
 }
 
-const urlSchema = z.string({ error: 'url must be a string' }).check(
+const urlSchema = () => z.string({ error: 'url must be a string' }).check(
   z.maxLength(MAX_ENDPOINT_URL_LENGTH, { error: `url must be at most ${MAX_ENDPOINT_URL_LENGTH} characters` }),
   z.superRefine((text, context) => {
     const problem = urlProblem(text);
@@ -58,13 +58,13 @@ const urlSchema = z.string({ error: 'url must be a string' }).check(
 
 const PARTNER_MESSAGE = 'partner must be a partner name (1–40 lowercase letters, digits or dashes), the one whose jobs may name this endpoint';
 
-const partnerSchema = z.string({ error: PARTNER_MESSAGE }).check(z.regex(PARTNER_NAME_PATTERN, { error: PARTNER_MESSAGE }));
+const partnerSchema = () => z.string({ error: PARTNER_MESSAGE }).check(z.regex(PARTNER_NAME_PATTERN, { error: PARTNER_MESSAGE }));
 
-const descriptionSchema = z
+const descriptionSchema = () => z
   .string({ error: 'description must be a string' })
   .check(z.maxLength(MAX_DESCRIPTION_LENGTH, { error: `description must be at most ${MAX_DESCRIPTION_LENGTH} characters` }));
 
-const headersSchema = z
+const headersSchema = () => z
   .record(z.string(), z.string({ error: 'each header value must be a string' }), {
     error: 'headers must be an object of header names and string values',
   })
@@ -89,65 +89,73 @@ const headersSchema = z
     }),
   );
 
-const bodySchema = z.enum(bodies, { error: `body must be one of ${bodies.join(', ')}` });
+const bodySchema = () => z.enum(bodies, { error: `body must be one of ${bodies.join(', ')}` });
 
 const boundedInt = (name: string, bounds: { readonly min: number; readonly max: number }) => {
   const message = `${name} must be a whole number from ${bounds.min} to ${bounds.max}`;
   return z.number({ error: message }).check(z.int({ error: message }), z.minimum(bounds.min, { error: message }), z.maximum(bounds.max, { error: message }));
 };
 
-const circuitFields = {
+const circuitFields = () => ({
   failure_threshold: z.optional(boundedInt('circuit.failure_threshold', CIRCUIT_BOUNDS.failureThreshold)),
   cooldown_seconds: z.optional(boundedInt('circuit.cooldown_seconds', CIRCUIT_BOUNDS.cooldownSeconds)),
-};
+});
 
 const circuitError = { error: 'circuit must be an object such as { "failure_threshold": 5, "cooldown_seconds": 30 }' };
 
-/** The body of `POST /admin/endpoints`. Unknown fields are refused so a typo is an error, not an ignored setting. */
-export const newEndpointRequestSchema = z.strictObject(
-  {
-    user_id: z.string({ error: 'user_id is required: the user whose app this endpoint is' }).check(
-      z.regex(USER_ID_PATTERN, { error: 'user_id must be 1–64 letters, digits, - or _' }),
-    ),
-    url: urlSchema,
-    description: z.optional(descriptionSchema),
-    partner: z.optional(partnerSchema),
-    headers: z.optional(headersSchema),
-    body: z.optional(bodySchema),
-    circuit: z.optional(z.strictObject(circuitFields, circuitError)),
-  },
-  { error: 'the body must be a JSON object such as { "user_id": "shop-42", "url": "https://app.example.com/hooks" }' },
+/**
+ * The body of `POST /admin/endpoints`. Unknown fields are refused so a typo is
+ * an error, not an ignored setting. Built on its first use, as the change
+ * request below: an admin cold start that registers nothing builds neither.
+ */
+export const newEndpointRequestSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject(
+    {
+      user_id: z.string({ error: 'user_id is required: the user whose app this endpoint is' }).check(
+        z.regex(USER_ID_PATTERN, { error: 'user_id must be 1–64 letters, digits, - or _' }),
+      ),
+      url: urlSchema(),
+      description: z.optional(descriptionSchema()),
+      partner: z.optional(partnerSchema()),
+      headers: z.optional(headersSchema()),
+      body: z.optional(bodySchema()),
+      circuit: z.optional(z.strictObject(circuitFields(), circuitError)),
+    },
+    { error: 'the body must be a JSON object such as { "user_id": "shop-42", "url": "https://app.example.com/hooks" }' },
+  ),
 );
 
 /** A checked registration request. */
 export type NewEndpointRequest = z.output<typeof newEndpointRequestSchema>;
 
 /** The body of `PATCH /admin/endpoints/{id}`: at least one field; `user_id` cannot change. */
-export const endpointChangeRequestSchema = z
-  .strictObject(
-    {
-      user_id: z.optional(z.never({ error: 'user_id cannot change: register a new endpoint for the other user, and remove this one' })),
-      url: z.optional(urlSchema),
-      description: z.optional(descriptionSchema),
-      partner: z.optional(z.nullable(partnerSchema)),
-      headers: z.optional(headersSchema),
-      body: z.optional(bodySchema),
-      enabled: z.optional(z.boolean({ error: 'enabled must be true or false' })),
-      circuit: z.optional(
-        z.strictObject(circuitFields, circuitError).check(
-          z.refine((circuit) => circuit.failure_threshold !== undefined || circuit.cooldown_seconds !== undefined, {
-            error: 'circuit must give failure_threshold, cooldown_seconds or both',
-          }),
+export const endpointChangeRequestSchema = /* @__PURE__ */ z.lazy(() =>
+  z
+    .strictObject(
+      {
+        user_id: z.optional(z.never({ error: 'user_id cannot change: register a new endpoint for the other user, and remove this one' })),
+        url: z.optional(urlSchema()),
+        description: z.optional(descriptionSchema()),
+        partner: z.optional(z.nullable(partnerSchema())),
+        headers: z.optional(headersSchema()),
+        body: z.optional(bodySchema()),
+        enabled: z.optional(z.boolean({ error: 'enabled must be true or false' })),
+        circuit: z.optional(
+          z.strictObject(circuitFields(), circuitError).check(
+            z.refine((circuit) => circuit.failure_threshold !== undefined || circuit.cooldown_seconds !== undefined, {
+              error: 'circuit must give failure_threshold, cooldown_seconds or both',
+            }),
+          ),
         ),
-      ),
-    },
-    { error: 'the body must be a JSON object such as { "enabled": false }' },
-  )
-  .check(
-    z.refine((body) => Object.values(body).some((value) => value !== undefined), {
-      error: 'give at least one of url, description, partner, headers, body, enabled, circuit',
-    }),
-  );
+      },
+      { error: 'the body must be a JSON object such as { "enabled": false }' },
+    )
+    .check(
+      z.refine((body) => Object.values(body).some((value) => value !== undefined), {
+        error: 'give at least one of url, description, partner, headers, body, enabled, circuit',
+      }),
+    ),
+);
 
 /** A checked change request. */
 export type EndpointChangeRequest = z.output<typeof endpointChangeRequestSchema>;

@@ -18,26 +18,33 @@ export const MAX_MOVE_RATE = 500;
 /** Admin bodies are small. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-const jobId = z.string().check(z.regex(JOB_ID_PATTERN, { error: 'a job id is 1–64 letters, digits, - or _' }));
+// Each route's schema is built on its first use: an invocation answers one
+// route, so a cold start builds none of them (as `jobRequestSchema` does).
+
+const jobId = () => z.string().check(z.regex(JOB_ID_PATTERN, { error: 'a job id is 1–64 letters, digits, - or _' }));
 
 /** `POST /admin/queues/{queue}/redrive` with `all`: everything in the DLQ, by SQS's move task. */
-export const redriveAllSchema = z.strictObject({
-  all: z.literal(true, { error: 'all must be true' }),
-  max_per_second: z.optional(
-    z.int({ error: 'max_per_second must be a whole number' }).check(z.minimum(1), z.maximum(MAX_MOVE_RATE, { error: `max_per_second is 1–${MAX_MOVE_RATE}` })),
-  ),
-});
+export const redriveAllSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    all: z.literal(true, { error: 'all must be true' }),
+    max_per_second: z.optional(
+      z.int({ error: 'max_per_second must be a whole number' }).check(z.minimum(1), z.maximum(MAX_MOVE_RATE, { error: `max_per_second is 1–${MAX_MOVE_RATE}` })),
+    ),
+  }),
+);
 
 /** `POST /admin/queues/{queue}/redrive` with `job_ids`: just those jobs. */
-export const redriveIdsSchema = z.strictObject({
-  job_ids: z
-    .array(jobId, { error: 'job_ids must be a list of job ids' })
-    .check(
-      z.minLength(1, { error: 'name at least one job' }),
-      z.maxLength(MAX_REDRIVE_IDS, { error: `name at most ${MAX_REDRIVE_IDS} jobs; use { "all": true } for more` }),
-      z.refine((ids) => new Set(ids).size === ids.length, { error: 'job ids must not repeat' }),
-    ),
-});
+export const redriveIdsSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    job_ids: z
+      .array(jobId(), { error: 'job_ids must be a list of job ids' })
+      .check(
+        z.minLength(1, { error: 'name at least one job' }),
+        z.maxLength(MAX_REDRIVE_IDS, { error: `name at most ${MAX_REDRIVE_IDS} jobs; use { "all": true } for more` }),
+        z.refine((ids) => new Set(ids).size === ids.length, { error: 'job ids must not repeat' }),
+      ),
+  }),
+);
 
 /** A parsed redrive request. */
 export type RedriveBody = z.output<typeof redriveAllSchema> | z.output<typeof redriveIdsSchema>;
@@ -58,10 +65,12 @@ export function parseRedriveBody(event: APIGatewayProxyEvent): RedriveBody {
 }
 
 /** `POST /admin/queues/{queue}/clean`. */
-export const cleanBodySchema = z.strictObject({
-  state: z.enum(CLEANABLE_STATES, { error: `state must be one of ${CLEANABLE_STATES.join(', ')}` }),
-  older_than_hours: z.number({ error: 'older_than_hours must be a number of hours' }).check(z.minimum(0), z.maximum(24 * 366)),
-});
+export const cleanBodySchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    state: z.enum(CLEANABLE_STATES, { error: `state must be one of ${CLEANABLE_STATES.join(', ')}` }),
+    older_than_hours: z.number({ error: 'older_than_hours must be a number of hours' }).check(z.minimum(0), z.maximum(24 * 366)),
+  }),
+);
 
 /** A parsed clean request. */
 export type CleanBody = z.output<typeof cleanBodySchema>;
@@ -78,14 +87,16 @@ const integerText = (name: string, min: number, max: number, fallback: number) =
   );
 
 /** `GET /admin/queues/{queue}/failed` query. */
-export const failedQuerySchema = z.object({
-  limit: integerText('limit', 1, 100, 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-  category: z.optional(z.enum(FAILURE_CATEGORIES, { error: `category must be one of ${FAILURE_CATEGORIES.join(', ')}` })),
-});
+export const failedQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    limit: integerText('limit', 1, 100, 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    category: z.optional(z.enum(FAILURE_CATEGORIES, { error: `category must be one of ${FAILURE_CATEGORIES.join(', ')}` })),
+  }),
+);
 
 /** `GET /admin/queues/{queue}/metrics` query. */
-export const metricsQuerySchema = z.object({ minutes: integerText('minutes', 1, 1440, 60) });
+export const metricsQuerySchema = /* @__PURE__ */ z.lazy(() => z.object({ minutes: integerText('minutes', 1, 1440, 60) }));
 
 /**
  * Parses a JSON body against a schema; a missing, malformed or invalid one is

@@ -18,19 +18,21 @@ export const DEFAULT_ENDPOINT_PAGE = 25;
 const limitMessage = 'limit must be a whole number from 1 to 100';
 
 /** `GET /admin/endpoints` query. */
-export const endpointListQuerySchema = z.object({
-  user_id: z.optional(z.string().check(z.regex(USER_ID_PATTERN, { error: 'user_id must be 1–64 letters, digits, - or _' }))),
-  limit: z.pipe(
-    z.optional(
-      z.pipe(
-        z.pipe(z.string().check(z.regex(/^\d+$/, { error: limitMessage })), z.transform(Number)),
-        z.int().check(z.minimum(1, { error: limitMessage }), z.maximum(100, { error: limitMessage })),
+export const endpointListQuerySchema = /* @__PURE__ */ z.lazy(() =>
+  z.object({
+    user_id: z.optional(z.string().check(z.regex(USER_ID_PATTERN, { error: 'user_id must be 1–64 letters, digits, - or _' }))),
+    limit: z.pipe(
+      z.optional(
+        z.pipe(
+          z.pipe(z.string().check(z.regex(/^\d+$/, { error: limitMessage })), z.transform(Number)),
+          z.int().check(z.minimum(1, { error: limitMessage }), z.maximum(100, { error: limitMessage })),
+        ),
       ),
+      z.transform((value: number | undefined) => value ?? DEFAULT_ENDPOINT_PAGE),
     ),
-    z.transform((value: number | undefined) => value ?? DEFAULT_ENDPOINT_PAGE),
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  }),
+);
 
 /** How each refused address class reads in a message. */
 const CLASS_WORDS: Readonly<Record<AddressClass, string>> = {
