@@ -67,8 +67,11 @@ export function ratioOfMediansRange(numerator: readonly number[], denominator: r
   return { low: percentile(ratios, tail), high: percentile(ratios, 100 - tail) };
 }
 
-/** A small seeded generator (mulberry32) of numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
+/**
+ * A seeded pseudo-random source in [0, 1) (mulberry32): the same seed gives
+ * the same numbers on every run (the bootstrap above, and property-style tests).
+ */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

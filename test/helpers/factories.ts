@@ -235,17 +235,5 @@ export function randomSequence(...values: number[]): () => number {
   };
 }
 
-/**
- * A seeded pseudo-random source in [0, 1) (mulberry32), for property-style
- * tests that must replay the same cases on every run.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random source in [0, 1), for property-style tests that must replay the same cases on every run. */
+export { seededRandom } from '../../bench/stats';
