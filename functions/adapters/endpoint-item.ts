@@ -8,6 +8,9 @@ import { ENDPOINT_ATTRIBUTE as A, ENDPOINT_KEY } from './endpoint-store';
 const bodies = Object.values(ENDPOINT_BODY) as [EndpointBody, ...EndpointBody[]];
 const circuitStates = Object.values(CIRCUIT_STATE) as [CircuitState, ...CircuitState[]];
 
+/** One stored signing secret: `{ secret, expires_at? }`. */
+const secretItemSchema = () => z.object({ secret: z.string().check(z.minLength(1)), expires_at: z.optional(z.string()) });
+
 /**
  * An endpoint's item as read from the table. The breaker's attributes default
  * to a closed circuit with no failures: the registry does not write them at
@@ -44,9 +47,6 @@ const endpointItemSchema = /* @__PURE__ */ z.lazy(() =>
     [A.version]: z.number().check(z.int(), z.nonnegative()),
   }),
 );
-
-/** One stored signing secret: `{ secret, expires_at? }`. */
-const secretItemSchema = () => z.object({ secret: z.string().check(z.minLength(1)), expires_at: z.optional(z.string()) });
 
 /** The key of an endpoint's own item (`ENDPOINT#<id>` / `STATE`). */
 export function endpointItemKey(endpointId: string): Record<string, string> {
