@@ -235,7 +235,13 @@ export async function recordJob(
  * gets its `202`.
  */
 export async function sendRecorded(deps: AcceptDeps, sends: readonly PendingSend[]): Promise<void> {
-  for (const [position, reason] of await sendByLane(deps, sends)) {
-    deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: sends[position]?.job.message.jobId, ...unsentFields(reason) });
-  }
+  for (const [position, reason] of await sendByLane(deps, sends)) logLeftToReconciler(deps, sends[position]?.job.message.jobId, reason);
+}
+
+/**
+ * Logs a recorded job whose send failed, left to the reconciler (which
+ * enqueues it from its schedule entry): an error, as the job waits until then.
+ */
+export function logLeftToReconciler(deps: Pick<AcceptDeps, 'logger'>, jobId: string | undefined, reason: string | Error): void {
+  deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: jobId, ...unsentFields(reason) });
 }

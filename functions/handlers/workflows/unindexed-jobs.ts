@@ -1,7 +1,7 @@
 import type { IngestJobStore } from '../../adapters/job-store';
 import { TransitionConflictError } from '../../core/errors';
 import { JOB_STATUS } from '../../core/job';
-import { recordPlanned, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
+import { logLeftToReconciler, recordPlanned, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
 import { sendByLane, unsentFields } from './send-by-lane';
 
 /** What accepting a request's jobs needs: the ingest's store, which can also give a job its schedule entry. */
@@ -62,17 +62,14 @@ export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly Pl
   // In the request's order, whichever record landed first: a FIFO group's jobs run in the order sent.
   recorded.sort((a, b) => a.index - b.index);
   // One send for all, with an entry or without: each lane gets its batches once.
-  const unsent = await sendByLane(
-    deps,
-    recorded.map((entry) => entry.send),
-  );
+  const unsent = await sendByLane(deps, recorded.map((entry) => entry.send));
   await Promise.all(
     [...unsent].map(async ([position, reason]) => {
       const entry = recorded[position];
       if (entry === undefined) return;
       const { jobId, runId } = entry.send.job.message;
       if (!entry.unindexed) {
-        deps.logger.error('send failed; the reconciler will enqueue the job', { job_id: jobId, ...unsentFields(reason) });
+        logLeftToReconciler(deps, jobId, reason);
         return;
       }
       try {
