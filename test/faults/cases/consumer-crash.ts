@@ -14,15 +14,28 @@ export async function deliveriesFor(ids: readonly string[]): Promise<TargetDeliv
   return all.filter((delivery) => wanted.has(delivery.jobId));
 }
 
-/** Waits until the target has had at least `count` deliveries of these jobs. */
-export async function untilDelivered(ids: readonly string[], count: number, timeoutMs = 60_000): Promise<TargetDelivery[]> {
+/**
+ * Waits until the target's deliveries of these jobs satisfy `done`, looking
+ * every 200 ms; after `timeoutMs` it throws `failure(seen)`.
+ */
+export async function untilDeliveries(
+  ids: readonly string[],
+  done: (seen: readonly TargetDelivery[]) => boolean,
+  failure: (seen: readonly TargetDelivery[]) => string,
+  timeoutMs: number,
+): Promise<TargetDelivery[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const seen = await deliveriesFor(ids);
-    if (seen.length >= count) return seen;
-    if (Date.now() > deadline) throw new Error(`the target saw ${seen.length} of ${count} deliveries within ${timeoutMs} ms`);
+    if (done(seen)) return seen;
+    if (Date.now() > deadline) throw new Error(failure(seen));
     await sleep(200);
   }
+}
+
+/** Waits until the target has had at least `count` deliveries of these jobs. */
+export async function untilDelivered(ids: readonly string[], count: number, timeoutMs = 60_000): Promise<TargetDelivery[]> {
+  return untilDeliveries(ids, (seen) => seen.length >= count, (seen) => `the target saw ${seen.length} of ${count} deliveries within ${timeoutMs} ms`, timeoutMs);
 }
 
 /**

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { adminApi, e2eCloud, jobStatus, setTarget } from '../../e2e/support/e2e-context';
 import { acceptBatch } from '../support/accept';
 import { reconcile } from '../support/reconcile';
-import { deliveriesFor } from './consumer-crash';
+import { deliveriesFor, untilDeliveries } from './consumer-crash';
 
 /** Makes a queue's target fail with 503 and recover every `periodMs`, starting down. */
 async function flapTarget(queue: string, periodMs: number): Promise<void> {
@@ -12,11 +12,12 @@ async function flapTarget(queue: string, periodMs: number): Promise<void> {
 
 /** Waits until the target has refused one of these jobs with `status`: the outage has met them. */
 async function untilRefused(ids: readonly string[], status: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await deliveriesFor(ids)).some((delivery) => delivery.status === status)) {
-    if (Date.now() > deadline) throw new Error(`the target refused none of the jobs with ${status} within ${timeoutMs} ms: it did not flap on them`);
-    await sleep(200);
-  }
+  await untilDeliveries(
+    ids,
+    (seen) => seen.some((delivery) => delivery.status === status),
+    () => `the target refused none of the jobs with ${status} within ${timeoutMs} ms: it did not flap on them`,
+    timeoutMs,
+  );
 }
 
 /**
