@@ -1,4 +1,4 @@
-import type { DeadLetterReason } from './queue-client';
+import type { DeadLetterReason, LetterMarks } from './queue-client';
 import type { StringAttribute } from './sqs-batches';
 
 /** A failure reason is cut to this many characters on the dead-letter message. */
@@ -20,10 +20,28 @@ export function deadLetterAttributes(jobId: string, failure: DeadLetterReason): 
   return {
     failure_reason: text(failure.reason, MAX_REASON_LENGTH),
     failure_category: text(failure.category, MAX_VALUE_LENGTH),
-    attempts: { DataType: 'Number', StringValue: String(Number.isFinite(failure.attempts) ? Math.trunc(failure.attempts) : 0) },
     source_queue: text(failure.sourceQueue, MAX_VALUE_LENGTH),
-    failed_at: text(failure.failedAt.toISOString(), MAX_VALUE_LENGTH),
-    job_id: text(jobId, MAX_VALUE_LENGTH),
+    ...letterMarkAttributes({ jobId, failedAt: failure.failedAt, attempts: failure.attempts }),
+  };
+}
+
+/** The names of the attributes a redriven letter's claim reads (see {@link LetterMarks}). */
+export const LETTER_MARK_ATTRIBUTE = { failedAt: 'failed_at', jobId: 'job_id', attempts: 'attempts' } as const;
+
+/**
+ * The attributes of a letter's marks: on every letter, and on a copy of a
+ * redriven letter sent again (a deferral), so the copy still reopens its job.
+ *
+ * @example
+ * letterMarkAttributes({ jobId: 'job-1', failedAt, attempts: 3 });
+ * // { failed_at: { DataType: 'String', StringValue: '2026-…Z' }, job_id: { … }, attempts: { DataType: 'Number', StringValue: '3' } }
+ */
+export function letterMarkAttributes(marks: LetterMarks): Record<string, StringAttribute> {
+  const { attempts } = marks;
+  return {
+    [LETTER_MARK_ATTRIBUTE.failedAt]: text(marks.failedAt.toISOString(), MAX_VALUE_LENGTH),
+    [LETTER_MARK_ATTRIBUTE.jobId]: text(marks.jobId, MAX_VALUE_LENGTH),
+    ...(attempts === undefined ? {} : { [LETTER_MARK_ATTRIBUTE.attempts]: { DataType: 'Number', StringValue: String(Number.isFinite(attempts) ? Math.trunc(attempts) : 0) } }),
   };
 }
 

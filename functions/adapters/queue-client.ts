@@ -17,6 +17,14 @@ export interface OutgoingJob {
    * @default - none: the message's own send time is its first enqueue
    */
   readonly firstEnqueuedAt?: Date;
+  /**
+   * For a copy of a redriven dead letter sent again (a deferral): the
+   * letter's marks travel with it, so its claim still reopens the job that
+   * failed. Without them the copy reads as a plain duplicate of a failed
+   * job's message, and is dropped.
+   * @default - none: an ordinary job message
+   */
+  readonly letter?: LetterMarks;
 }
 
 /** The message attribute (Number, epoch ms) that carries a re-sent job's first enqueue time. */
@@ -29,6 +37,19 @@ export interface DeadLetterReason {
   readonly attempts: number;
   readonly sourceQueue: string;
   readonly failedAt: Date;
+}
+
+/**
+ * What makes a message a dead letter to the consumer: the failure it reports
+ * (`failed_at`, the one a redrive may reopen), its job, and the attempts that
+ * run had spent.
+ */
+export interface LetterMarks {
+  readonly jobId: string;
+  /** The letter's `failed_at`: the failure it reports. */
+  readonly failedAt: Date;
+  /** Attempts the failed run had spent, when known. */
+  readonly attempts?: number;
 }
 
 /** One message to move to a dead-letter queue: the original body, unchanged, and why. */

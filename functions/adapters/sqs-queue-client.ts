@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PipelineError } from '../core/errors';
 import { encodeJobMessage } from '../core/job-message';
-import { deadLetterAttributes } from './dead-letter-attributes';
+import { deadLetterAttributes, letterMarkAttributes } from './dead-letter-attributes';
 import { FIRST_ENQUEUED_AT_ATTRIBUTE, type DeadLetter, type OutgoingJob, type QueueClient, type QueueDepth, type SendFailure, type VisibilityChange } from './queue-client';
 import { chunkForSqs, isFifoQueue, messageBytes, runBatches } from './sqs-batches';
 
@@ -166,10 +166,11 @@ export class SqsQueueClient implements QueueClient {
 /** The SendMessage parameters of one job on this queue. */
 function sendParameters(queueUrl: string, job: OutgoingJob) {
   const body = encodeJobMessage(job.message);
-  const attributes =
-    job.firstEnqueuedAt === undefined
-      ? {}
-      : { MessageAttributes: { [FIRST_ENQUEUED_AT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(job.firstEnqueuedAt.getTime()) } } };
+  const carried = {
+    ...(job.firstEnqueuedAt === undefined ? {} : { [FIRST_ENQUEUED_AT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(job.firstEnqueuedAt.getTime()) } }),
+    ...(job.letter === undefined ? {} : letterMarkAttributes(job.letter)),
+  };
+  const attributes = Object.keys(carried).length === 0 ? {} : { MessageAttributes: carried };
   if (isFifoQueue(queueUrl)) {
     return {
       MessageBody: body,

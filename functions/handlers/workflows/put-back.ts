@@ -69,14 +69,17 @@ export async function putBack(
 
 /**
  * Sends a fresh copy of a standard-queue message, delayed by up to 15
- * minutes, carrying the job's first enqueue time; the caller deletes the
- * original. Used for deferrals (which then spend no receive) and at the
- * receive limit.
+ * minutes, carrying the job's first enqueue time and, for a redriven dead
+ * letter, the letter's marks (so the copy still reopens its failed job); the
+ * caller deletes the original. Used for deferrals (which then spend no
+ * receive) and at the receive limit.
  */
 export async function resend(deps: ConsumerDeps, lane: LaneEndpoint, job: ReceivedJob, seconds: number): Promise<void> {
+  const { firstEnqueuedAt, letter } = job.received;
   await deps.queues.send(lane.url, {
     message: job.message,
     delaySeconds: Math.min(Math.max(Math.ceil(seconds), 0), MAX_DELAY_SECONDS),
-    ...(job.received.firstEnqueuedAt === undefined ? {} : { firstEnqueuedAt: job.received.firstEnqueuedAt }),
+    ...(firstEnqueuedAt === undefined ? {} : { firstEnqueuedAt }),
+    ...(letter === undefined ? {} : { letter: { jobId: job.message.jobId, ...letter } }),
   });
 }

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { FIRST_ENQUEUED_AT_ATTRIBUTE } from '../../adapters/queue-client';
+import { LETTER_MARK_ATTRIBUTE } from '../../adapters/dead-letter-attributes';
+import { FIRST_ENQUEUED_AT_ATTRIBUTE, type LetterMarks } from '../../adapters/queue-client';
 
 /**
  * The dead-letter attribute that marks a message as a dead letter: every
@@ -7,15 +8,10 @@ import { FIRST_ENQUEUED_AT_ATTRIBUTE } from '../../adapters/queue-client';
  * `failure_category`, `attempts`, `source_queue`), and SQS's message move task
  * keeps message attributes, so a letter redriven to a lane still carries it.
  */
-export const LETTER_MARKER_ATTRIBUTE = 'failed_at';
+export const LETTER_MARKER_ATTRIBUTE = LETTER_MARK_ATTRIBUTE.failedAt;
 
-/** What a redriven dead letter says about the failure that sent it to the DLQ. */
-export interface LetterMarks {
-  /** The letter's `failed_at`: the failure it reports. */
-  readonly failedAt: Date;
-  /** Attempts the failed run had spent, when the letter says. */
-  readonly attempts?: number;
-}
+/** What a redriven dead letter says about the failure that sent it to the DLQ (its job is the message's). */
+export type ReceivedLetter = Omit<LetterMarks, 'jobId'>;
 
 /** What the consumer reads from a received record besides its body. */
 export interface ReceivedMessage {
@@ -24,7 +20,7 @@ export interface ReceivedMessage {
   /** When the job was first enqueued: a re-sent copy's `first_enqueued_at`, else the message's own `SentTimestamp`. */
   readonly firstEnqueuedAt?: Date;
   /** Set when the message is a redriven dead letter. */
-  readonly letter?: LetterMarks;
+  readonly letter?: ReceivedLetter;
 }
 
 /**
@@ -48,12 +44,12 @@ export function readReceived(record: SQSRecord, jobId?: string): ReceivedMessage
 }
 
 /** The letter's marks, when the record carries a readable `failed_at` (and, if it names one, the same job). */
-function letterOf(record: SQSRecord, jobId: string | undefined): LetterMarks | undefined {
+function letterOf(record: SQSRecord, jobId: string | undefined): ReceivedLetter | undefined {
   const failedAt = Date.parse(attribute(record, LETTER_MARKER_ATTRIBUTE) ?? '');
   if (!Number.isFinite(failedAt)) return undefined;
-  const named = attribute(record, 'job_id');
+  const named = attribute(record, LETTER_MARK_ATTRIBUTE.jobId);
   if (named !== undefined && jobId !== undefined && named !== jobId) return undefined;
-  const attempts = Number(attribute(record, 'attempts'));
+  const attempts = Number(attribute(record, LETTER_MARK_ATTRIBUTE.attempts));
   return { failedAt: new Date(failedAt), ...(Number.isInteger(attempts) && attempts > 0 ? { attempts } : {}) };
 }
 

@@ -53,6 +53,23 @@ describe('SqsQueueClient.send', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
   });
 
+  it('carries a redriven letter\'s marks on its copy, beside its first enqueue time', async () => {
+    // Prepare
+    sqs.on(SendMessageCommand).resolves({});
+    const firstEnqueuedAt = new Date(FIXED_NOW.getTime() - 60_000);
+
+    // Act
+    await queues.send(STANDARD, { message: aJobMessage(), delaySeconds: 1, firstEnqueuedAt, letter: { jobId: A_JOB_ID, failedAt: FIXED_NOW, attempts: 3 } });
+
+    // Assess: the attributes a letter's claim reads, as a letter carries them
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageAttributes).toEqual({
+      first_enqueued_at: { DataType: 'Number', StringValue: String(firstEnqueuedAt.getTime()) },
+      failed_at: { DataType: 'String', StringValue: FIXED_NOW.toISOString() },
+      job_id: { DataType: 'String', StringValue: A_JOB_ID },
+      attempts: { DataType: 'Number', StringValue: '3' },
+    });
+  });
+
   it('sends to a standard queue with DelaySeconds when delayed', async () => {
     // Prepare
     sqs.on(SendMessageCommand).resolves({});

@@ -220,6 +220,27 @@ describe('BatchProcessor: redriven dead letters', () => {
     });
   });
 
+  it('defers a letter as a copy that is still the letter (its marks carried), not a plain copy', async () => {
+    // Prepare: a rate-limited queue with no slot near
+    const limited = aQueueDefinition({ ...webhooks, rateLimit: { max: 100, durationMs: 1000 } });
+    const { deps, queues, store, limiter } = consumerDeps(limited);
+    limiter.reserve.mockResolvedValue({ slots: [], nextFreeMs: FIXED_NOW.getTime() + 3000, deferMs: 3000 });
+    const failedAt = '2025-12-31T23:00:00.000Z';
+    const jobId = aJobMessage().jobId;
+    const record = anAwsRecord({
+      definition: limited,
+      messageAttributes: { failed_at: stringAttribute(failedAt), job_id: stringAttribute(jobId), attempts: stringAttribute('5', 'Number') },
+    });
+
+    // Act
+    const response = await new BatchProcessor(deps).process({ Records: [record] });
+
+    // Assess: the copy's claim can reopen the failed job; the original goes
+    expect(response.tally.deferred).toBe(1);
+    expect(queues.send).toHaveBeenCalledWith(deps.lanes[0]?.url, expect.objectContaining({ delaySeconds: 3, letter: { jobId, failedAt: new Date(failedAt), attempts: 5 } }));
+    expect(store.claim).not.toHaveBeenCalled();
+  });
+
   it('claims a plain copy without a letter, so a failed record drops it', async () => {
     // Prepare
     const { deps, store } = consumerDeps(webhooks);
