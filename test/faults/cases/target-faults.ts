@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { adminApi, e2eCloud, jobStatus, setTarget } from '../../e2e/support/e2e-context';
 import { acceptBatch } from '../support/accept';
+import { lettersByJob } from '../support/fault-context';
 import { reconcile } from '../support/reconcile';
 import { deliveriesFor, untilDeliveries } from './consumer-crash';
 
@@ -87,15 +88,20 @@ async function untilEachDeliveredAfter(ids: readonly string[], sinceMs: number):
   }
 }
 
-/** Waits until no move task runs on the queue's DLQ and it holds `letters` messages. */
-async function untilRedriveSettled(admin: ReturnType<typeof adminApi>, queue: string, letters: number): Promise<void> {
+/** Waits until no move task runs on the queue's DLQ and it holds one letter per job; on a timeout, says which jobs have none. */
+async function untilRedriveSettled(admin: ReturnType<typeof adminApi>, queue: string, ids: readonly string[]): Promise<void> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     const { body } = await admin.request('GET', `/admin/queues/${queue}/redrive`);
     const view = body as { dlq?: number; task?: { status?: string } | null };
     const running = view.task?.status === 'RUNNING' || view.task?.status === 'CANCELLING';
-    if (!running && view.dlq === letters) return;
-    if (Date.now() > deadline) throw new Error(`the first redrive of ${queue} did not settle within 90 s: ${JSON.stringify(body)}`);
+    if (!running && view.dlq === ids.length) return;
+    if (Date.now() > deadline) {
+      const letters = await lettersByJob(queue);
+      const without = ids.filter((id) => !letters.has(id));
+      const states = await Promise.all(without.slice(0, 3).map(async (id) => JSON.stringify(await jobStatus(id))));
+      throw new Error(`the first redrive of ${queue} did not settle within 90 s: ${JSON.stringify(body)}; no letter for ${without.length} jobs: ${states.join('; ')}`);
+    }
     await sleep(500);
   }
 }
@@ -117,7 +123,7 @@ export async function redriveAllWhileFailing(): Promise<void> {
     await allFailed(ids);
     // A record reads failed just before its letter is sent: a redrive started before every letter is in the
     // DLQ would leave the late ones behind, and those jobs would never run again.
-    await untilRedriveSettled(admin, queue, ids.length);
+    await untilRedriveSettled(admin, queue, ids);
 
     // Act: redrive all while more jobs fail and the redriven ones fail again
     const [first, more] = await Promise.all([
@@ -131,7 +137,7 @@ export async function redriveAllWhileFailing(): Promise<void> {
     // As an operator would: the next redrive-all waits until the first one has ended (a second is refused
     // with 409 while it runs) and every failed job's letter is in the DLQ (a record reads failed just before
     // its letter is sent), or a letter that lands after the first task's last receive would be left behind.
-    await untilRedriveSettled(admin, queue, ids.length);
+    await untilRedriveSettled(admin, queue, ids);
   } finally {
     await setTarget(queue, 'up');
   }
