@@ -88,7 +88,7 @@ async function untilEachDeliveredAfter(ids: readonly string[], sinceMs: number):
   }
 }
 
-/** Waits until no move task runs on the queue's DLQ and it holds one letter per job; on a timeout, says which jobs have none. */
+/** Waits until no move task runs on the queue's DLQ and it holds one letter per job; on a timeout, says which jobs have none or more than one. */
 async function untilRedriveSettled(admin: ReturnType<typeof adminApi>, queue: string, ids: readonly string[]): Promise<void> {
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -99,8 +99,12 @@ async function untilRedriveSettled(admin: ReturnType<typeof adminApi>, queue: st
     if (Date.now() > deadline) {
       const letters = await lettersByJob(queue);
       const without = ids.filter((id) => !letters.has(id));
+      const doubled = ids.filter((id) => (letters.get(id) ?? 0) > 1).length;
       const states = await Promise.all(without.slice(0, 3).map(async (id) => JSON.stringify(await jobStatus(id))));
-      throw new Error(`the first redrive of ${queue} did not settle within 90 s: ${JSON.stringify(body)}; no letter for ${without.length} jobs: ${states.join('; ')}`);
+      throw new Error(
+        `the first redrive of ${queue} did not settle within 90 s: ${JSON.stringify(body)}; ` +
+          `${doubled} jobs with two letters or more; no letter for ${without.length} jobs: ${states.join('; ')}`,
+      );
     }
     await sleep(500);
   }
