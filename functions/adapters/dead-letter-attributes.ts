@@ -25,7 +25,12 @@ export function deadLetterAttributes(jobId: string, failure: DeadLetterReason): 
   };
 }
 
-/** The names of the attributes a redriven letter's claim reads (see {@link LetterMarks}). */
+/**
+ * The names of the attributes a redriven letter's claim reads (see
+ * {@link LetterMarks}). `failed_at` is what marks a message as a dead letter:
+ * SQS's message move task keeps message attributes, so a letter redriven to a
+ * lane still carries it.
+ */
 export const LETTER_MARK_ATTRIBUTE = { failedAt: 'failed_at', jobId: 'job_id', attempts: 'attempts' } as const;
 
 /**

@@ -2,14 +2,6 @@ import type { SQSRecord } from 'aws-lambda';
 import { LETTER_MARK_ATTRIBUTE } from '../../adapters/dead-letter-attributes';
 import { FIRST_ENQUEUED_AT_ATTRIBUTE, type LetterMarks } from '../../adapters/queue-client';
 
-/**
- * The dead-letter attribute that marks a message as a dead letter: every
- * letter the consumer sends carries it (with `job_id`, `failure_reason`,
- * `failure_category`, `attempts`, `source_queue`), and SQS's message move task
- * keeps message attributes, so a letter redriven to a lane still carries it.
- */
-export const LETTER_MARKER_ATTRIBUTE = LETTER_MARK_ATTRIBUTE.failedAt;
-
 /** What a redriven dead letter says about the failure that sent it to the DLQ (its job is the message's). */
 export type ReceivedLetter = Omit<LetterMarks, 'jobId'>;
 
@@ -45,7 +37,7 @@ export function readReceived(record: SQSRecord, jobId?: string): ReceivedMessage
 
 /** The letter's marks, when the record carries a readable `failed_at` (and, if it names one, the same job). */
 function letterOf(record: SQSRecord, jobId: string | undefined): ReceivedLetter | undefined {
-  const failedAt = Date.parse(attribute(record, LETTER_MARKER_ATTRIBUTE) ?? '');
+  const failedAt = Date.parse(attribute(record, LETTER_MARK_ATTRIBUTE.failedAt) ?? '');
   if (!Number.isFinite(failedAt)) return undefined;
   const named = attribute(record, LETTER_MARK_ATTRIBUTE.jobId);
   if (named !== undefined && jobId !== undefined && named !== jobId) return undefined;
