@@ -86,6 +86,9 @@ export function costFigures(batched: ModeUsage, single: ModeUsage, atRest: AtRes
     dynamodb_by_action_per_job: Object.fromEntries(
       Object.entries(usage.byDynamoAction).map(([action, { writeUnits, readUnits, calls }]) => [action, { wru: per(writeUnits), rru: per(readUnits), calls: per(calls) }]),
     ),
+    lambda_by_function_per_job: Object.fromEntries(
+      Object.entries(usage.byFunction).map(([label, { invocations, gbSeconds }]) => [label, { invocations: per(invocations), gb_s: per(gbSeconds) }]),
+    ),
     usd_per_million_by_service: Object.fromEntries(Object.entries(batched.cost.byService).map(([service, usd]) => [service, (usd / batched.jobs) * 1e6])),
     at_rest_usd_per_month: atRest.usd_per_month,
     at_rest_by_item: atRest.by_item,

@@ -111,6 +111,8 @@ export interface CostResult {
   readonly sqs_by_action_per_job: Readonly<Record<string, number>>;
   /** DynamoDB write and read units and calls per job, by action (`PutItem`, `UpdateItem`…). */
   readonly dynamodb_by_action_per_job: Readonly<Record<string, { wru: number; rru: number; calls: number }>>;
+  /** Lambda invocations and GB-seconds per job by function (batched ingest), labelled as the local cloud logs them. */
+  readonly lambda_by_function_per_job: Readonly<Record<string, { invocations: number; gb_s: number }>>;
   /** Dollars per million jobs by service (batched ingest). */
   readonly usd_per_million_by_service: Readonly<Record<string, number>>;
   /**

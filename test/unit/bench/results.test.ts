@@ -40,7 +40,7 @@ describe('costFigures', () => {
   it('divides the batched run by its jobs and prices both modes per million jobs, with the issue\'s fields first', () => {
     // Prepare
     const batched = {
-      usage: reading({ dynamoWriteUnits: 10_000, dynamoReadUnits: 1000, sqsRequests: 600, lambdaGbSeconds: 0.4, logBytes: 5_000_000, apiRequests: 20, lambdaInvocations: 300, bySqsAction: { SendMessageBatch: 200, 'poller:ReceiveMessage:empty': 400 } }),
+      usage: reading({ dynamoWriteUnits: 10_000, dynamoReadUnits: 1000, sqsRequests: 600, lambdaGbSeconds: 0.4, logBytes: 5_000_000, apiRequests: 20, lambdaInvocations: 300, byFunction: { ingest: { invocations: 20, gbSeconds: 0.3, logBytes: 0 } }, bySqsAction: { SendMessageBatch: 200, 'poller:ReceiveMessage:empty': 400 } }),
       cost: { usd: 0.013, byService: { dynamodb: 0.00625 } },
       jobs: 2000,
     };
@@ -57,6 +57,7 @@ describe('costFigures', () => {
     expect(cost.usd_per_million_jobs).toBeCloseTo(6.5);
     expect(cost.usd_per_million_jobs_single).toBeCloseTo(11);
     expect(cost.usd_per_million_by_service.dynamodb).toBeCloseTo(3.125);
+    expect(cost.lambda_by_function_per_job).toEqual({ ingest: { invocations: 0.01, gb_s: 0.00015 } });
   });
 
   it('carries the stage\'s monthly cost at rest as it is, not per job', () => {

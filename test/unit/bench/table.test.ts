@@ -35,6 +35,7 @@ const costResult: CostResult = {
   sqs_requests_per_job_without_idle_polls: 0.3,
   sqs_by_action_per_job: {},
   dynamodb_by_action_per_job: {},
+  lambda_by_function_per_job: {},
   usd_per_million_by_service: {},
   at_rest_usd_per_month: 30.35,
   at_rest_by_item: {
