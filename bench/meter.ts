@@ -62,11 +62,12 @@ export interface ModeUsage {
 /**
  * The cost line: per completed job for batched ingest, dollars per million
  * jobs for both modes, and what the stage costs a month at rest.
+ * `ingestConcurrency` is the requests in flight in the runs it is read from.
  *
  * @example
- * costFigures({ usage, cost, jobs: 2000 }, { usage: single, cost: singleCost, jobs: 2000 }, meter.atRest(meter.reading()));
+ * costFigures({ usage, cost, jobs: 2000 }, { usage: single, cost: singleCost, jobs: 2000 }, meter.atRest(meter.reading()), 2);
  */
-export function costFigures(batched: ModeUsage, single: ModeUsage, atRest: AtRestCost): CostResult {
+export function costFigures(batched: ModeUsage, single: ModeUsage, atRest: AtRestCost, ingestConcurrency: number): CostResult {
   const per = (value: number): number => value / batched.jobs;
   const { usage } = batched;
   return {
@@ -79,6 +80,7 @@ export function costFigures(batched: ModeUsage, single: ModeUsage, atRest: AtRes
     usd_per_million_jobs: (batched.cost.usd / batched.jobs) * 1e6,
     usd_per_million_jobs_single: (single.cost.usd / single.jobs) * 1e6,
     system: 'pipeline',
+    ingest_concurrency: ingestConcurrency,
     api_requests_per_job: per(usage.apiRequests),
     lambda_invocations_per_job: per(usage.lambdaInvocations),
     sqs_requests_per_job_without_idle_polls: per(usage.sqsRequests - idlePollRequests(usage)),

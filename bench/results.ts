@@ -103,6 +103,8 @@ export interface CostResult {
   readonly usd_per_million_jobs: number;
   readonly usd_per_million_jobs_single: number;
   readonly system: 'pipeline';
+  /** Requests in flight in the ingest runs the line is read from (runs of its own, paced so the instances do not queue for the emulators). */
+  readonly ingest_concurrency: number;
   readonly api_requests_per_job: number;
   readonly lambda_invocations_per_job: number;
   /** SQS requests per job without the pollers' empty receives, whose count depends on idle time rather than on jobs. */

@@ -161,7 +161,7 @@ function costRows(result: BenchResult): TableRow[] {
   const cost = result as CostResult;
   return [
     {
-      what: 'cost per job, batched ingest',
+      what: `cost per job, batched ingest (${cost.ingest_concurrency} requests in flight)`,
       pipeline: `${fixed(cost.wru_per_job, 2)} WRU, ${fixed(cost.rru_per_job, 2)} RRU, ${fixed(cost.sqs_requests_per_job, 2)} SQS req (${fixed(cost.sqs_requests_per_job_without_idle_polls, 2)} without idle polls), ${fixed(cost.lambda_gb_s_per_job, 4)} GB-s, ${whole(cost.log_bytes_per_job)} B logs`,
       ...blank,
     },

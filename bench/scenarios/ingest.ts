@@ -7,8 +7,17 @@ import { drainTimeoutMs, stepName, type ScenarioContext } from './context';
 
 /** The queue the ingest runs post to: no rate limit, no lanes, no dedup, so the figures are the pipeline's own. */
 export const INGEST_QUEUE = 'qr-analytics';
-/** Requests in flight at once. */
+/** Requests in flight at once in the throughput runs. */
 export const INGEST_CONCURRENCY = 50;
+/**
+ * Requests in flight at once in the runs the cost line is read from. Lambda
+ * bills each invocation's own run time; at 50 requests in flight here, every
+ * one waits on the one DynamoDB Local the whole machine shares (a batch POST
+ * of 100 took about 2 s, a tenth of a second with two in flight), which AWS's
+ * DynamoDB does not make it do. Two in flight keep the instances busy without
+ * making them queue.
+ */
+export const COST_INGEST_CONCURRENCY = 2;
 /** Bytes of each job's data. */
 export const PAYLOAD_BYTES = 512;
 
@@ -21,15 +30,30 @@ export interface IngestRun {
   readonly usage?: ModeUsage;
 }
 
+/** How an ingest run is paced, and what its progress line is called. */
+export interface IngestPace {
+  /** Requests in flight at once ({@link INGEST_CONCURRENCY} unless set). */
+  readonly concurrency?: number;
+  /** The progress line's name (the scenario's unless set). */
+  readonly step?: string;
+}
+
 /**
  * Posts `jobs` jobs of 512 B to {@link INGEST_QUEUE}, one per request or a
- * hundred per batch request, 50 requests at a time, then waits until the
- * target has answered every one (the drain). With a meter, readings are
- * taken before the first request and after the drain has settled.
+ * hundred per batch request, 50 requests at a time (or `pace.concurrency`),
+ * then waits until the target has answered every one (the drain). With a
+ * meter, readings are taken before the first request and after the drain has
+ * settled.
  */
-export async function ingestAndDrain(context: ScenarioContext, mode: 'single' | 'batch', handlerMeanMs?: (usage: MeterReading) => number | null): Promise<IngestRun> {
+export async function ingestAndDrain(
+  context: ScenarioContext,
+  mode: 'single' | 'batch',
+  handlerMeanMs?: (usage: MeterReading) => number | null,
+  pace: IngestPace = {},
+): Promise<IngestRun> {
   const scenario = mode === 'single' ? 'ingest' : 'batch-ingest';
-  const step = stepName(context, scenario);
+  const step = pace.step ?? stepName(context, scenario);
+  const concurrency = pace.concurrency ?? INGEST_CONCURRENCY;
   const { progress, target, jobs } = context;
   const runId = Math.random().toString(36).slice(2, 8);
   const bodies: JobBody[] = Array.from({ length: jobs }, (_, n) => ({ name: 'bench', data: jobData(PAYLOAD_BYTES, { qrCodeId: `bench-${n}`, event: 'scan', run: runId, n }) }));
@@ -37,7 +61,7 @@ export async function ingestAndDrain(context: ScenarioContext, mode: 'single' | 
   const before = context.meter?.reading();
   const post = mode === 'single' ? postSingles : postBatches;
   const posted = await post(context.system, INGEST_QUEUE, bodies, {
-    concurrency: INGEST_CONCURRENCY,
+    concurrency,
     onAnswer: (accepted) => progress.update(step, `${accepted} of ${jobs} accepted`),
   });
   const lastAnswered = await target.waitForAll(posted.jobIds, {
@@ -62,7 +86,7 @@ export async function ingestAndDrain(context: ScenarioContext, mode: 'single' | 
       queue: INGEST_QUEUE,
       jobs,
       accepted: posted.jobIds.length,
-      concurrency: INGEST_CONCURRENCY,
+      concurrency,
       requests: posted.requests,
       seconds,
       jobs_per_s: posted.jobIds.length / seconds,

@@ -48,11 +48,11 @@ describe('costFigures', () => {
     const atRest = atRestMonthlyCost({ Resources: { Dashboard: { Type: 'AWS::CloudWatch::Dashboard' } } });
 
     // Act
-    const cost = costFigures(batched, single, atRest);
+    const cost = costFigures(batched, single, atRest, 2);
 
     // Assess
     expect(Object.keys(cost).slice(0, 8)).toEqual(['scenario', 'wru_per_job', 'rru_per_job', 'sqs_requests_per_job', 'lambda_gb_s_per_job', 'log_bytes_per_job', 'usd_per_million_jobs', 'usd_per_million_jobs_single']);
-    expect(cost).toMatchObject({ wru_per_job: 5, rru_per_job: 0.5, sqs_requests_per_job: 0.3, log_bytes_per_job: 2500, api_requests_per_job: 0.01, sqs_requests_per_job_without_idle_polls: 0.1, sqs_by_action_per_job: { SendMessageBatch: 0.1, 'poller:ReceiveMessage:empty': 0.2 } });
+    expect(cost).toMatchObject({ ingest_concurrency: 2, wru_per_job: 5, rru_per_job: 0.5, sqs_requests_per_job: 0.3, log_bytes_per_job: 2500, api_requests_per_job: 0.01, sqs_requests_per_job_without_idle_polls: 0.1, sqs_by_action_per_job: { SendMessageBatch: 0.1, 'poller:ReceiveMessage:empty': 0.2 } });
     expect(cost.lambda_gb_s_per_job).toBeCloseTo(0.0002);
     expect(cost.usd_per_million_jobs).toBeCloseTo(6.5);
     expect(cost.usd_per_million_jobs_single).toBeCloseTo(11);
@@ -66,7 +66,7 @@ describe('costFigures', () => {
     const atRest = atRestMonthlyCost({ Resources: { Dashboard: { Type: 'AWS::CloudWatch::Dashboard' }, Cron: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'cron(0 3 * * ? *)' } } } });
 
     // Act
-    const cost = costFigures(run, run, atRest);
+    const cost = costFigures(run, run, atRest, 2);
 
     // Assess
     expect(cost.at_rest_usd_per_month).toBeCloseTo(3, 9);

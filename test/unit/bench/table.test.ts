@@ -30,6 +30,7 @@ const costResult: CostResult = {
   usd_per_million_jobs: 2.4,
   usd_per_million_jobs_single: 9,
   system: 'pipeline',
+  ingest_concurrency: 2,
   api_requests_per_job: 0.01,
   lambda_invocations_per_job: 0.5,
   sqs_requests_per_job_without_idle_polls: 0.3,
@@ -127,7 +128,7 @@ describe('summaryRows', () => {
     ]);
 
     // Assess
-    expect(rows.map((row) => row.what)).toEqual(['cost per job, batched ingest', 'USD per million jobs', 'at rest, per month']);
+    expect(rows.map((row) => row.what)).toEqual(['cost per job, batched ingest (2 requests in flight)', 'USD per million jobs', 'at rest, per month']);
     expect(rows.map((row) => row.pipeline)).toEqual([
       '5.04 WRU, 0.50 RRU, 1.20 SQS req (0.30 without idle polls), 0.0001 GB-s, 2,500 B logs',
       '$6.50 batched, $11.00 one per POST',
