@@ -1,9 +1,10 @@
-import { QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { COUNTER, hourOf, METRICS_RETENTION_MS, minuteOf, nonZero, type CounterIncrements, type CounterName } from '../core/metrics';
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { hourOf, METRICS_RETENTION_MS, minuteOf, nextHour, nonZero, previousHour, type CounterIncrements, type CounterName } from '../core/metrics';
 import { ITEM_KEY, JOBS_TABLE } from '../core/table-schema';
+import { systemClock, type Clock } from './clock';
+import { addCounters, metricsKey, queryPeriods, ZERO_COUNTERS, type Counters, type MetricsTable } from './metrics-items';
 
-/** Counter values, every counter present. */
-export type Counters = Record<CounterName, number>;
+export type { Counters } from './metrics-items';
 
 /** One minute of a queue's counters. */
 export interface MinuteCounters extends Counters {
@@ -13,7 +14,7 @@ export interface MinuteCounters extends Counters {
 
 /** Queue counters in the jobs table. */
 export interface MetricsStore {
-  /** Adds a consumer batch's counts to its minute and its hour. */
+  /** Adds a consumer batch's counts to its minute. */
   record(queue: string, at: Date, increments: CounterIncrements): Promise<void>;
   /** Totals over the hours since `since` (whole hours: the first hour counts in full). */
   totalsSince(queue: string, since: Date): Promise<Counters>;
@@ -21,81 +22,76 @@ export interface MetricsStore {
   minutesSince(queue: string, since: Date): Promise<MinuteCounters[]>;
 }
 
-const ZERO: Counters = { completed: 0, failed: 0, retried: 0, dead_lettered: 0, processing_ms: 0, timed_attempts: 0 };
+/** What a {@link DynamoDbMetricsStore} needs. */
+export interface DynamoDbMetricsStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Says which hour is the current one to totals (the system clock unless set). */
+  readonly clock?: Clock;
+}
 
 /**
- * Counters in the jobs table: item `METRICS#<queue>` / `M#<minute>` and
- * `H#<hour>`, each updated with one `ADD` per consumer batch, not per job. The
- * busiest queue writes a couple of times a second to one item, far below what
- * one partition takes, so the items are not sharded. Items expire after 14 days.
+ * Counters in the jobs table, under `METRICS#<queue>`: item `M#<minute>`,
+ * updated with one `ADD` per consumer batch (not per job), and item
+ * `H#<hour>`, the sum of an hour's minutes, written once by the rollup
+ * (`dynamodb-counter-rollup.ts`, run by the reconciler) when the hour has been
+ * over for two minutes. A batch pays one write for its counts, not two.
+ *
+ * Totals read the hour items up to the last one before the current hour and
+ * the minutes after it, so an hour not rolled up yet (the current one, or
+ * every hour since the rollup last ran) is counted from its minutes: a total
+ * is whole whether or not the rollup keeps up, and reads about an hour of
+ * minutes when it does. The busiest queue writes a couple of times a second to
+ * one item, far below what one partition takes, so the items are not sharded.
+ * Items expire after 14 days.
  */
 export class DynamoDbMetricsStore implements MetricsStore {
-  public constructor(private readonly options: { readonly client: DynamoDBClient; readonly tableName: string }) {}
+  private readonly clock: Clock;
+  private readonly table: MetricsTable;
+
+  public constructor(options: DynamoDbMetricsStoreOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.table = { client: options.client, tableName: options.tableName };
+  }
 
   public async record(queue: string, at: Date, increments: CounterIncrements): Promise<void> {
     const moved = nonZero(increments);
     if (!moved) return;
     const names = Object.keys(moved) as CounterName[];
     const expiresAt = Math.floor((at.getTime() + METRICS_RETENTION_MS) / 1000);
-    const update = {
-      UpdateExpression: `ADD ${names.map((_, index) => `#c${index} :c${index}`).join(', ')} SET #ttl = :ttl`,
-      ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, index) => [`#c${index}`, name])), '#ttl': JOBS_TABLE.ttlAttribute },
-      ExpressionAttributeValues: {
-        ...Object.fromEntries(names.map((name, index) => [`:c${index}`, { N: String(moved[name]) }])),
-        ':ttl': { N: String(expiresAt) },
-      },
-    };
-    const key = (sortKey: string) => ({
-      [JOBS_TABLE.partitionKey]: { S: `${ITEM_KEY.metricsPrefix}${queue}` },
-      [JOBS_TABLE.sortKey]: { S: sortKey },
-    });
-    await Promise.all([
-      this.options.client.send(new UpdateItemCommand({ TableName: this.options.tableName, Key: key(`${ITEM_KEY.minuteSortKeyPrefix}${minuteOf(at)}`), ...update })),
-      this.options.client.send(new UpdateItemCommand({ TableName: this.options.tableName, Key: key(`${ITEM_KEY.hourSortKeyPrefix}${hourOf(at)}`), ...update })),
-    ]);
+    await this.table.client.send(
+      new UpdateItemCommand({
+        TableName: this.table.tableName,
+        Key: metricsKey(queue, `${ITEM_KEY.minuteSortKeyPrefix}${minuteOf(at)}`),
+        UpdateExpression: `ADD ${names.map((_, index) => `#c${index} :c${index}`).join(', ')} SET #ttl = :ttl`,
+        ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, index) => [`#c${index}`, name])), '#ttl': JOBS_TABLE.ttlAttribute },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((name, index) => [`:c${index}`, { N: String(moved[name]) }])),
+          ':ttl': { N: String(expiresAt) },
+        },
+      }),
+    );
   }
 
   public async totalsSince(queue: string, since: Date): Promise<Counters> {
-    const items = await this.query(queue, ITEM_KEY.hourSortKeyPrefix, hourOf(since));
-    return items.reduce<Counters>((sum, item) => add(sum, item.counters), { ...ZERO });
+    const first = hourOf(since);
+    const current = hourOf(this.clock.now());
+    // The hour items and the last two hours' minutes side by side: when the rollup keeps up, that is every read.
+    const recentFrom = `${first > previousHour(current) ? first : previousHour(current)}:00`;
+    const [hours, recent] = await Promise.all([
+      queryPeriods(this.table, queue, ITEM_KEY.hourSortKeyPrefix, first),
+      queryPeriods(this.table, queue, ITEM_KEY.minuteSortKeyPrefix, recentFrom),
+    ]);
+    // The current hour's item, if any, is one written batch by batch: its minutes say more.
+    const settled = hours.filter((item) => item.period < current);
+    const through = settled.at(-1)?.period;
+    const minutesFrom = `${through === undefined ? first : nextHour(through)}:00`;
+    const minutes = minutesFrom >= recentFrom ? recent : await queryPeriods(this.table, queue, ITEM_KEY.minuteSortKeyPrefix, minutesFrom);
+    return [...settled, ...minutes.filter((item) => item.period >= minutesFrom)].reduce<Counters>((sum, item) => addCounters(sum, item.counters), { ...ZERO_COUNTERS });
   }
 
   public async minutesSince(queue: string, since: Date): Promise<MinuteCounters[]> {
-    const items = await this.query(queue, ITEM_KEY.minuteSortKeyPrefix, minuteOf(since));
+    const items = await queryPeriods(this.table, queue, ITEM_KEY.minuteSortKeyPrefix, minuteOf(since));
     return items.map((item) => ({ minute: item.period, ...item.counters }));
   }
-
-  private async query(queue: string, prefix: string, from: string): Promise<{ period: string; counters: Counters }[]> {
-    const found: { period: string; counters: Counters }[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.options.client.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': JOBS_TABLE.partitionKey, '#sk': JOBS_TABLE.sortKey },
-          ExpressionAttributeValues: {
-            ':pk': { S: `${ITEM_KEY.metricsPrefix}${queue}` },
-            ':from': { S: `${prefix}${from}` },
-            ':to': { S: `${prefix}~` },
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const sortKey = item[JOBS_TABLE.sortKey]?.S ?? '';
-        const counters = { ...ZERO };
-        for (const name of Object.values(COUNTER)) counters[name] = Number(item[name]?.N ?? 0);
-        found.push({ period: sortKey.slice(prefix.length), counters });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return found;
-  }
-}
-
-function add(left: Counters, right: Counters): Counters {
-  const sum = { ...left };
-  for (const name of Object.values(COUNTER)) sum[name] = left[name] + right[name];
-  return sum;
 }

@@ -1,4 +1,4 @@
-/** Counters kept per queue and per minute (and per hour, for 24 h totals). */
+/** Counters kept per queue and per minute (and per hour, rolled up from the minutes, for 24 h totals). */
 export const COUNTER = {
   completed: 'completed',
   failed: 'failed',
@@ -20,6 +20,15 @@ export type CounterIncrements = Partial<Record<CounterName, number>>;
 /** How long metric items are kept: 14 days. */
 export const METRICS_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
 
+/**
+ * How long after an hour ends its minutes are rolled up into its hour item:
+ * a batch's counts are written the moment it ends, so one still in flight
+ * when the hour turns lands well within this.
+ */
+export const ROLLUP_GRACE_MS = 2 * 60 * 1000;
+
+const HOUR_MS = 60 * 60 * 1000;
+
 /** The minute a time falls in, as `YYYY-MM-DDTHH:MM` (UTC): sorts as time does. */
 export function minuteOf(time: Date): string {
   return time.toISOString().slice(0, 16);
@@ -28,6 +37,28 @@ export function minuteOf(time: Date): string {
 /** The hour a time falls in, as `YYYY-MM-DDTHH` (UTC). */
 export function hourOf(time: Date): string {
   return time.toISOString().slice(0, 13);
+}
+
+/** The hour after `hour` (`YYYY-MM-DDTHH`, UTC). */
+export function nextHour(hour: string): string {
+  return hourOf(new Date(Date.parse(`${hour}:00:00.000Z`) + HOUR_MS));
+}
+
+/** The hour before `hour` (`YYYY-MM-DDTHH`, UTC). */
+export function previousHour(hour: string): string {
+  return hourOf(new Date(Date.parse(`${hour}:00:00.000Z`) - HOUR_MS));
+}
+
+/**
+ * The last hour whose minutes may be rolled up at `now`: it ended at least
+ * {@link ROLLUP_GRACE_MS} ago.
+ *
+ * @example
+ * lastRollableHour(new Date('2026-12-02T10:01:00Z')); // '2026-12-02T08'
+ * lastRollableHour(new Date('2026-12-02T10:02:00Z')); // '2026-12-02T09'
+ */
+export function lastRollableHour(now: Date): string {
+  return hourOf(new Date(now.getTime() - HOUR_MS - ROLLUP_GRACE_MS));
 }
 
 /** Increments without the zero entries, or undefined when nothing moved. */

@@ -1,5 +1,5 @@
 import { createReconcilerHandler } from './factories/scheduled-handlers';
-import { scheduledRuntime } from './scheduled-runtime';
+import { reconcilerRuntime } from './scheduled-runtime';
 
-/** Lambda entry: re-sends jobs accepted but never claimed. */
-export const handler = createReconcilerHandler(scheduledRuntime(process.env, 'reconciler'));
+/** Lambda entry: re-sends jobs accepted but never claimed, then rolls up the queues' finished hours of counters. */
+export const handler = createReconcilerHandler(reconcilerRuntime(process.env));

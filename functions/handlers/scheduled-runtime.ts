@@ -9,6 +9,7 @@ import { queueTimingsVariableSchema, type QueueTimings } from '../core/queue-tim
 import { deadLetterQueueName, queueUrl } from '../core/queue-names';
 import { parseConfig } from '../core/runtime-config';
 import { EmfStuckMetrics } from '../adapters/stuck-metrics';
+import { DynamoDbCounterRollup } from '../adapters/dynamodb-counter-rollup';
 import { pipelineRuntime } from './runtime';
 
 /** What the scheduled functions read besides the pipeline's configuration. */
@@ -44,5 +45,19 @@ export function scheduledRuntime(environment: Record<string, string | undefined>
       return typeof Item?.payload === 'string' ? Item.payload : undefined;
     },
     metrics: new EmfStuckMetrics(),
+  };
+}
+
+/**
+ * The reconciler's adapters: those of {@link scheduledRuntime}, and the
+ * queues' counters with the queue list, whose finished hours it rolls up
+ * after each run (see `workflows/roll-up-counters.ts`).
+ */
+export function reconcilerRuntime(environment: Record<string, string | undefined>) {
+  const base = scheduledRuntime(environment, 'reconciler');
+  return {
+    ...base,
+    settings: base.config.QUEUES,
+    rollup: new DynamoDbCounterRollup({ client: base.dynamodb, tableName: base.config.TABLE_NAME }),
   };
 }

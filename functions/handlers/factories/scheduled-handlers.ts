@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { rollUpCounters, type CounterRollupDeps } from '../workflows/roll-up-counters';
 import type { Context } from 'aws-lambda';
 import type { StuckCounts } from '../../adapters/stuck-metrics';
 import { detectStuck, type StuckDeps } from '../workflows/detect-stuck';
@@ -22,11 +23,22 @@ export function createSweeperHandler(deps: PerContainer<ScheduledRunDeps>) {
     .handler((_event, context) => sweepDueJobs(forRun(deps, context)));
 }
 
-/** The reconciler Lambda, run on a schedule; re-sends jobs unclaimed past their queue's threshold. */
-export function createReconcilerHandler(deps: PerContainer<ReconcileDeps>) {
-  return middy<unknown, ReconcileReport>()
+/** How one reconciler run went: its re-sends, and the hour items of counters it rolled up. */
+export type ReconcilerRunReport = ReconcileReport & { readonly hoursRolledUp: number };
+
+/**
+ * The reconciler Lambda, run on a schedule; re-sends jobs unclaimed past
+ * their queue's threshold and, alongside, rolls up the queues' finished hours
+ * of counters (which never fails the run: a queue it misses waits for the next).
+ */
+export function createReconcilerHandler(deps: PerContainer<ReconcileDeps> & CounterRollupDeps) {
+  return middy<unknown, ReconcilerRunReport>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .handler((_event, context) => reconcileUnclaimed(forRun(deps, context)));
+    .handler(async (_event, context) => {
+      const [reconciled, hoursRolledUp] = await Promise.allSettled([reconcileUnclaimed(forRun(deps, context)), rollUpCounters(deps)]);
+      if (reconciled.status === 'rejected') throw reconciled.reason;
+      return { ...reconciled.value, hoursRolledUp: hoursRolledUp.status === 'fulfilled' ? hoursRolledUp.value : 0 };
+    });
 }
 
 /** The stuck-job detector Lambda, run on a schedule. */

@@ -99,7 +99,7 @@ export class TestPipeline {
     this.clock = options.clock ?? systemClock;
     this.store = dynamoDbJobStore({ client: env.dynamoDb, tableName: this.tableName });
     this.endpoints = new DynamoDbEndpointRegistry({ client: env.dynamoDb, tableName: this.tableName, newSecret: generateSigningSecret });
-    this.metrics = new DynamoDbMetricsStore({ client: env.dynamoDb, tableName: this.tableName });
+    this.metrics = new DynamoDbMetricsStore({ client: env.dynamoDb, tableName: this.tableName, clock: this.clock });
     this.queueClient = new SqsQueueClient({ client: env.sqs });
     this.directory = queueDirectory(this.definitions.map(queueSettingsOf), env.queueUrlBase, this.prefix);
     this.target = new TargetServer(this.secret);

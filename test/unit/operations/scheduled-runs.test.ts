@@ -1,6 +1,8 @@
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { JobStore } from '../../../functions/adapters/job-store';
 import { BACKLOG_PATIENCE } from '../../../functions/core/queue-timings';
+import { createReconcilerHandler } from '../../../functions/handlers/factories/scheduled-handlers';
 import { reconcileUnclaimed, type ReconcileDeps } from '../../../functions/handlers/workflows/reconcile';
 import { ROUND_RESERVE_MS } from '../../../functions/handlers/workflows/scheduled-run';
 import { sweepDueJobs } from '../../../functions/handlers/workflows/sweep';
@@ -221,5 +223,57 @@ describe('the sweeper', () => {
     // Assess
     expect(report).toMatchObject({ found: 0, rounds: 0 });
     expect(queues.sent).toEqual([]);
+  });
+});
+
+describe('the reconciler handler', () => {
+  const context = { awsRequestId: 'request-1', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
+  it('re-sends and rolls up the counters in one run, and reports both', async () => {
+    // Prepare
+    const { deps, store } = reconcileDeps({ pending: [anEntry('p-old', { ageMs: 11 * MINUTE })] });
+    const rolled: string[] = [];
+    const handler = createReconcilerHandler({
+      ...deps,
+      settings: [{ name: 'payments' }, { name: 'email' }],
+      rollup: {
+        rollUpHours: async (queue) => {
+          rolled.push(queue);
+          return 1;
+        },
+      },
+    });
+
+    // Act
+    const report = await handler({}, context);
+
+    // Assess
+    expect(report).toMatchObject({ found: 1, sent: 1, hoursRolledUp: 2 });
+    expect(store.marked).toEqual(['p-old']);
+    expect(rolled).toEqual(['payments', 'email']);
+  });
+
+  it('still rolls up the counters when the re-sends fail, then fails the run', async () => {
+    // Prepare
+    const { deps } = reconcileDeps({ pending: [] });
+    const rolled: string[] = [];
+    const handler = createReconcilerHandler({
+      ...deps,
+      pauses: { pausedQueues: async () => Promise.reject(new Error('table unavailable')) },
+      settings: [{ name: 'payments' }],
+      rollup: {
+        rollUpHours: async (queue) => {
+          rolled.push(queue);
+          return 0;
+        },
+      },
+    });
+
+    // Act
+    const run = handler({}, context);
+
+    // Assess
+    await expect(run).rejects.toThrow('table unavailable');
+    expect(rolled).toEqual(['payments']);
   });
 });
