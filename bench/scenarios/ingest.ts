@@ -13,7 +13,7 @@ export const INGEST_CONCURRENCY = 50;
  * Requests in flight at once in the runs the cost line is read from. Lambda
  * bills each invocation's own run time; at 50 requests in flight here, every
  * one waits on the one DynamoDB Local the whole machine shares (a batch POST
- * of 100 took about 2 s, a tenth of a second with two in flight), which AWS's
+ * of 100 took about 2 s, a third of a second with two in flight), which AWS's
  * DynamoDB does not make it do. Two in flight keep the instances busy without
  * making them queue.
  */

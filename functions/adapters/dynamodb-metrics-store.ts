@@ -82,8 +82,11 @@ export class DynamoDbMetricsStore implements MetricsStore {
       queryPeriods(this.table, queue, ITEM_KEY.hourSortKeyPrefix, first),
       queryPeriods(this.table, queue, ITEM_KEY.minuteSortKeyPrefix, recentFrom),
     ]);
-    // The current hour's item, if any, is one written batch by batch: its minutes say more.
+    // The current hour's item, if any, is one written batch by batch: its minutes say more. So do the latest
+    // finished hour's, when its item was written batch by batch and not rolled up yet: it may have missed the
+    // batches after the rollup took over from them (the hour of the upgrade), until the rollup sums it again.
     const settled = hours.filter((item) => item.period < current);
+    if (settled.at(-1)?.rolled === false) settled.pop();
     const through = settled.at(-1)?.period;
     const minutesFrom = `${through === undefined ? first : nextHour(through)}:00`;
     const minutes = minutesFrom >= recentFrom ? recent : await queryPeriods(this.table, queue, ITEM_KEY.minuteSortKeyPrefix, minutesFrom);

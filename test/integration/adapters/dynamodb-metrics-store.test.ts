@@ -135,7 +135,7 @@ describe('the counters (DynamoDbMetricsStore, DynamoDbCounterRollup) against Dyn
     expect(totals.completed).toBe(5);
   });
 
-  it('sums an hour item written batch by batch again from its minutes, and leaves the current hour’s alone', async () => {
+  it('reads an hour item written batch by batch from its minutes until the rollup has summed it again from them', async () => {
     // Prepare: an hour item added to by batches, which missed the later ones.
     const store = storeOf();
     await testEnvironment().dynamoDb.send(
@@ -148,12 +148,15 @@ describe('the counters (DynamoDbMetricsStore, DynamoDbCounterRollup) against Dyn
     now = at('09:50:00');
     const inTheHour = await store.totalsSince(QUEUE, at('09:00:00'));
     const rolledInTheHour = await store.rollUpHours(QUEUE, now);
+    now = at('10:01:00');
+    const beforeItsRollup = await store.totalsSince(QUEUE, at('09:00:00'));
     now = at('10:05:00');
     const rolled = await storeOf().rollUpHours(QUEUE, now);
     const after = await store.totalsSince(QUEUE, at('09:00:00'));
 
     // Assess
     expect(inTheHour.completed).toBe(5);
+    expect(beforeItsRollup.completed).toBe(5);
     expect(rolledInTheHour).toBe(0);
     expect(rolled).toBe(1);
     expect(after.completed).toBe(5);
