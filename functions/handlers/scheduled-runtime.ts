@@ -51,7 +51,7 @@ export function scheduledRuntime(environment: Record<string, string | undefined>
 /**
  * The reconciler's adapters: those of {@link scheduledRuntime}, and the
  * queues' counters with the queue list, whose finished hours it rolls up
- * after each run (see `workflows/roll-up-counters.ts`).
+ * alongside each run (see `workflows/roll-up-counters.ts`).
  */
 export function reconcilerRuntime(environment: Record<string, string | undefined>) {
   const base = scheduledRuntime(environment, 'reconciler');

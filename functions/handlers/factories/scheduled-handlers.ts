@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { rollUpCounters, type CounterRollupDeps } from '../workflows/roll-up-counters';
 import type { Context } from 'aws-lambda';
 import type { StuckCounts } from '../../adapters/stuck-metrics';
 import { detectStuck, type StuckDeps } from '../workflows/detect-stuck';
 import { reconcileUnclaimed, type ReconcileDeps, type ReconcileReport } from '../workflows/reconcile';
+import { rollUpCounters, type CounterRollupDeps } from '../workflows/roll-up-counters';
 import type { ScheduledRunDeps } from '../workflows/scheduled-run';
 import { sweepDueJobs, type SweepReport } from '../workflows/sweep';
 

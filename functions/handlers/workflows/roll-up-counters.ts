@@ -14,10 +14,10 @@ export interface CounterRollupDeps {
 
 /**
  * Sums each queue's finished hours of minute counters into hour items (see
- * `DynamoDbCounterRollup`), every queue at once; run by the reconciler after
- * its own work. A queue whose rollup fails is logged and left for the next
- * run: its totals count its minutes meanwhile, so nothing is lost, only read
- * at more cost. Answers the hour items written.
+ * `DynamoDbCounterRollup`), every queue at once; run by the reconciler
+ * alongside its own work. A queue whose rollup fails is logged and left for
+ * the next run: its totals count its minutes meanwhile, so nothing is lost,
+ * only read at more cost. Answers the hour items written.
  */
 export async function rollUpCounters(deps: CounterRollupDeps): Promise<number> {
   const now = deps.clock.now();
