@@ -1,7 +1,7 @@
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { COUNTER, hourOf, lastRollableHour, METRICS_RETENTION_MS, nextHour } from '../core/metrics';
+import { addCounters, COUNTER, hourOf, lastRollableHour, METRICS_RETENTION_MS, nextHour, ZERO_COUNTERS, type Counters } from '../core/metrics';
 import { ITEM_KEY, JOBS_TABLE } from '../core/table-schema';
-import { addCounters, metricsKey, queryPeriods, ROLLED_ATTRIBUTE, ZERO_COUNTERS, type Counters, type MetricsTable } from './metrics-items';
+import { metricsKey, queryPeriods, ROLLED_ATTRIBUTE, type MetricsTable } from './metrics-items';
 
 /** The upkeep of the queues' counters: each finished hour's minutes summed into one hour item. */
 export interface HourRollup {

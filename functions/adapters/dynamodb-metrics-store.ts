@@ -1,10 +1,10 @@
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { hourOf, METRICS_RETENTION_MS, minuteOf, nextHour, nonZero, previousHour, type CounterIncrements, type CounterName } from '../core/metrics';
+import { addCounters, hourOf, METRICS_RETENTION_MS, minuteOf, nextHour, nonZero, previousHour, ZERO_COUNTERS, type CounterIncrements, type CounterName, type Counters } from '../core/metrics';
 import { ITEM_KEY, JOBS_TABLE } from '../core/table-schema';
 import { systemClock, type Clock } from './clock';
-import { addCounters, metricsKey, queryPeriods, ZERO_COUNTERS, type Counters, type MetricsTable } from './metrics-items';
+import { metricsKey, queryPeriods, type MetricsTable } from './metrics-items';
 
-export type { Counters } from './metrics-items';
+export type { Counters } from '../core/metrics';
 
 /** One minute of a queue's counters. */
 export interface MinuteCounters extends Counters {
@@ -77,7 +77,8 @@ export class DynamoDbMetricsStore implements MetricsStore {
     const first = hourOf(since);
     const current = hourOf(this.clock.now());
     // The hour items and the last two hours' minutes side by side: when the rollup keeps up, that is every read.
-    const recentFrom = `${first > previousHour(current) ? first : previousHour(current)}:00`;
+    const lastHour = previousHour(current);
+    const recentFrom = `${first > lastHour ? first : lastHour}:00`;
     const [hours, recent] = await Promise.all([
       queryPeriods(this.table, queue, ITEM_KEY.hourSortKeyPrefix, first),
       queryPeriods(this.table, queue, ITEM_KEY.minuteSortKeyPrefix, recentFrom),

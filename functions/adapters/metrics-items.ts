@@ -1,12 +1,6 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { COUNTER, type CounterName } from '../core/metrics';
+import { COUNTER, ZERO_COUNTERS, type Counters } from '../core/metrics';
 import { ITEM_KEY, JOBS_TABLE } from '../core/table-schema';
-
-/** Counter values, every counter present. */
-export type Counters = Record<CounterName, number>;
-
-/** Every counter at zero. */
-export const ZERO_COUNTERS: Counters = { completed: 0, failed: 0, retried: 0, dead_lettered: 0, processing_ms: 0, timed_attempts: 0 };
 
 /** The attribute that marks an hour item summed from its minutes (an hour item without it was added to batch by batch). */
 export const ROLLED_ATTRIBUTE = 'rolled';
@@ -27,13 +21,6 @@ export interface MetricsTable {
 /** The key of one of a queue's counters items (`METRICS#<queue>` / `M#<minute>` or `H#<hour>`). */
 export function metricsKey(queue: string, sortKey: string): Record<string, AttributeValue> {
   return { [JOBS_TABLE.partitionKey]: { S: `${ITEM_KEY.metricsPrefix}${queue}` }, [JOBS_TABLE.sortKey]: { S: sortKey } };
-}
-
-/** The sum of two sets of counters. */
-export function addCounters(left: Counters, right: Counters): Counters {
-  const sum = { ...left };
-  for (const name of Object.values(COUNTER)) sum[name] = left[name] + right[name];
-  return sum;
 }
 
 /**

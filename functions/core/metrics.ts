@@ -14,6 +14,19 @@ export const COUNTER = {
 /** One of the values of {@link COUNTER}. */
 export type CounterName = (typeof COUNTER)[keyof typeof COUNTER];
 
+/** Counter values, every counter present. */
+export type Counters = Record<CounterName, number>;
+
+/** Every counter at zero. */
+export const ZERO_COUNTERS: Readonly<Counters> = { completed: 0, failed: 0, retried: 0, dead_lettered: 0, processing_ms: 0, timed_attempts: 0 };
+
+/** The sum of two sets of counters. */
+export function addCounters(left: Readonly<Counters>, right: Readonly<Counters>): Counters {
+  const sum = { ...left };
+  for (const name of Object.values(COUNTER)) sum[name] = left[name] + right[name];
+  return sum;
+}
+
 /** Counter increments; a counter left out is not touched. */
 export type CounterIncrements = Partial<Record<CounterName, number>>;
 

@@ -1,5 +1,5 @@
-import type { Counters, MinuteCounters } from '../../../adapters/dynamodb-metrics-store';
-import { minuteOf } from '../../../core/metrics';
+import type { MinuteCounters } from '../../../adapters/dynamodb-metrics-store';
+import { addCounters, minuteOf, ZERO_COUNTERS, type Counters } from '../../../core/metrics';
 
 const MINUTE_MS = 60_000;
 
@@ -41,11 +41,11 @@ export function metricsSeries(items: readonly MinuteCounters[], now: Date, minut
   const start = windowStart(now, minutes).getTime();
   const byMinute = new Map(items.map((item) => [item.minute, item]));
   const series: MinutePoint[] = [];
-  const sum: Counters = { completed: 0, failed: 0, retried: 0, dead_lettered: 0, processing_ms: 0, timed_attempts: 0 };
+  let sum: Counters = { ...ZERO_COUNTERS };
   for (let index = 0; index < minutes; index += 1) {
     const minute = minuteOf(new Date(start + index * MINUTE_MS));
     const item = byMinute.get(minute);
-    if (item) for (const key of Object.keys(sum) as (keyof Counters)[]) sum[key] += item[key];
+    if (item) sum = addCounters(sum, item);
     series.push({ minute: `${minute}Z`, ...pointOf(item) });
   }
   return {
