@@ -106,6 +106,15 @@ export class JobsTable extends Construct {
     this.grantQuery(grantee);
   }
 
+  /**
+   * Batch puts of new job records, for the ingest: a request's plain jobs
+   * (fresh ids, no dedup key) are written 25 to a call, which a conditional
+   * put cannot be (see `functions/adapters/job-batch-create.ts`).
+   */
+  public grantBatchCreate(grantee: IGrantable): void {
+    this.grantItems(grantee, ['dynamodb:BatchWriteItem']);
+  }
+
   /** Read-only access for views: item reads, queries on the table and its indexes. */
   public grantRead(grantee: IGrantable): void {
     this.grantItems(grantee, READ_ITEM_ACTIONS);

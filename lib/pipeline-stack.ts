@@ -228,6 +228,7 @@ export class PipelineStack extends Stack {
     });
 
     for (const fn of [this.ingest, this.jobStatus, this.sweeper, this.reconciler, this.stuckDetector]) this.jobs.grantJobStore(fn.function);
+    this.jobs.grantBatchCreate(this.ingest.function);
     this.jobs.grantRead(this.health.function);
     this.jobs.grantHealthSnapshot(this.health.function);
     for (const queueSet of this.queues.values()) {

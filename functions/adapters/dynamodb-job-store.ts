@@ -3,6 +3,7 @@ import type { StoreContext } from './conditional-update';
 import { consumerJobStore, type ConsumerJobStoreOptions } from './consumer-job-store';
 import type { JobAdminStore } from './job-admin-store';
 import type { JobDataStore } from './job-data';
+import { createUnindexedJobs } from './job-batch-create';
 import { delayedPartition, pendingPartition } from './job-keys';
 import type { JobProgressStore } from './job-progress';
 import { jobStatusStore } from './job-status-store';
@@ -43,6 +44,7 @@ export function dynamoDbJobStore(options: DynamoDbJobStoreOptions): DynamoDbJobS
     ...jobStatusStore(context),
     ...scheduledJobStore(context),
     ...consumerJobStore(context, { newProgressToken: options.newProgressToken }),
+    createUnindexed: (jobs) => createUnindexedJobs(context, jobs),
     listDue: (now, limit) => listScheduled(context, { partition: delayedPartition, comparison: '<=', boundMs: now.getTime(), limit }),
     listUnclaimed: (dueBefore, limit) => listScheduled(context, { partition: pendingPartition, comparison: '<', boundMs: dueBefore.getTime(), limit }),
   };

@@ -133,6 +133,12 @@ export interface JobStore {
    * asks for `dedupAcrossFinished`, when any twin blocks it.
    */
   create(job: NewJob): Promise<CreateOutcome>;
+  /**
+   * Creates unindexed jobs (`NewJob.unindexed`) together, in as few writes
+   * as the store allows; resolves to each job's failure, or undefined where
+   * its record was written, in the order given.
+   */
+  createUnindexed(jobs: readonly NewJob[]): Promise<(Error | undefined)[]>;
   /** The record, or undefined. */
   get(jobId: string): Promise<JobRecord | undefined>;
   /**
@@ -187,8 +193,8 @@ export interface JobStore {
 /** What the ingest does to job records: it creates them (`ingest-job-store.ts`). */
 export type JobCreator = Pick<JobStore, 'create'>;
 
-/** The ingest's transitions: create, and the schedule entry of an unindexed job whose send failed. */
-export type IngestJobStore = Pick<JobStore, 'create' | 'markEnqueued'>;
+/** The ingest's transitions: create (one job, or a request's unindexed jobs together), and the schedule entry of an unindexed job whose send failed. */
+export type IngestJobStore = Pick<JobStore, 'create' | 'createUnindexed' | 'markEnqueued'>;
 
 /**
  * The transitions of a queue's consumer (`consumer-job-store.ts`): claim and

@@ -113,7 +113,7 @@ describe('JobsTable', () => {
     });
   });
 
-  it('grants the job store, the rate limiter and readers exact actions on the table and its indexes', () => {
+  it('grants the job store, the rate limiter, the batch create and readers exact actions on the table and its indexes', () => {
     // Prepare
     const { stack, jobs, template } = tableTemplate();
     const role = (id: string) => new Role(stack, id, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -122,6 +122,7 @@ describe('JobsTable', () => {
     jobs.grantJobStore(role('Store'));
     jobs.grantRateLimiter(role('Limiter'));
     jobs.grantRead(role('Reader'));
+    jobs.grantBatchCreate(role('Ingest'));
 
     // Assess
     const synthesized = template();
@@ -149,6 +150,7 @@ describe('JobsTable', () => {
     expect(statements('Limiter')).toEqual([
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: expect.anything() },
     ]);
+    expect(statements('Ingest')).toEqual([{ Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^JobsTable/), 'Arn'] } }]);
     expect(statements('Reader').flatMap((statement) => statement.Action)).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',

@@ -188,6 +188,13 @@ describe('PipelineStack with the shipped catalog', () => {
     expect([...new Set(unconditioned)].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
   });
 
+  it('grants batch puts on the jobs table to the ingest only', () => {
+    const withBatchWrite = ['Ingest', 'JobStatus', 'Health', 'Sweeper', 'Reconciler', 'StuckDetector'].filter((path) =>
+      roleStatements(path).some((statement) => actionsOf(statement).includes('dynamodb:BatchWriteItem')),
+    );
+    expect(withBatchWrite).toEqual(['Ingest']);
+  });
+
   it('caps the health and job-status functions with reserved concurrency', () => {
     expect(functionAt('Health')[1].Properties?.ReservedConcurrentExecutions).toBe(HEALTH_CONCURRENCY);
     expect(functionAt('JobStatus')[1].Properties?.ReservedConcurrentExecutions).toBe(JOB_STATUS_CONCURRENCY);

@@ -1,4 +1,4 @@
-import type { IngestJobStore } from '../../adapters/job-store';
+import type { IngestJobStore, NewJob } from '../../adapters/job-store';
 import { TransitionConflictError } from '../../core/errors';
 import { JOB_STATUS } from '../../core/job';
 import { logLeftToReconciler, recordPlanned, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
@@ -33,7 +33,8 @@ export type AcceptOutcome = { readonly ok: true; readonly acceptance: Acceptance
  * Accepts the planned jobs of one request, in order: each is recorded, then
  * sent, batched per lane, in the request's order (a FIFO group's jobs run in
  * the order sent). Those that may go unindexed ({@link mayGoUnindexed})
- * are recorded with no schedule entry and their messages marked so (`JobMessage.unindexed`):
+ * are recorded with no schedule entry and their messages marked so (`JobMessage.unindexed`),
+ * two or more of them in batch writes (`IngestJobStore.createUnindexed`):
  * SQS holds a message until a claim settles it, so the entry's two index
  * writes (at create and at finish), a job's largest cost after its own
  * three, buy nothing while the send succeeds. Should a send fail, the job
@@ -47,18 +48,35 @@ export type AcceptOutcome = { readonly ok: true; readonly acceptance: Acceptance
 export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly PlannedJob[]): Promise<AcceptOutcome[]> {
   const outcomes = new Array<AcceptOutcome>(planned.length);
   const recorded: { index: number; send: PendingSend; unindexed: boolean }[] = [];
-  await Promise.all(
-    planned.map(async (job, index) => {
-      const marked = mayGoUnindexed(job) ? unindexedJob(job) : job;
+  const marked = planned.map((job) => (mayGoUnindexed(job) ? unindexedJob(job) : job));
+  const unindexed = marked.flatMap((job, index) => (job.newJob.unindexed === true ? [index] : []));
+  // Two or more go in batch writes; a lone one keeps the single put.
+  const together = unindexed.length >= 2 ? unindexed : [];
+  const record = (index: number, acceptance: Acceptance, send: PendingSend | undefined) => {
+    outcomes[index] = { ok: true, acceptance };
+    if (send !== undefined) recorded.push({ index, send, unindexed: marked[index]?.newJob.unindexed === true });
+  };
+  const jobAt = (index: number) => marked[index] as PlannedJob;
+  await Promise.all([
+    together.length === 0
+      ? undefined
+      : createTogether(deps, together.map((index) => jobAt(index).newJob)).then((failures) =>
+          together.forEach((index, position) => {
+            const failure = failures[position];
+            if (failure === undefined) record(index, jobAt(index).acceptance, jobAt(index).send);
+            else outcomes[index] = { ok: false, error: failure };
+          }),
+        ),
+    ...marked.map(async (job, index) => {
+      if (together.includes(index)) return;
       try {
-        const { acceptance, send } = await recordPlanned(deps, marked);
-        outcomes[index] = { ok: true, acceptance };
-        if (send !== undefined) recorded.push({ index, send, unindexed: marked !== job });
+        const { acceptance, send } = await recordPlanned(deps, job);
+        record(index, acceptance, send);
       } catch (error) {
         outcomes[index] = { ok: false, error };
       }
     }),
-  );
+  ]);
   // In the request's order, whichever record landed first: a FIFO group's jobs run in the order sent.
   recorded.sort((a, b) => a.index - b.index);
   // One send for all, with an entry or without: each lane gets its batches once.
@@ -84,6 +102,15 @@ export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly Pl
     }),
   );
   return outcomes;
+}
+
+/** The batch create of unindexed jobs; a store that throws fails them all alike. */
+async function createTogether(deps: IngestAcceptDeps, jobs: readonly NewJob[]): Promise<unknown[]> {
+  try {
+    return await deps.store.createUnindexed(jobs);
+  } catch (error) {
+    return jobs.map(() => error);
+  }
 }
 
 /** The job recorded with no schedule entry, its message marked so. */

@@ -139,3 +139,78 @@ describe('an unindexed job record, against DynamoDB Local', () => {
     expect(await fixture.store.get(message.jobId)).toMatchObject({ runId: message.runId, status: 'completed', result: { ok: true } });
   });
 });
+
+describe('unindexed job records created together, against DynamoDB Local', () => {
+  it('writes 60 records in three batch puts, at one write unit each, exactly as the single create writes them', async () => {
+    // Prepare: the single create's record of the same job, for contrast
+    const messages = Array.from({ length: 60 }, () => plainMessage());
+    const twin = plainMessage();
+    await fixture.store.create(unindexedJob(twin));
+    fixture.resetCalls();
+
+    // Act
+    const failures = await fixture.store.createUnindexed(messages.map((message) => unindexedJob(message)));
+
+    // Assess
+    expect(failures).toEqual(messages.map(() => undefined));
+    expect(fixture.calls).toEqual(['BatchWriteItemCommand', 'BatchWriteItemCommand', 'BatchWriteItemCommand']);
+    expect(fixture.writes.reduce((sum, write) => sum + write.table, 0)).toBe(60);
+    expect(fixture.writes.flatMap((write) => Object.keys(write.indexes))).toEqual([]);
+    const { job_id: _id, run_id: _run, pk: _pk, ...singleRest } = (await stateOf(twin.jobId)) ?? {};
+    for (const message of [messages[0], messages[59]]) {
+      const { job_id: jobId, run_id: runId, pk, ...rest } = (await stateOf(message?.jobId ?? '')) ?? {};
+      expect({ jobId, runId, pk }).toEqual({ jobId: message?.jobId, runId: message?.runId, pk: `JOB#${message?.jobId}` });
+      expect(rest).toEqual(singleRest);
+    }
+  });
+
+  it('creates a job whose payload needs its own item with the single create, beside the batch of the others', async () => {
+    // Prepare
+    const large = { blob: 'x'.repeat(5000) };
+    const big = aJobMessage({ jobId: `job-${randomUUID()}`, runId: `run-${randomUUID()}`, data: large, unindexed: true });
+    const small = [plainMessage(), plainMessage()];
+    fixture.resetCalls();
+
+    // Act
+    const failures = await fixture.store.createUnindexed([
+      unindexedJob(small[0] as JobMessage),
+      aNewJob({ message: big, payloadBytes: Buffer.byteLength(JSON.stringify(large)), unindexed: true }),
+      unindexedJob(small[1] as JobMessage),
+    ]);
+
+    // Assess
+    expect(failures).toEqual([undefined, undefined, undefined]);
+    expect([...fixture.calls].sort()).toEqual(['BatchWriteItemCommand', 'PutItemCommand', 'PutItemCommand']);
+    expect(await fixture.rawItem(`JOB#${big.jobId}`, `PAYLOAD#${big.runId}`)).toMatchObject({ payload: JSON.stringify(large) });
+    expect(await fixture.store.get(big.jobId)).toMatchObject({ status: 'waiting' });
+  });
+
+  it('gives records a consumer claims, completes and the reconciler can find as any other', async () => {
+    // Prepare
+    const [claimed, unsent] = [plainMessage(), plainMessage()];
+    await fixture.store.createUnindexed([unindexedJob(claimed), unindexedJob(unsent)]);
+
+    // Act
+    const claim = await fixture.store.claim(claimed.jobId, claimed.runId, at(1000), LEASE_MS, { firstReceiveUnindexed: true });
+    await fixture.store.complete({ jobId: claimed.jobId, runId: claimed.runId, attempt: 1 }, { now: at(2000), result: { ok: true }, entry: anAttemptRecord(), expiresAt: at(86_400_000) });
+    await fixture.store.markEnqueued(unsent.jobId, unsent.runId, at(3000));
+
+    // Assess
+    expect(claim).toMatchObject({ claimed: true, job: { status: 'active', attempts: 1 } });
+    expect(await fixture.store.get(claimed.jobId)).toMatchObject({ status: 'completed', result: { ok: true } });
+    expect(await unclaimedIds(at(3001))).toContain(unsent.jobId);
+  });
+
+  it('refuses jobs that are not unindexed, writing nothing', async () => {
+    // Prepare
+    const keyed = aNewJob({ message: aJobMessage({ jobId: `job-${randomUUID()}` }), dedupKey: 'intent-1' });
+    fixture.resetCalls();
+
+    // Act
+    const attempt = fixture.store.createUnindexed([unindexedJob(plainMessage()), keyed]);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('unindexed jobs only');
+    expect(fixture.calls).toEqual([]);
+  });
+});

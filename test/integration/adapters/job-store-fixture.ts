@@ -11,14 +11,15 @@ import { createJobsTable } from '../../../local/provision';
 import { dynamoDbJobStore, type DynamoDbJobStore } from '../../../functions/adapters/dynamodb-job-store';
 import { testEnvironment, uniqueName } from '../../helpers/emulators';
 
-/** The write units one single-item write consumed. */
+/** The write units one write consumed (a batch put's, summed over its items). */
 export interface WriteUnits {
   readonly command: string;
   readonly table: number;
   readonly indexes: Record<string, number>;
 }
 
-const SINGLE_ITEM_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+/** Writes whose units are counted: single-item writes, and batch puts (one entry for the whole call). */
+const COUNTED_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
 
 /** A store, the client it sends with, and the commands it sent so far. */
 export interface JobStoreFixture {
@@ -27,7 +28,7 @@ export interface JobStoreFixture {
   readonly tableName: string;
   /** Names of the commands sent since the last `resetCalls()` (e.g. `UpdateItemCommand`). */
   readonly calls: string[];
-  /** Write units of each single-item write since the last `resetCalls()`: the table's, and each index's by name. */
+  /** Write units of each write since the last `resetCalls()` (a batch put's summed over its items): the table's, and each index's by name. */
   readonly writes: WriteUnits[];
   resetCalls(): void;
   /** A raw item, read consistently, to check what is stored. */
@@ -46,16 +47,20 @@ export async function jobStoreFixture(prefix = 'jobs'): Promise<JobStoreFixture>
     (next, context) => async (args) => {
       const command = context.commandName ?? 'unknown';
       calls.push(command);
-      if (!SINGLE_ITEM_WRITES.has(command)) return next(args);
+      if (!COUNTED_WRITES.has(command)) return next(args);
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity = 'INDEXES';
-      const recordOf = (capacity: ConsumedCapacity | undefined) => {
-        const indexes = Object.fromEntries(Object.entries(capacity?.GlobalSecondaryIndexes ?? {}).map(([name, units]) => [name, units.CapacityUnits ?? 0]));
-        writes.push({ command, table: capacity?.Table?.CapacityUnits ?? 0, indexes });
+      const recordOf = (reported: ConsumedCapacity | ConsumedCapacity[] | undefined) => {
+        const capacities = Array.isArray(reported) ? reported : [reported];
+        const indexes: Record<string, number> = {};
+        for (const capacity of capacities) {
+          for (const [name, units] of Object.entries(capacity?.GlobalSecondaryIndexes ?? {})) indexes[name] = (indexes[name] ?? 0) + (units.CapacityUnits ?? 0);
+        }
+        writes.push({ command, table: capacities.reduce((sum, capacity) => sum + (capacity?.Table?.CapacityUnits ?? 0), 0), indexes });
       };
       try {
         const result = await next(args);
-        recordOf((result.output as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity);
+        recordOf((result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
         return result;
       } catch (error) {
         // A refused condition is billed too; DynamoDB Local reports no capacity with it.

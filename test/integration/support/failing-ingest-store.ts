@@ -11,8 +11,8 @@ export interface IngestStoreFaults {
 }
 
 /**
- * A job store whose creates and `markEnqueued` writes fail as `faults` says;
- * every other call goes through.
+ * A job store whose creates (single or together) and `markEnqueued` writes
+ * fail as `faults` says; every other call goes through.
  *
  * @example
  * const store = storeWritesFailing(pipeline.store, { create: (job) => job.unindexed === true });
@@ -22,6 +22,13 @@ export function storeWritesFailing(store: DynamoDbJobStore, faults: IngestStoreF
   return {
     ...store,
     create: (job) => (faults.create?.(job) === true ? refused() : store.create(job)),
+    // The jobs that fail are answered failed; the rest go to the real batch create together.
+    createUnindexed: async (jobs) => {
+      const failing = jobs.map((job) => faults.create?.(job) === true);
+      const written = await store.createUnindexed(jobs.filter((_, index) => !failing[index]));
+      let next = 0;
+      return failing.map((fails) => (fails ? new Error('the record write failed') : written[next++]));
+    },
     markEnqueued: (jobId, runId, now) => (faults.markEnqueued?.(jobId) === true ? refused() : store.markEnqueued(jobId, runId, now)),
   };
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { adminJobStore } from '../../../functions/adapters/admin-job-store';
@@ -11,7 +11,7 @@ import { jobStatusStore } from '../../../functions/adapters/job-status-store';
 import { jobStoreContext } from '../../../functions/adapters/job-store-context';
 import { scheduledJobStore } from '../../../functions/adapters/scheduled-job-store';
 import { JobNotFoundError } from '../../../functions/core/errors';
-import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, aNewJob } from '../../helpers/factories';
+import { A_JOB_ID, A_PARTNER, A_RUN_ID, FIXED_NOW, aJobMessage, aNewJob } from '../../helpers/factories';
 import { anEndpoint } from '../admin/endpoint-fakes';
 import { aStateItem, conditionFailed } from './stored-items';
 
@@ -24,18 +24,22 @@ beforeEach(() => {
 });
 
 describe("each function's own job store", () => {
-  it('ingest: creates a job with the conditional put of the whole store, and holds only the ingest’s transitions', async () => {
+  it('ingest: creates a job with the conditional put of the whole store, unindexed ones in batch puts, and holds only the ingest’s transitions', async () => {
     // Prepare
     documents.on(PutCommand).resolves({});
     documents.on(UpdateCommand).resolves({ Attributes: aStateItem({ status: 'waiting' }) });
+    documents.on(BatchWriteCommand).resolves({});
     const store = ingestJobStore(context);
 
     // Act
     const outcome = await store.create(aNewJob());
+    const together = await store.createUnindexed([aNewJob({ unindexed: true }), aNewJob({ message: aJobMessage({ jobId: 'job-2' }), unindexed: true })]);
     await store.markEnqueued(A_JOB_ID, A_RUN_ID, FIXED_NOW);
 
-    // Assess: create, and the schedule entry of an unindexed job whose send failed
-    expect(Object.keys(store)).toEqual(['create', 'markEnqueued']);
+    // Assess: create (one job, or unindexed ones in a batch put), and the schedule entry of an unindexed job whose send failed
+    expect(Object.keys(store)).toEqual(['create', 'createUnindexed', 'markEnqueued']);
+    expect(together).toEqual([undefined, undefined]);
+    expect(documents.commandCalls(BatchWriteCommand)).toHaveLength(1);
     expect(documents.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('#schedPk = :pending');
     expect(outcome).toMatchObject({ created: true, job: { jobId: A_JOB_ID, status: 'waiting' } });
     const input = documents.commandCalls(PutCommand)[0]?.args[0].input;

@@ -33,10 +33,18 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Every method of the store, as a mock; `claim` grants a first attempt unless told otherwise. */
+/**
+ * Every method of the store, as a mock; `claim` grants a first attempt unless
+ * told otherwise, and `createUnindexed` creates each job through `create`
+ * (so a test that says how `create` answers says it for both).
+ */
 export function fakeStore() {
+  const create = vi.fn<JobStore['create']>();
   return {
-    create: vi.fn<JobStore['create']>(),
+    create,
+    createUnindexed: vi
+      .fn<JobStore['createUnindexed']>()
+      .mockImplementation(async (jobs) => Promise.all(jobs.map((job) => create(job).then(() => undefined, (error: unknown) => error as Error)))),
     get: vi.fn<JobStore['get']>().mockResolvedValue(undefined),
     claim: vi.fn<JobStore['claim']>().mockImplementation(async (jobId, runId) => ({
       claimed: true,

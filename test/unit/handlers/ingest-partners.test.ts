@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { jobIdFor } from '../../../functions/core/dedup';
@@ -29,6 +29,7 @@ beforeEach(() => {
   documents.reset();
   sqs.reset();
   documents.on(PutCommand).resolves({});
+  documents.on(BatchWriteCommand).resolves({});
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
 });
 
@@ -50,8 +51,9 @@ describe('POST /jobs/{queue} and its partner', () => {
 
     // Assess
     expect(answer.status).toBe(202);
-    const partners = documents.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.partner);
-    expect(partners).toEqual([OTHER_PARTNER, OTHER_PARTNER]);
+    // Two plain jobs: their records are put together, in one batch put.
+    const puts = documents.commandCalls(BatchWriteCommand).flatMap((call) => call.args[0].input.RequestItems?.jobs ?? []);
+    expect(puts.map((request) => request.PutRequest?.Item?.partner)).toEqual([OTHER_PARTNER, OTHER_PARTNER]);
   });
 
   it('gives two partners with the same dedup key two job ids, and one partner the same id twice', async () => {

@@ -31,8 +31,9 @@ function planned(body: Record<string, unknown> = {}, settings: QueueSettings = p
 
 /**
  * Accept's dependencies with a store and queues that note each call, in
- * order, as `create <jobId>`, `send <jobId>` or `mark <jobId>`; every create,
- * send and mark succeeds unless a test says otherwise.
+ * order, as `create <jobId>` (for either create), `send <jobId>` or
+ * `mark <jobId>`; every create, send and mark succeeds unless a test says
+ * otherwise.
  */
 function recordingDeps() {
   const events: string[] = [];
@@ -40,6 +41,10 @@ function recordingDeps() {
     events.push(`create ${job.message.jobId}`);
     return { created: true, job: aJobRecord({ jobId: job.message.jobId, runId: job.message.runId }) };
   });
+  // A request's unindexed jobs are created together; each through `create` here, so a test that says how `create` answers says it for both.
+  const createUnindexed = vi
+    .fn<IngestJobStore['createUnindexed']>()
+    .mockImplementation(async (jobs) => Promise.all(jobs.map((job) => create(job).then(() => undefined, (error: unknown) => error as Error))));
   const markEnqueued = vi.fn<IngestJobStore['markEnqueued']>().mockImplementation(async (jobId: string) => {
     events.push(`mark ${jobId}`);
   });
@@ -49,8 +54,8 @@ function recordingDeps() {
     return [];
   });
   const { logger, calls } = aRecordingLogger();
-  const deps: IngestAcceptDeps = { store: { create, markEnqueued }, queues, directory, clock, logger };
-  return { deps, events, create, markEnqueued, queues, logs: calls };
+  const deps: IngestAcceptDeps = { store: { create, createUnindexed, markEnqueued }, queues, directory, clock, logger };
+  return { deps, events, create, createUnindexed, markEnqueued, queues, logs: calls };
 }
 
 /** The job a create call wrote, by its position among the calls. */
@@ -218,6 +223,80 @@ describe('acceptPlanned: a plain job', () => {
     ]);
     expect(sentJobs(queues).map((job) => job.message.jobId)).toEqual([kept.newJob.message.jobId]);
     expect(markEnqueued).not.toHaveBeenCalled();
+  });
+});
+
+describe('acceptPlanned: plain jobs created together', () => {
+  it('creates two or more plain jobs in one batch create, and a lone one with the single put', async () => {
+    // Prepare
+    const { deps, create, createUnindexed } = recordingDeps();
+    const jobs = [planned(), planned(), planned()];
+
+    // Act
+    await acceptPlanned(deps, jobs);
+    await acceptPlanned(deps, [planned()]);
+
+    // Assess
+    expect(createUnindexed).toHaveBeenCalledTimes(1);
+    expect(createUnindexed.mock.calls[0]?.[0].map((job) => job.message.jobId)).toEqual(jobs.map((job) => job.newJob.message.jobId));
+    expect(createUnindexed.mock.calls[0]?.[0].every((job) => job.unindexed === true && job.message.unindexed === true)).toBe(true);
+    // Three through the batch create (this fake's), and the lone one on its own.
+    expect(create).toHaveBeenCalledTimes(4);
+  });
+
+  it('keeps the conditional create for the jobs with a schedule entry beside a batch of plain ones', async () => {
+    // Prepare
+    const { deps, createUnindexed, queues } = recordingDeps();
+    const plain = [planned(), planned()];
+    const keyed = planned({ dedup_key: 'intent-42' });
+
+    // Act
+    const outcomes = await acceptPlanned(deps, [plain[0] as PlannedJob, keyed, plain[1] as PlannedJob]);
+
+    // Assess
+    expect(createUnindexed.mock.calls[0]?.[0].map((job) => job.message.jobId)).toEqual(plain.map((job) => job.newJob.message.jobId));
+    expect(sentJobs(queues).map((job) => job.message.jobId)).toEqual([plain[0], keyed, plain[1]].map((job) => job?.newJob.message.jobId));
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+  });
+
+  it('refuses, and sends nothing for, the jobs of a batch create that failed for them, and accepts the rest', async () => {
+    // Prepare: the store reports the second job's record unwritten
+    const { deps, createUnindexed, queues, markEnqueued } = recordingDeps();
+    const jobs = [planned(), planned(), planned()];
+    const failure = new Error('left unprocessed');
+    createUnindexed.mockResolvedValue([undefined, failure, undefined]);
+
+    // Act
+    const outcomes = await acceptPlanned(deps, jobs);
+
+    // Assess
+    expect(outcomes).toEqual([
+      { ok: true, acceptance: jobs[0]?.acceptance },
+      { ok: false, error: failure },
+      { ok: true, acceptance: jobs[2]?.acceptance },
+    ]);
+    expect(sentJobs(queues).map((job) => job.message.jobId)).toEqual([jobs[0], jobs[2]].map((job) => job?.newJob.message.jobId));
+    expect(markEnqueued).not.toHaveBeenCalled();
+  });
+
+  it('refuses every job of a batch create that threw, and still accepts and sends the others of the request', async () => {
+    // Prepare
+    const { deps, createUnindexed, queues } = recordingDeps();
+    const failure = new Error('socket hang up');
+    createUnindexed.mockRejectedValue(failure);
+    const plain = [planned(), planned()];
+    const keyed = planned({ dedup_key: 'intent-42' });
+
+    // Act
+    const outcomes = await acceptPlanned(deps, [...plain, keyed]);
+
+    // Assess
+    expect(outcomes).toEqual([
+      { ok: false, error: failure },
+      { ok: false, error: failure },
+      { ok: true, acceptance: keyed.acceptance },
+    ]);
+    expect(sentJobs(queues).map((job) => job.message.jobId)).toEqual([keyed.newJob.message.jobId]);
   });
 });
 

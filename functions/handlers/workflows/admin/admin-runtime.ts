@@ -14,7 +14,7 @@ import { DynamoDbPauseStore } from '../../../adapters/pause-store';
 import { SqsQueueClient } from '../../../adapters/sqs-queue-client';
 import { parseConfig } from '../../../core/runtime-config';
 import { generateSigningSecret } from '../../../processors/webhook-signature';
-import { serviceLogger } from '../../runtime';
+import { serviceLogger } from '../../service-logger';
 import { queueDirectory } from '../queue-directory';
 import { adminConfigSchema } from './admin-config';
 import type { AdminDeps } from './admin-deps';
