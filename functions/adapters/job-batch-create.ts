@@ -29,7 +29,7 @@ export interface BatchCreateOptions {
  *
  * A batch put carries no condition, and none is needed here: the id is new,
  * so the only item it could meet is this same put's own earlier copy (an SDK
- * retry whose first answer was lost): nobody else knows the id before the
+ * retry whose first answer was lost). Nobody else knows the id before the
  * `202`, and the caller sends the message only after this resolves, so no
  * claim or cancel can have written the record in between.
  * The write units are the same as conditional puts'. Puts DynamoDB leaves

@@ -40,8 +40,9 @@ export interface NewJob {
   /**
    * The record gets no schedule entry: the ingest sends the job's message
    * right after, and SQS holds it until a claim settles it (should the send
-   * fail, `markEnqueued` adds the entry, for the reconciler). Written only
-   * where no record is.
+   * fail, `markEnqueued` adds the entry, for the reconciler). Its id is new:
+   * `create` writes it only where no record is, and `createUnindexed` with no
+   * condition, as nothing else can have written that id yet.
    *
    * @default false
    */
