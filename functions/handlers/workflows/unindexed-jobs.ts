@@ -1,4 +1,4 @@
-import type { IngestJobStore, NewJob } from '../../adapters/job-store';
+import type { IngestJobStore } from '../../adapters/job-store';
 import { TransitionConflictError } from '../../core/errors';
 import { JOB_STATUS } from '../../core/job';
 import { logLeftToReconciler, recordPlanned, type AcceptDeps, type Acceptance, type PendingSend, type PlannedJob } from './accept-job';
@@ -48,32 +48,34 @@ export type AcceptOutcome = { readonly ok: true; readonly acceptance: Acceptance
 export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly PlannedJob[]): Promise<AcceptOutcome[]> {
   const outcomes = new Array<AcceptOutcome>(planned.length);
   const recorded: { index: number; send: PendingSend; unindexed: boolean }[] = [];
-  const marked = planned.map((job) => (mayGoUnindexed(job) ? unindexedJob(job) : job));
-  const unindexed = marked.flatMap((job, index) => (job.newJob.unindexed === true ? [index] : []));
+  const entries = planned.map((job, index) => ({ index, job: mayGoUnindexed(job) ? unindexedJob(job) : job }));
+  const isUnindexed = (entry: { job: PlannedJob }) => entry.job.newJob.unindexed === true;
   // Two or more go in batch writes; a lone one keeps the single put.
+  const unindexed = entries.filter(isUnindexed);
   const together = unindexed.length >= 2 ? unindexed : [];
-  const record = (index: number, acceptance: Acceptance, send: PendingSend | undefined) => {
-    outcomes[index] = { ok: true, acceptance };
-    if (send !== undefined) recorded.push({ index, send, unindexed: marked[index]?.newJob.unindexed === true });
+  const alone = together.length === 0 ? entries : entries.filter((entry) => !isUnindexed(entry));
+  const record = (entry: { index: number; job: PlannedJob }, acceptance: Acceptance, send: PendingSend | undefined) => {
+    outcomes[entry.index] = { ok: true, acceptance };
+    if (send !== undefined) recorded.push({ index: entry.index, send, unindexed: isUnindexed(entry) });
   };
-  const jobAt = (index: number) => marked[index] as PlannedJob;
+  const recordTogether = async (): Promise<void> => {
+    if (together.length === 0) return;
+    // A store that throws fails them all alike.
+    const failures: unknown[] = await deps.store.createUnindexed(together.map((entry) => entry.job.newJob)).catch((error: unknown) => together.map(() => error));
+    together.forEach((entry, position) => {
+      const failure = failures[position];
+      if (failure === undefined) record(entry, entry.job.acceptance, entry.job.send);
+      else outcomes[entry.index] = { ok: false, error: failure };
+    });
+  };
   await Promise.all([
-    together.length === 0
-      ? undefined
-      : createTogether(deps, together.map((index) => jobAt(index).newJob)).then((failures) =>
-          together.forEach((index, position) => {
-            const failure = failures[position];
-            if (failure === undefined) record(index, jobAt(index).acceptance, jobAt(index).send);
-            else outcomes[index] = { ok: false, error: failure };
-          }),
-        ),
-    ...marked.map(async (job, index) => {
-      if (together.includes(index)) return;
+    recordTogether(),
+    ...alone.map(async (entry) => {
       try {
-        const { acceptance, send } = await recordPlanned(deps, job);
-        record(index, acceptance, send);
+        const { acceptance, send } = await recordPlanned(deps, entry.job);
+        record(entry, acceptance, send);
       } catch (error) {
-        outcomes[index] = { ok: false, error };
+        outcomes[entry.index] = { ok: false, error };
       }
     }),
   ]);
@@ -102,15 +104,6 @@ export async function acceptPlanned(deps: IngestAcceptDeps, planned: readonly Pl
     }),
   );
   return outcomes;
-}
-
-/** The batch create of unindexed jobs; a store that throws fails them all alike. */
-async function createTogether(deps: IngestAcceptDeps, jobs: readonly NewJob[]): Promise<unknown[]> {
-  try {
-    return await deps.store.createUnindexed(jobs);
-  } catch (error) {
-    return jobs.map(() => error);
-  }
 }
 
 /** The job recorded with no schedule entry, its message marked so. */

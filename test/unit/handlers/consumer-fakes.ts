@@ -42,9 +42,7 @@ export function fakeStore() {
   const create = vi.fn<JobStore['create']>();
   return {
     create,
-    createUnindexed: vi
-      .fn<JobStore['createUnindexed']>()
-      .mockImplementation(async (jobs) => Promise.all(jobs.map((job) => create(job).then(() => undefined, (error: unknown) => error as Error)))),
+    createUnindexed: vi.fn<JobStore['createUnindexed']>().mockImplementation(eachThrough(create)),
     get: vi.fn<JobStore['get']>().mockResolvedValue(undefined),
     claim: vi.fn<JobStore['claim']>().mockImplementation(async (jobId, runId) => ({
       claimed: true,
@@ -64,6 +62,15 @@ export function fakeStore() {
     listDue: vi.fn<JobStore['listDue']>().mockResolvedValue([]),
     listUnclaimed: vi.fn<JobStore['listUnclaimed']>().mockResolvedValue([]),
   } satisfies JobStore;
+}
+
+/**
+ * A `createUnindexed` that creates each job through `create`, answering each
+ * one's failure, or undefined where it was created: a fake store's batch
+ * create, so a test that says how `create` answers says it for both.
+ */
+export function eachThrough(create: JobStore['create']): JobStore['createUnindexed'] {
+  return async (jobs) => Promise.all(jobs.map((job) => create(job).then(() => undefined, (error: unknown) => error as Error)));
 }
 
 /** Every method of the queue client, as a mock that succeeds. */

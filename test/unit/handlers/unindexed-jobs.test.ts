@@ -9,7 +9,7 @@ import { planJob, validateJobRequest, type PlannedJob, type RecordOptions } from
 import { queueDirectory } from '../../../functions/handlers/workflows/queue-directory';
 import { acceptPlanned, mayGoUnindexed, type IngestAcceptDeps } from '../../../functions/handlers/workflows/unindexed-jobs';
 import { A_PARTNER, FIXED_NOW, aJobRecord, aJobRequestBody, aQueueDefinition } from '../../helpers/factories';
-import { aRecordingLogger, fakeQueues } from './consumer-fakes';
+import { aRecordingLogger, eachThrough, fakeQueues } from './consumer-fakes';
 
 const clock: Clock = { now: () => FIXED_NOW, sleep: async () => undefined };
 
@@ -42,9 +42,7 @@ function recordingDeps() {
     return { created: true, job: aJobRecord({ jobId: job.message.jobId, runId: job.message.runId }) };
   });
   // A request's unindexed jobs are created together; each through `create` here, so a test that says how `create` answers says it for both.
-  const createUnindexed = vi
-    .fn<IngestJobStore['createUnindexed']>()
-    .mockImplementation(async (jobs) => Promise.all(jobs.map((job) => create(job).then(() => undefined, (error: unknown) => error as Error))));
+  const createUnindexed = vi.fn<IngestJobStore['createUnindexed']>().mockImplementation(eachThrough(create));
   const markEnqueued = vi.fn<IngestJobStore['markEnqueued']>().mockImplementation(async (jobId: string) => {
     events.push(`mark ${jobId}`);
   });
