@@ -27,7 +27,10 @@ export interface LogQueriesProps {
  *   `reason`; counted by consumer (`service`), category and reason, with the
  *   latest job id of each as an example;
  * - **one job's trail by id**, over every function's log group: each line
- *   carrying `job_id`, oldest first. Replace {@link JOB_ID_PLACEHOLDER} with the id.
+ *   that names the job, oldest first: its own lines (`job_id`) and the
+ *   consumer's `batch done` line, which lists the batch's completed jobs in
+ *   `completed_jobs`. The match is on the line's text, as a job id inside a
+ *   list is no field of its own. Replace {@link JOB_ID_PLACEHOLDER} with the id.
  *
  * @example
  * new LogQueries(this, 'LogQueries', { folder: 'JobPipeline-dev', consumerLogGroups, functionLogGroups });
@@ -66,7 +69,7 @@ export class LogQueries extends Construct {
       queryDefinitionName: `${props.folder}/one job's trail by id`,
       queryString: new QueryString({
         fields: ['@timestamp', 'service', 'level', 'message', 'queue', 'attempt', 'category', 'reason', 'correlation_id', '@logStream'],
-        filterStatements: [`job_id = "${JOB_ID_PLACEHOLDER}"`],
+        filterStatements: [`@message like "${JOB_ID_PLACEHOLDER}"`],
         sort: '@timestamp asc',
         limit: 1000,
       }),

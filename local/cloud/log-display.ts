@@ -1,7 +1,7 @@
 /**
  * How the local cloud shows a function's log lines on the terminal: one short
- * line per event, `12:01:02.345 consumer-payments INFO job completed job_id=…
- * attempt=1 duration_ms=12`. The functions still write JSON, as they do on
+ * line per event, `12:01:02.345 consumer-payments INFO batch done
+ * queue=payments completed=2 completed_jobs=j1,j2`. The functions still write JSON, as they do on
  * AWS, and the meter counts those bytes; only what the terminal shows changes.
  */
 
@@ -80,6 +80,8 @@ function pairs(record: Record<string, unknown>, keep: (key: string) => boolean):
 
 function shown(value: unknown): string {
   if (typeof value === 'string') return BARE_VALUE.test(value) ? value : JSON.stringify(value);
+  // A list of jobs (a batch's completed jobs) shows their ids: the rest of each entry stays in the JSON.
+  if (isJobList(value)) return value.map((entry) => entry.job_id).join(',');
   if (isErrorRecord(value)) return JSON.stringify(errorText(value));
   return JSON.stringify(value) ?? String(value);
 }
@@ -102,6 +104,11 @@ interface ErrorRecord {
 /** Powertools writes an error as `{ name, location, message, stack, cause? }`. */
 function isErrorRecord(value: unknown): value is ErrorRecord {
   return isObject(value) && typeof value.name === 'string' && typeof value.message === 'string' && 'stack' in value;
+}
+
+/** A non-empty array of records that each carry a `job_id`. */
+function isJobList(value: unknown): value is readonly { readonly job_id: string }[] {
+  return Array.isArray(value) && value.length > 0 && value.every((entry) => isObject(entry) && typeof entry.job_id === 'string');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -36,7 +36,7 @@ describe('LogQueries in the pipeline stack', () => {
     // Assess
     expect(query.groups).toEqual([...otherGroups, ...consumerGroups].sort());
     expect(query.groups).toHaveLength(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).length);
-    expect(query.text).toContain(`| filter job_id = "${JOB_ID_PLACEHOLDER}"`);
+    expect(query.text).toContain(`| filter @message like "${JOB_ID_PLACEHOLDER}"`);
     expect(query.text).toContain('| sort @timestamp asc');
   });
 

@@ -15,6 +15,15 @@ export interface Disposition {
   readonly durationMs?: number;
   /** How long the job had waited since its first enqueue when its attempt started. */
   readonly queueWaitMs?: number;
+  /** The job a `completed` disposition finished: the batch names it in its one INFO line. */
+  readonly finished?: FinishedJob;
+}
+
+/** A job that completed in a batch, as the batch's INFO line names it. */
+export interface FinishedJob {
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly correlationId?: string;
 }
 
 /** Hours to milliseconds, for retention times. */

@@ -23,13 +23,13 @@ import { putBack, resend, type ReceivedJob } from './put-back';
 import { approachSlot, awaitStart, batchStarts, type SlotDecision } from './rate-gate';
 import { readReceived, type ReceivedMessage } from './received-message';
 import { runWithTimeout } from './run-with-timeout';
-import { deadLetter, settleAttempt, type Disposition, type Outcome } from './settle-attempt';
+import { deadLetter, settleAttempt, type Disposition } from './settle-attempt';
 import { pausedBatch } from './paused-batch';
 import { inParallel } from './in-parallel';
 import { earlyRelease, POOL_FULL_DEFER_MS, takeSlots, type HeldSlots } from './pool-slots';
+import { BatchAccount, type BatchTally } from './batch-account';
 
-/** How a batch went, for logs and metrics. */
-export type BatchTally = Record<Outcome, number>;
+export type { BatchTally } from './batch-account';
 
 /** A received message with its decoded job, or the reason it could not be decoded. */
 type Parsed = { readonly record: SQSRecord; readonly message?: JobMessage; readonly problem?: MalformedMessage };
@@ -77,7 +77,8 @@ export class BatchProcessor {
    * mappings a paused queue's consumer disables.
    */
   public async process(event: SQSEvent, invocation: { readonly invokedFunctionArn?: string } = {}): Promise<SQSBatchResponse & { tally: BatchTally }> {
-    const tally: BatchTally = { completed: 0, failed: 0, dropped: 0, retrying: 0, deferred: 0, held: 0, error: 0 };
+    const account = new BatchAccount();
+    const { tally } = account;
     const failures: { itemIdentifier: string }[] = [];
     const first = event.Records[0];
     if (!first) return { batchItemFailures: [], tally };
@@ -90,8 +91,6 @@ export class BatchProcessor {
     const slots = await takeSlots(this.deps, lane.lane, wanted);
     const startSlot = batchStarts(this.deps, yieldAll ? 0 : chains.flat().filter((item) => item.message !== undefined).length);
     const blockedGroups = new Map<string, BlockedGroup>();
-    const processingMs: number[] = [];
-    const queueWaitMs: number[] = [];
 
     const run = async (item: Parsed): Promise<void> => {
       const group = this.deps.definition.fifo ? item.record.attributes.MessageGroupId : undefined;
@@ -105,9 +104,7 @@ export class BatchProcessor {
       } else {
         disposition = await this.handle(lane, item, slots, startSlot);
       }
-      tally[disposition.outcome] += 1;
-      if (disposition.durationMs !== undefined) processingMs.push(disposition.durationMs);
-      if (disposition.queueWaitMs !== undefined) queueWaitMs.push(disposition.queueWaitMs);
+      account.add(disposition);
       if (disposition.kind === 'return') {
         failures.push({ itemIdentifier: item.record.messageId });
         if (group !== undefined && blocked === undefined) {
@@ -115,6 +112,7 @@ export class BatchProcessor {
         }
       }
     };
+    const where = { queue: this.deps.definition.name, lane: lane.lane, size: event.Records.length, slots: slots.granted };
     const early = earlyRelease(this.deps, slots, this.deps.clock.now().getTime());
     // The early give-back settles first, so the two writes never cross.
     const giveBack = async (): Promise<void> => {
@@ -132,17 +130,19 @@ export class BatchProcessor {
         early.onIdle,
       );
     } catch (error) {
+      // The jobs that completed before the error are named all the same: theirs is the only line that says so.
+      if (tally.completed > 0) this.deps.logger.info('batch stopped by an error', account.logFields(where));
       await giveBack();
       throw error;
     }
-    this.deps.logger.info('batch done', { lane: lane.lane, size: event.Records.length, slots: slots.granted, ...nonZero(tally) });
+    this.deps.logger.info('batch done', account.logFields(where));
     // The slots go back and the counts are written side by side: the invocation ends one write sooner.
-    await Promise.all([giveBack(), this.count(tally, processingMs, queueWaitMs)]);
+    await Promise.all([giveBack(), this.count(account)]);
     return { batchItemFailures: failures, tally };
   }
 
   /** One write of the batch's counts and one metrics line; a failure to count never fails the batch. */
-  private async count(tally: BatchTally, processingMs: readonly number[], queueWaitMs: readonly number[]): Promise<void> {
+  private async count({ tally, processingMs, queueWaitMs }: BatchAccount): Promise<void> {
     const queue = this.deps.definition.name;
     try {
       this.deps.cloudWatch?.publish(queue, {
@@ -364,11 +364,6 @@ export class BatchProcessor {
       }
     }
   }
-}
-
-/** The tally's non-zero counts: a batch that only completed jobs logs just that. */
-function nonZero(tally: BatchTally): Partial<BatchTally> {
-  return Object.fromEntries(Object.entries(tally).filter(([, count]) => count > 0));
 }
 
 /**

@@ -15,17 +15,23 @@ function aClaimedJob() {
 }
 
 describe('settleAttempt logs', () => {
-  it('writes one short INFO line for a completed job: job id, queue, attempt, duration and correlation id, nothing more', async () => {
+  it('writes no line for a completed job and hands the batch what its line names: job id, attempt, duration and correlation id', async () => {
     // Prepare
     const { definition, received, job } = aClaimedJob();
     const { logger, calls } = aRecordingLogger();
     const { deps } = consumerDeps(definition, { logger });
 
     // Act
-    await settleAttempt(deps, defaultLane(definition), received, job, { ok: true, value: { status: 200 }, durationMs: 12 });
+    const disposition = await settleAttempt(deps, defaultLane(definition), received, job, { ok: true, value: { status: 200 }, durationMs: 12 });
 
     // Assess
-    expect(calls).toEqual([['info', 'job completed', { job_id: job.jobId, queue: 'payments', attempt: 1, duration_ms: 12, correlation_id: received.message.correlationId }]]);
+    expect(calls).toEqual([]);
+    expect(disposition).toEqual({
+      kind: 'delete',
+      outcome: 'completed',
+      durationMs: 12,
+      finished: { jobId: job.jobId, attempt: 1, correlationId: received.message.correlationId },
+    });
   });
 
   it('says why a job is retrying, with its category, attempts and wait', async () => {

@@ -38,6 +38,21 @@ describe('displayLogLine', () => {
     expect(shown).toBe('12:01:02.345 consumer-payments INFO job completed job_id=j-1 queue=payments attempt=1 duration_ms=12');
   });
 
+  it('shows a list of jobs by their ids, the rest of each entry left to the JSON', () => {
+    // Prepare
+    const completed = [
+      { job_id: 'j-1', attempt: 1, duration_ms: 12, correlation_id: 'c-1' },
+      { job_id: 'j-2', attempt: 2, duration_ms: 7, correlation_id: 'c-2' },
+    ];
+    const line = aPowertoolsRecord({ message: 'batch done', queue: 'payments', completed: 2, completed_jobs: completed, sizes: [1, 2] });
+
+    // Act
+    const shown = displayLogLine(line, 'consumer-payments', RECEIVED);
+
+    // Assess: other arrays stay JSON
+    expect(shown).toBe('12:01:02.345 consumer-payments INFO batch done queue=payments completed=2 completed_jobs=j-1,j-2 sizes=[1,2]');
+  });
+
   it('takes the arrival time when the record has no timestamp', () => {
     // Prepare
     const line = JSON.stringify({ level: 'WARN', message: 'job dead-lettered', service: 'consumer-payments', job_id: 'j-1' });
